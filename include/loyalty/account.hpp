@@ -1,0 +1,55 @@
+// What the till shows about a card and its history.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "loyalty/card.hpp"
+#include "loyalty/money.hpp"
+
+namespace loyalty {
+
+// What a swipe shows the cashier.
+struct CardView {
+  std::string account_id;
+  std::string name;          // as given at enrolment
+  std::string card_masked;   // "************0002"
+  Points available = 0;      // spendable now: not pending, not expired, less debt
+  Points pending = 0;        // earned, inside the return window
+  Points balance = 0;        // ledger balance: available + pending (+ not yet
+                             // expired-by-entry points), may be negative (debt)
+  std::string tier;          // empty while the program has no tiers
+  bool blocked = false;
+};
+
+// The kinds of ledger entry. Stored by name; numbering is for the C ABI.
+enum class EntryKind : int {
+  kEnroll = 0,
+  kEarn = 1,
+  kRedeem = 2,
+  kEarnReversal = 3,    // a refund or void taking earned points back
+  kRedeemReversal = 4,  // a refund or void giving redeemed points back
+  kAdjust = 5,
+  kExpire = 6,
+  kBlock = 7,
+  kUnblock = 8,
+};
+
+const char* EntryKindName(EntryKind kind) noexcept;
+
+// One line of an account's history, newest first.
+struct HistoryEntry {
+  std::int64_t seq = 0;      // position in this terminal's ledger
+  Timestamp at{};
+  std::string op_id;         // the POS's id of the operation that wrote it
+  EntryKind kind = EntryKind::kEarn;
+  Points points = 0;         // signed movement
+  std::int64_t amount_minor = 0;  // sale or refund amount, 0 when none
+  std::string currency;
+  std::optional<std::int64_t> reverses_seq;  // for reversals: the entry undone
+  std::string note;          // operator and reason for adjustments, etc.
+};
+
+}  // namespace loyalty

@@ -1,0 +1,42 @@
+// The seams through which the world reaches the library, so tests run the
+// real code with a fake clock and fixed randomness.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "loyalty/card.hpp"
+
+namespace loyalty {
+
+// Wall-clock time in UTC. Implementations must be thread-safe.
+class Clock {
+ public:
+  virtual ~Clock() = default;
+  virtual Timestamp Now() const = 0;
+};
+
+// The system clock. Thread-safe; stateless.
+class SystemClock final : public Clock {
+ public:
+  Timestamp Now() const override;
+};
+
+// Source of fresh identifiers (new account ids). Implementations must be
+// thread-safe. The default draws 16 random bytes from OpenSSL.
+class IdSource {
+ public:
+  virtual ~IdSource() = default;
+  // Returns a new id unique with overwhelming probability, [0-9A-F] only.
+  virtual std::string NewId() = 0;
+};
+
+enum class LogLevel : int { kDebug = 0, kInfo = 1, kWarning = 2, kError = 3 };
+
+// The library prints nothing: everything it has to say goes to this
+// callback, which may be called from any thread that calls the library.
+// Messages never contain raw track data or unmasked card numbers.
+using LogFn = std::function<void(LogLevel level, std::string_view message)>;
+
+}  // namespace loyalty

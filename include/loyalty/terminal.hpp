@@ -1,0 +1,113 @@
+// The Terminal: everything a till does with loyalty, behind one object.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "loyalty/account.hpp"
+#include "loyalty/basket.hpp"
+#include "loyalty/card.hpp"
+#include "loyalty/env.hpp"
+#include "loyalty/quote.hpp"
+#include "loyalty/receipt.hpp"
+#include "loyalty/status.hpp"
+#include "loyalty/verify.hpp"
+
+namespace loyalty {
+
+// Everything that configures a Terminal, each with its default.
+struct Options {
+  std::string database_path;       // required: the SQLite ledger file
+  std::string terminal_id;         // required: unique in the chain
+  std::string terminal_key;        // required: >= 32 bytes of secret; keys
+                                   // the hash chain of this terminal's ledger
+  std::string card_key;            // keys the hash under which card numbers
+                                   // are stored (never in clear); one key for
+                                   // the whole chain. Empty: terminal_key
+  std::string program_path;        // required: the program document (JSON)
+  bool synchronous_full = true;    // false: synchronous=NORMAL (faster, may
+                                   // lose the last commits on power loss)
+  int busy_timeout_ms = 2000;      // wait this long for a briefly busy file
+  const Clock* clock = nullptr;    // nullptr: the system clock; not owned
+  IdSource* ids = nullptr;         // nullptr: OpenSSL randomness; not owned
+  LogFn log;                       // nullptr: silent
+};
+
+// A summary of the program in force.
+struct ProgramInfo {
+  std::string id;
+  std::int64_t version = 0;
+  std::string name;
+  std::string currency;
+};
+
+// Thread-safety: every method may be called from several threads at once;
+// operations on one Terminal are serialised internally. A ledger file is
+// owned by one Terminal at a time: a second Open() of the same file, from
+// this process or another, fails with kDatabaseLocked.
+class Terminal {
+ public:
+  // Opens (creating or migrating) the ledger and loads the program.
+  // Errors: kInvalidArgument (a missing option, named), kProgramInvalid,
+  // kDatabaseLocked, kDatabaseCorrupt, kIoError.
+  static Result<std::unique_ptr<Terminal>> Open(Options options);
+
+  ~Terminal();
+  Terminal(const Terminal&) = delete;
+  Terminal& operator=(const Terminal&) = delete;
+
+  // Loads a new program document; on any problem the current program stays
+  // in force and kProgramInvalid lists every problem with its JSON path.
+  Status LoadProgram(const std::string& path);
+  ProgramInfo program() const;
+
+  // Puts a card on a new or existing account. kCardAlreadyEnrolled,
+  // kPaymentCardRefused, kNotFound (account_id unknown).
+  Result<Receipt> Enroll(const Enrollment& request);
+
+  // What the till shows for a card. kUnknownCard. A blocked card is shown
+  // (with blocked = true) so the cashier can tell the customer why.
+  Result<CardView> Lookup(const CardId& card) const;
+  // The same for a reader event: a bad read is returned as its kBadRead.
+  Result<CardView> Identify(const CardRead& read) const;
+
+  // What the basket would earn for this card. Writes nothing.
+  Result<Quote> QuoteBasket(const CardId& card, const Basket& basket) const;
+
+  // A sale: earns on the basket and spends `redeem_points` if asked.
+  // kUnknownCard, kCardBlocked, kInsufficientPoints, kAmountNegative,
+  // kAmountOverflow, kCurrencyMismatch, kDuplicateIdConflict.
+  Result<Receipt> Commit(const Checkout& checkout);
+  Result<Receipt> Redeem(const Redemption& request);
+  // kNotFound (no such sale), kAlreadyReversed, kInvalidArgument (more
+  // than is left to refund).
+  Result<Receipt> Refund(const RefundRequest& request);
+  Result<Receipt> Void(const VoidRequest& request);
+  Result<Receipt> Adjust(const Adjustment& request);
+  Result<Receipt> Block(const CardBlock& request);
+
+  // Writes expiry entries for every lot past its expiry date; returns
+  // the receipts written (one per account touched). Idempotent per op_id.
+  Result<std::vector<Receipt>> ExpirePoints(const std::string& op_id);
+
+  // The account's entries, newest first, at most `limit`.
+  Result<std::vector<HistoryEntry>> History(const CardId& card,
+                                            int limit = 50) const;
+
+  // Checks the hash chain of every entry, the chain head, and that every
+  // cached balance and lot equals what its entries say. Never writes.
+  Result<VerifyReport> Verify(const ProgressFn& progress = {}) const;
+
+  // Rebuilds every cached balance and lot from the entries (after Verify()
+  // reported a cached balance wrong but the chain intact).
+  Status RebuildBalances();
+
+ private:
+  struct Impl;
+  explicit Terminal(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace loyalty

@@ -1,0 +1,56 @@
+#include "ledger/apply.hpp"
+
+namespace loyalty::ledger {
+
+Result<std::vector<LotMove>> ApplyEntry(Book& book, const EntryRecord& e,
+                                        const std::vector<LotMove>& outstanding) {
+  switch (e.kind) {
+    case EntryKind::kEnroll:
+    case EntryKind::kBlock:
+    case EntryKind::kUnblock:
+      return std::vector<LotMove>{};
+    case EntryKind::kEarn:
+    case EntryKind::kAdjust:
+      if (e.points > 0) {
+        Lot lot;
+        lot.id = e.seq;
+        lot.points = e.points;
+        lot.earned_at = e.at;
+        lot.pending_until = e.pending_until.value_or(e.at);
+        lot.expires_at = e.expires_at.value_or(kNever);
+        book.Credit(lot);
+        return std::vector<LotMove>{};
+      }
+      if (e.points == 0) return std::vector<LotMove>{};
+      if (e.kind == EntryKind::kAdjust) return book.Withdraw(-e.points);
+      return Status(StatusCode::kInternal, "earn entry with negative points");
+    case EntryKind::kRedeem:
+      if (e.points > 0) return Status(StatusCode::kInternal, "redeem entry credits");
+      return book.Spend(-e.points, e.at);
+    case EntryKind::kEarnReversal:
+      if (!e.reverses_seq || e.points > 0) {
+        return Status(StatusCode::kInternal, "earn reversal without its earn");
+      }
+      return book.TakeBack(*e.reverses_seq, -e.points);
+    case EntryKind::kRedeemReversal:
+      if (!e.reverses_seq || e.points < 0) {
+        return Status(StatusCode::kInternal, "redeem reversal without its redeem");
+      }
+      return book.GiveBack(outstanding, e.points);
+    case EntryKind::kExpire: {
+      auto moves = book.Expire(e.at);
+      Points expired = 0;
+      for (const auto& m : moves) expired -= m.points;
+      if (expired != -e.points) {
+        return Status(StatusCode::kInternal,
+                      "expiry entry " + std::to_string(e.seq) + " says " +
+                          std::to_string(-e.points) + " points, lots hold " +
+                          std::to_string(expired));
+      }
+      return moves;
+    }
+  }
+  return Status(StatusCode::kInternal, "unknown entry kind");
+}
+
+}  // namespace loyalty::ledger

@@ -1,0 +1,186 @@
+#include "ledger/database.hpp"
+
+#include <sqlite3.h>
+
+namespace loyalty::ledger {
+namespace {
+
+StatusCode CodeFor(int rc) {
+  switch (rc & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED: return StatusCode::kDatabaseLocked;
+    case SQLITE_CORRUPT:
+    case SQLITE_NOTADB: return StatusCode::kDatabaseCorrupt;
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_CANTOPEN:
+    case SQLITE_READONLY: return StatusCode::kIoError;
+    default: return StatusCode::kInternal;
+  }
+}
+
+}  // namespace
+
+void Statement::Finalizer::operator()(sqlite3_stmt* stmt) const noexcept {
+  sqlite3_finalize(stmt);
+}
+
+Statement& Statement::Bind(int index, std::int64_t value) {
+  sqlite3_bind_int64(stmt_.get(), index, value);
+  return *this;
+}
+
+Statement& Statement::Bind(int index, std::string_view text) {
+  sqlite3_bind_text(stmt_.get(), index, text.data(), static_cast<int>(text.size()),
+                    SQLITE_TRANSIENT);
+  return *this;
+}
+
+Statement& Statement::BindBlob(int index, std::string_view bytes) {
+  sqlite3_bind_blob(stmt_.get(), index, bytes.data(), static_cast<int>(bytes.size()),
+                    SQLITE_TRANSIENT);
+  return *this;
+}
+
+Statement& Statement::BindNull(int index) {
+  sqlite3_bind_null(stmt_.get(), index);
+  return *this;
+}
+
+Statement& Statement::Bind(int index, const std::optional<std::int64_t>& value) {
+  return value ? Bind(index, *value) : BindNull(index);
+}
+
+Result<bool> Statement::Step() {
+  const int rc = sqlite3_step(stmt_.get());
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  Status error(CodeFor(rc), std::string("sqlite: ") + sqlite3_errmsg(db_->handle()) +
+                                " in: " + sqlite3_sql(stmt_.get()));
+  sqlite3_reset(stmt_.get());
+  return error;
+}
+
+Status Statement::Run() {
+  for (;;) {
+    auto row = Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+  }
+  Reset();
+  return Status::Ok();
+}
+
+void Statement::Reset() {
+  sqlite3_reset(stmt_.get());
+  sqlite3_clear_bindings(stmt_.get());
+}
+
+std::int64_t Statement::Int(int column) const {
+  return sqlite3_column_int64(stmt_.get(), column);
+}
+
+std::optional<std::int64_t> Statement::OptionalInt(int column) const {
+  if (IsNull(column)) return std::nullopt;
+  return Int(column);
+}
+
+std::string Statement::Text(int column) const {
+  const auto* text = sqlite3_column_text(stmt_.get(), column);
+  if (text == nullptr) return {};
+  return {reinterpret_cast<const char*>(text),
+          static_cast<size_t>(sqlite3_column_bytes(stmt_.get(), column))};
+}
+
+std::string Statement::Blob(int column) const {
+  const void* blob = sqlite3_column_blob(stmt_.get(), column);
+  if (blob == nullptr) return {};
+  return {static_cast<const char*>(blob),
+          static_cast<size_t>(sqlite3_column_bytes(stmt_.get(), column))};
+}
+
+bool Statement::IsNull(int column) const {
+  return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL;
+}
+
+Result<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options) {
+  sqlite3* raw = nullptr;
+  const int rc = sqlite3_open_v2(options.path.c_str(), &raw,
+                                 SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
+                                     SQLITE_OPEN_NOMUTEX,
+                                 nullptr);
+  std::unique_ptr<Database> db(new Database(raw));
+  if (rc != SQLITE_OK) {
+    return Status(CodeFor(rc), "database_path: cannot open '" + options.path +
+                                   "': " + (raw ? sqlite3_errmsg(raw) : "out of memory"));
+  }
+  sqlite3_extended_result_codes(raw, 1);
+  sqlite3_busy_timeout(raw, options.busy_timeout_ms);
+  // Reading the header first tells a non-database file apart from a ledger.
+  if (Status s = db->Exec("PRAGMA journal_mode=WAL"); !s.ok()) {
+    return Status(s.code(), "database_path: '" + options.path + "': " + s.message());
+  }
+  if (Status s = db->Exec(options.synchronous_full ? "PRAGMA synchronous=FULL"
+                                                   : "PRAGMA synchronous=NORMAL");
+      !s.ok()) {
+    return s;
+  }
+  if (Status s = db->Exec("PRAGMA foreign_keys=ON"); !s.ok()) return s;
+  return db;
+}
+
+Database::~Database() { sqlite3_close_v2(db_); }
+
+Status Database::Exec(std::string_view sql) {
+  const std::string text(sql);
+  char* message = nullptr;
+  const int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &message);
+  if (rc == SQLITE_OK) return Status::Ok();
+  std::string why = message ? message : sqlite3_errstr(rc);
+  sqlite3_free(message);
+  return {CodeFor(rc), "sqlite: " + why};
+}
+
+Result<Statement> Database::Prepare(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  const int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()),
+                                    SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+  if (rc != SQLITE_OK) {
+    return Status(CodeFor(rc), std::string("sqlite: ") + sqlite3_errmsg(db_) +
+                                   " preparing: " + std::string(sql));
+  }
+  return Statement(stmt, this);
+}
+
+Status Database::Error(std::string_view what) const {
+  return {CodeFor(sqlite3_errcode(db_)),
+          std::string(what) + ": " + sqlite3_errmsg(db_)};
+}
+
+std::int64_t Database::Changes() const { return sqlite3_changes64(db_); }
+
+std::int64_t Database::UserVersion() {
+  auto stmt = Prepare("PRAGMA user_version");
+  if (!stmt.ok()) return -1;
+  auto row = stmt->Step();
+  if (!row.ok() || !*row) return -1;
+  return stmt->Int(0);
+}
+
+Transaction::Transaction(Database& db) : db_(db) {
+  begun_ = db_.Exec("BEGIN IMMEDIATE");
+  open_ = begun_.ok();
+}
+
+Transaction::~Transaction() {
+  if (open_) (void)db_.Exec("ROLLBACK");
+}
+
+Status Transaction::Commit() {
+  if (!open_) return begun_.ok() ? Status(StatusCode::kInternal, "commit twice") : begun_;
+  Status s = db_.Exec("COMMIT");
+  if (s.ok()) open_ = false;
+  return s;
+}
+
+}  // namespace loyalty::ledger

@@ -1,0 +1,102 @@
+// RAII over the SQLite C API: a connection, prepared statements that
+// finalise themselves, and a transaction guard that rolls back unless
+// committed. Errors become Status values that name the SQL step.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "loyalty/status.hpp"
+
+struct sqlite3;
+struct sqlite3_stmt;
+
+namespace loyalty::ledger {
+
+class Database;
+
+class Statement {
+ public:
+  Statement() = default;
+  Statement(Statement&&) noexcept = default;
+  Statement& operator=(Statement&&) noexcept = default;
+
+  // Bind by 1-based index. Binding never fails for a prepared statement
+  // with enough parameters; misuse is a programming error caught in tests.
+  Statement& Bind(int index, std::int64_t value);
+  Statement& Bind(int index, std::string_view text);
+  Statement& BindBlob(int index, std::string_view bytes);
+  Statement& BindNull(int index);
+  Statement& Bind(int index, const std::optional<std::int64_t>& value);
+
+  // Steps once: true when a row is ready, false when done.
+  Result<bool> Step();
+  // Steps to completion and resets; for INSERT/UPDATE/DELETE.
+  Status Run();
+  void Reset();
+
+  std::int64_t Int(int column) const;
+  std::optional<std::int64_t> OptionalInt(int column) const;
+  std::string Text(int column) const;
+  std::string Blob(int column) const;
+  bool IsNull(int column) const;
+
+ private:
+  friend class Database;
+  struct Finalizer {
+    void operator()(sqlite3_stmt* stmt) const noexcept;
+  };
+  Statement(sqlite3_stmt* stmt, Database* db) : stmt_(stmt), db_(db) {}
+  std::unique_ptr<sqlite3_stmt, Finalizer> stmt_;
+  Database* db_ = nullptr;
+};
+
+struct DatabaseOptions {
+  std::string path;
+  bool synchronous_full = true;
+  int busy_timeout_ms = 2000;
+};
+
+class Database {
+ public:
+  static Result<std::unique_ptr<Database>> Open(const DatabaseOptions& options);
+  ~Database();
+  Database(const Database&) = delete;
+  Database& operator=(const Database&) = delete;
+
+  Status Exec(std::string_view sql);
+  Result<Statement> Prepare(std::string_view sql);
+
+  // Maps the connection's last error to a Status naming `what`.
+  Status Error(std::string_view what) const;
+  std::int64_t Changes() const;
+  std::int64_t UserVersion();
+  sqlite3* handle() const noexcept { return db_; }
+
+ private:
+  explicit Database(sqlite3* db) : db_(db) {}
+  sqlite3* db_;
+};
+
+// BEGIN IMMEDIATE on construction; ROLLBACK in the destructor unless
+// Commit() succeeded. One per POS operation.
+class Transaction {
+ public:
+  explicit Transaction(Database& db);
+  ~Transaction();
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+
+  const Status& begun() const { return begun_; }
+  Status Commit();
+
+ private:
+  Database& db_;
+  Status begun_;
+  bool open_ = false;
+};
+
+}  // namespace loyalty::ledger

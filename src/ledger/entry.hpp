@@ -1,0 +1,34 @@
+// One row of the append-only ledger, as the hash chain sees it.
+#pragma once
+
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "loyalty/account.hpp"
+#include "loyalty/money.hpp"
+
+namespace loyalty::ledger {
+
+inline constexpr std::int64_t kNever = INT64_MAX;
+
+struct EntryRecord {
+  std::int64_t seq = 0;
+  std::string op_id;
+  EntryKind kind = EntryKind::kEarn;
+  std::string account_id;
+  Points points = 0;                // signed movement of the balance
+  std::int64_t amount_minor = 0;    // sale or refunded amount
+  std::string currency;
+  std::optional<std::int64_t> reverses_seq;
+  std::optional<std::int64_t> pending_until;  // credits only
+  std::optional<std::int64_t> expires_at;     // credits only
+  std::int64_t at = 0;              // UTC milliseconds
+  std::string note;
+  std::string mac;                  // 32 bytes
+};
+
+// Parses a stored kind name; nullopt for a name this library never writes.
+std::optional<EntryKind> EntryKindFromName(std::string_view name);
+
+}  // namespace loyalty::ledger

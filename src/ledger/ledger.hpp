@@ -1,0 +1,112 @@
+// The SQLite ledger: accounts, cards, append-only chained entries, lots and
+// the POS operations already answered. Callers hold a Transaction around
+// each POS operation; the Ledger itself is not thread-safe.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "ledger/chain.hpp"
+#include "ledger/database.hpp"
+#include "ledger/entry.hpp"
+#include "ledger/lots.hpp"
+#include "loyalty/account.hpp"
+#include "loyalty/verify.hpp"
+
+namespace loyalty::ledger {
+
+struct AccountRow {
+  std::string account_id;
+  std::string name;
+  std::int64_t created_at = 0;
+  Points balance = 0;
+  Points debt = 0;
+};
+
+struct CardRow {
+  std::string account_id;
+  std::string masked;
+  bool blocked = false;
+};
+
+struct StoredOperation {
+  std::string kind;
+  std::string digest;
+  std::string receipt_json;
+};
+
+struct LedgerOptions {
+  DatabaseOptions database;
+  std::string terminal_key;
+};
+
+class Ledger {
+ public:
+  static Result<std::unique_ptr<Ledger>> Open(const LedgerOptions& options);
+  ~Ledger();
+
+  Database& database() { return *db_; }
+
+  // --- POS operations answered before (idempotency) ---
+  Result<std::optional<StoredOperation>> FindOperation(const std::string& op_id);
+  Status SaveOperation(const std::string& op_id, const std::string& kind,
+                       const std::string& digest, const std::string& receipt_json);
+
+  // --- accounts and cards ---
+  Result<std::optional<CardRow>> FindCard(const std::string& card_hash);
+  Result<std::optional<AccountRow>> FindAccount(const std::string& account_id);
+  Status InsertAccount(const AccountRow& account);
+  Status InsertCard(const std::string& card_hash, const std::string& account_id,
+                    const std::string& masked, std::int64_t at);
+  Status SetCardBlocked(const std::string& card_hash, bool blocked);
+  // The first card enrolled on the account, for display.
+  Result<std::string> MaskedCardOf(const std::string& account_id);
+
+  // --- lots ---
+  // The account's open lots plus the lots named in `also`.
+  Result<Book> LoadBook(const std::string& account_id,
+                        const std::vector<std::int64_t>& also = {});
+  // Writes new and changed lots and the cached balance and debt.
+  Status SaveBook(const std::string& account_id, const Book& book);
+  Status SaveMoves(std::int64_t seq, const std::vector<LotMove>& moves);
+  Result<std::vector<LotMove>> MovesOf(std::int64_t seq);
+  // What a debit entry took from each lot and has not been given back yet.
+  Result<std::vector<LotMove>> Outstanding(std::int64_t debit_seq);
+  Result<std::vector<std::string>> AccountsWithExpiredLots(std::int64_t now);
+
+  // --- entries ---
+  // The seq the next Append will use (inside the current transaction).
+  Result<std::int64_t> NextSeq();
+  // Sets seq and mac, inserts and advances the sealed chain head.
+  Status Append(EntryRecord& entry);
+  Result<std::vector<EntryRecord>> EntriesOfOperation(const std::string& op_id);
+  Result<std::vector<EntryRecord>> ReversalsOf(std::int64_t seq);
+  Result<std::vector<HistoryEntry>> History(const std::string& account_id, int limit);
+  Result<std::int64_t> EntryCount();
+
+  // --- integrity ---
+  Result<VerifyReport> Verify(const ProgressFn& progress);
+  // Replays every account's entries into fresh lots and balances.
+  Status Rebuild();
+
+ private:
+  Ledger(std::unique_ptr<Database> db, Chain chain);
+  Status Prepare();
+  Result<EntryRecord> ReadEntry(Statement& stmt);
+  Status CheckKey();
+  struct Head {
+    std::int64_t seq = 0;
+    std::string mac = std::string(32, '\0');
+  };
+  Result<Head> ReadHead();
+
+  std::unique_ptr<Database> db_;
+  Chain chain_;
+  struct Statements;
+  std::unique_ptr<Statements> st_;
+};
+
+}  // namespace loyalty::ledger

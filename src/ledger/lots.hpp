@@ -1,0 +1,84 @@
+// An account's points held in lots, and the rules that move them: spend
+// the lots that expire first, take reversals from the lot they credited,
+// turn a shortfall into debt that later credits repay. Pure: the ledger
+// loads a Book, applies one operation and writes the changed lots back, and
+// RebuildBalances replays entries through the same code.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "loyalty/money.hpp"
+#include "loyalty/status.hpp"
+
+namespace loyalty::ledger {
+
+struct Lot {
+  std::int64_t id = 0;  // seq of the crediting entry
+  Points points = 0;
+  Points remaining = 0;
+  std::int64_t earned_at = 0;
+  std::int64_t pending_until = 0;
+  std::int64_t expires_at = INT64_MAX;
+  bool dirty = false;  // remaining changed since loaded
+  bool fresh = false;  // created by this operation
+
+  bool Usable(std::int64_t now) const {
+    return pending_until <= now && now < expires_at;
+  }
+};
+
+// A change to one lot's remaining points made by one entry.
+struct LotMove {
+  std::int64_t lot_id = 0;
+  Points points = 0;
+};
+
+class Book {
+ public:
+  Book(Points balance, Points debt) : balance_(balance), debt_(debt) {}
+
+  // Adds a lot read from storage (not a credit).
+  void Load(const Lot& lot) { lots_[lot.id] = lot; }
+
+  Points balance() const { return balance_; }
+  Points debt() const { return debt_; }
+  // Spendable now: usable lots less debt.
+  Points Available(std::int64_t now) const;
+  // Earned, still inside the return window.
+  Points Pending(std::int64_t now) const;
+  const std::map<std::int64_t, Lot>& lots() const { return lots_; }
+
+  // A new lot; debt is repaid from it first.
+  void Credit(Lot lot);
+  // Redemption: consumes usable lots, earliest expiry first.
+  // kInsufficientPoints when fewer are usable (message names both figures).
+  Result<std::vector<LotMove>> Spend(Points points, std::int64_t now);
+  // Correction downwards: any lot with points, earliest expiry first, no
+  // debt; kInsufficientPoints when the balance is short.
+  Result<std::vector<LotMove>> Withdraw(Points points);
+  // Reversal of a credit: from `lot_id` first, then any other lot, and what
+  // is still missing becomes debt. Never fails.
+  std::vector<LotMove> TakeBack(std::int64_t lot_id, Points points);
+  // Reversal of a spend: `points` go back to the lots in `outstanding`
+  // (what the spend took and was not yet given back), latest-expiring
+  // first; debt is repaid first.
+  std::vector<LotMove> GiveBack(const std::vector<LotMove>& outstanding,
+                                Points points);
+  // Points that Expire(now) would remove.
+  Points ExpiredPoints(std::int64_t now) const;
+  // Expiry: empties every lot expired by `now`.
+  std::vector<LotMove> Expire(std::int64_t now);
+
+ private:
+  void Move(Lot& lot, Points delta, std::vector<LotMove>& moves);
+  std::vector<Lot*> ByExpiry(bool usable_only, std::int64_t now);
+
+  Points balance_;
+  Points debt_;
+  std::map<std::int64_t, Lot> lots_;
+};
+
+}  // namespace loyalty::ledger

@@ -1,0 +1,119 @@
+#include "ledger/schema.hpp"
+
+#include <array>
+#include <string>
+
+namespace loyalty::ledger {
+namespace {
+
+// Append only: a released migration is never edited.
+constexpr std::array<const char*, 2> kMigrations{
+    // 1: the ledger.
+    R"sql(
+CREATE TABLE meta (
+  key   TEXT PRIMARY KEY,
+  value BLOB NOT NULL
+) STRICT;
+CREATE TABLE accounts (
+  account_id TEXT PRIMARY KEY,
+  name       TEXT NOT NULL,
+  created_at INTEGER NOT NULL,
+  balance    INTEGER NOT NULL DEFAULT 0,  -- cache: SUM(entries.points)
+  debt       INTEGER NOT NULL DEFAULT 0   -- cache: points owed after reversals
+) STRICT;
+CREATE TABLE cards (
+  card_hash   BLOB PRIMARY KEY,           -- HMAC of the number; never the number
+  account_id  TEXT NOT NULL REFERENCES accounts(account_id),
+  masked      TEXT NOT NULL,
+  blocked     INTEGER NOT NULL DEFAULT 0,
+  enrolled_at INTEGER NOT NULL
+) STRICT;
+CREATE TABLE entries (
+  seq           INTEGER PRIMARY KEY,
+  op_id         TEXT NOT NULL,
+  kind          TEXT NOT NULL,
+  account_id    TEXT NOT NULL,
+  points        INTEGER NOT NULL,
+  amount_minor  INTEGER NOT NULL,
+  currency      TEXT NOT NULL,
+  reverses_seq  INTEGER,
+  pending_until INTEGER,
+  expires_at    INTEGER,
+  at            INTEGER NOT NULL,
+  note          TEXT NOT NULL,
+  mac           BLOB NOT NULL
+) STRICT;
+CREATE TABLE lots (
+  lot_id        INTEGER PRIMARY KEY,      -- the seq of the entry that credited it
+  account_id    TEXT NOT NULL,
+  points        INTEGER NOT NULL,
+  remaining     INTEGER NOT NULL,
+  earned_at     INTEGER NOT NULL,
+  pending_until INTEGER NOT NULL,
+  expires_at    INTEGER NOT NULL          -- INT64 max: never
+) STRICT;
+CREATE TABLE lot_moves (
+  entry_seq INTEGER NOT NULL,
+  lot_id    INTEGER NOT NULL,
+  points    INTEGER NOT NULL,
+  PRIMARY KEY (entry_seq, lot_id)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE operations (
+  op_id   TEXT PRIMARY KEY,
+  kind    TEXT NOT NULL,
+  digest  BLOB NOT NULL,                  -- SHA-256 of the request's content
+  receipt TEXT NOT NULL                   -- the first result, as JSON
+) STRICT;
+)sql",
+    // 2: indexes for the till's hot reads (history, open lots, reversals).
+    R"sql(
+CREATE INDEX entries_by_account ON entries(account_id, seq);
+CREATE INDEX entries_by_reversed ON entries(reverses_seq) WHERE reverses_seq IS NOT NULL;
+CREATE INDEX open_lots ON lots(account_id, expires_at, lot_id) WHERE remaining > 0;
+)sql",
+};
+
+}  // namespace
+
+std::int64_t LatestSchemaVersion() {
+  return static_cast<std::int64_t>(kMigrations.size());
+}
+
+Status Migrate(Database& db, std::int64_t target) {
+  if (target == 0) target = LatestSchemaVersion();
+  std::int64_t version = db.UserVersion();
+  if (version < 0) return {StatusCode::kDatabaseCorrupt, "cannot read schema version"};
+  if (version > LatestSchemaVersion()) {
+    return {StatusCode::kDatabaseCorrupt,
+            "ledger schema version " + std::to_string(version) +
+                " is newer than this library understands (" +
+                std::to_string(LatestSchemaVersion()) + ")"};
+  }
+  if (version == 0) {
+    // A fresh file has no tables; anything else is not ours to write into.
+    auto count = db.Prepare("SELECT count(*) FROM sqlite_schema");
+    if (!count.ok()) return count.status();
+    auto row = count->Step();
+    if (!row.ok()) return row.status();
+    if (count->Int(0) != 0) {
+      return {StatusCode::kDatabaseCorrupt,
+              "file has tables but no ledger schema version: not a loyalty ledger"};
+    }
+  }
+  for (; version < target; ++version) {
+    Transaction tx(db);
+    if (!tx.begun().ok()) return tx.begun();
+    if (Status s = db.Exec(kMigrations[static_cast<size_t>(version)]); !s.ok()) {
+      return {s.code(), "migration to schema " + std::to_string(version + 1) +
+                            " failed: " + s.message()};
+    }
+    if (Status s = db.Exec("PRAGMA user_version=" + std::to_string(version + 1));
+        !s.ok()) {
+      return s;
+    }
+    if (Status s = tx.Commit(); !s.ok()) return s;
+  }
+  return Status::Ok();
+}
+
+}  // namespace loyalty::ledger

@@ -1,0 +1,201 @@
+// Integrity: the hash chain, the sealed head and the cached balances; and
+// the rebuild of every cache from the entries.
+#include <map>
+
+#include "ledger/apply.hpp"
+#include "ledger/ledger.hpp"
+
+namespace loyalty::ledger {
+namespace {
+
+constexpr std::int64_t kProgressEvery = 65536;
+
+VerifyReport Bad(VerifyReport report, std::int64_t seq, std::string problem) {
+  report.ok = false;
+  report.first_bad_seq = seq;
+  report.problem = std::move(problem);
+  return report;
+}
+
+}  // namespace
+
+Result<VerifyReport> Ledger::Verify(const ProgressFn& progress) {
+  VerifyReport report;
+  // A read transaction gives one consistent snapshot of all tables.
+  if (Status s = db_->Exec("BEGIN"); !s.ok()) return s;
+  struct EndRead {
+    Database& db;
+    ~EndRead() { (void)db.Exec("COMMIT"); }
+  } end_read{*db_};
+
+  auto head = ReadHead();
+  if (!head.ok()) {
+    if (head.status().code() == StatusCode::kTampered) {
+      return Bad(report, 0, head.status().message());
+    }
+    return head.status();
+  }
+  auto total = EntryCount();
+  if (!total.ok()) return total.status();
+
+  auto scan = db_->Prepare(
+      "SELECT seq, op_id, kind, account_id, points, amount_minor, currency, "
+      "reverses_seq, pending_until, expires_at, at, note, mac FROM entries ORDER BY seq");
+  if (!scan.ok()) return scan.status();
+  std::int64_t expected = 1;
+  std::string previous_mac(32, '\0');
+  for (;;) {
+    auto row = scan->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    auto entry = ReadEntry(*scan);
+    if (!entry.ok()) return Bad(report, scan->Int(0), entry.status().message());
+    if (entry->seq != expected) {
+      if (entry->seq > expected) {
+        return Bad(report, expected,
+                   "entry " + std::to_string(expected) + " is missing (removed); next is " +
+                       std::to_string(entry->seq));
+      }
+      return Bad(report, entry->seq,
+                 "entry " + std::to_string(entry->seq) + " is out of sequence");
+    }
+    if (!SameMac(entry->mac, chain_.EntryMac(previous_mac, *entry))) {
+      return Bad(report, entry->seq,
+                 "entry " + std::to_string(entry->seq) +
+                     " was altered, inserted or moved: its MAC does not verify");
+    }
+    previous_mac = entry->mac;
+    ++expected;
+    ++report.entries_checked;
+    if (progress && report.entries_checked % kProgressEvery == 0) {
+      progress(report.entries_checked, *total);
+    }
+  }
+  const std::int64_t last = expected - 1;
+  if (last < head->seq) {
+    return Bad(report, last + 1,
+               "entries " + std::to_string(last + 1) + " to " + std::to_string(head->seq) +
+                   " were removed from the end of the ledger");
+  }
+  if (last > head->seq) {
+    return Bad(report, head->seq + 1,
+               "entry " + std::to_string(head->seq + 1) +
+                   " was added after the sealed chain head");
+  }
+  if (last > 0 && !SameMac(previous_mac, head->mac)) {
+    return Bad(report, last, "entry " + std::to_string(last) + " does not match the chain head");
+  }
+  if (progress) progress(report.entries_checked, *total);
+
+  auto balances = db_->Prepare(
+      "SELECT a.account_id, a.balance, a.debt, "
+      "  COALESCE((SELECT SUM(points) FROM entries e WHERE e.account_id = a.account_id), 0), "
+      "  COALESCE((SELECT SUM(remaining) FROM lots l WHERE l.account_id = a.account_id), 0) "
+      "FROM accounts a ORDER BY a.account_id");
+  if (!balances.ok()) return balances.status();
+  for (;;) {
+    auto row = balances->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    const std::string account = balances->Text(0);
+    const Points cached = balances->Int(1);
+    const Points debt = balances->Int(2);
+    const Points entries = balances->Int(3);
+    const Points lots = balances->Int(4);
+    if (cached != entries) {
+      return Bad(report, 0,
+                 "account " + account + ": cached balance " + std::to_string(cached) +
+                     " but its entries sum to " + std::to_string(entries));
+    }
+    if (lots - debt != entries) {
+      return Bad(report, 0,
+                 "account " + account + ": lots hold " + std::to_string(lots) +
+                     " less debt " + std::to_string(debt) + " but its entries sum to " +
+                     std::to_string(entries));
+    }
+    ++report.accounts_checked;
+  }
+  auto orphans = db_->Prepare(
+      "SELECT seq, account_id FROM entries WHERE account_id NOT IN "
+      "(SELECT account_id FROM accounts) ORDER BY seq LIMIT 1");
+  if (!orphans.ok()) return orphans.status();
+  auto orphan = orphans->Step();
+  if (!orphan.ok()) return orphan.status();
+  if (*orphan) {
+    return Bad(report, orphans->Int(0),
+               "entry " + std::to_string(orphans->Int(0)) + " names account " +
+                   orphans->Text(1) + ", which does not exist");
+  }
+  return report;
+}
+
+Status Ledger::Rebuild() {
+  auto check = Verify({});
+  if (!check.ok()) return check.status();
+  if (!check->ok && check->first_bad_seq != 0) {
+    return {StatusCode::kTampered,
+            "refusing to rebuild from a chain that does not verify: " + check->problem};
+  }
+  Transaction tx(*db_);
+  if (!tx.begun().ok()) return tx.begun();
+  if (Status s = db_->Exec("DELETE FROM lots; DELETE FROM lot_moves; "
+                           "UPDATE accounts SET balance = 0, debt = 0");
+      !s.ok()) {
+    return s;
+  }
+  auto scan = db_->Prepare(
+      "SELECT seq, op_id, kind, account_id, points, amount_minor, currency, "
+      "reverses_seq, pending_until, expires_at, at, note, mac FROM entries "
+      "ORDER BY account_id, seq");
+  if (!scan.ok()) return scan.status();
+
+  std::string account;
+  Book book(0, 0);
+  std::map<std::int64_t, std::vector<LotMove>> outstanding;
+  auto flush = [&]() -> Status {
+    if (account.empty()) return Status::Ok();
+    return SaveBook(account, book);
+  };
+  for (;;) {
+    auto row = scan->Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    auto entry = ReadEntry(*scan);
+    if (!entry.ok()) return entry.status();
+    if (entry->account_id != account) {
+      if (Status s = flush(); !s.ok()) return s;
+      account = entry->account_id;
+      book = Book(0, 0);
+      outstanding.clear();
+    }
+    static const std::vector<LotMove> kNone;
+    const std::vector<LotMove>& owed =
+        entry->kind == EntryKind::kRedeemReversal && entry->reverses_seq &&
+                outstanding.count(*entry->reverses_seq)
+            ? outstanding[*entry->reverses_seq]
+            : kNone;
+    auto moves = ApplyEntry(book, *entry, owed);
+    if (!moves.ok()) {
+      return {StatusCode::kTampered, "entry " + std::to_string(entry->seq) +
+                                         " cannot be replayed: " + moves.status().message()};
+    }
+    if (Status s = SaveMoves(entry->seq, *moves); !s.ok()) return s;
+    if (entry->points < 0 && (entry->kind == EntryKind::kRedeem ||
+                              entry->kind == EntryKind::kAdjust)) {
+      auto& list = outstanding[entry->seq];
+      for (const LotMove& m : *moves) list.push_back({m.lot_id, -m.points});
+    } else if (entry->kind == EntryKind::kRedeemReversal && entry->reverses_seq) {
+      auto& list = outstanding[*entry->reverses_seq];
+      for (const LotMove& m : *moves) {
+        for (LotMove& o : list) {
+          if (o.lot_id == m.lot_id) o.points -= m.points;
+        }
+      }
+    }
+  }
+  if (Status s = flush(); !s.ok()) return s;
+  // Lots were re-inserted as fresh; nothing else to clear.
+  return tx.Commit();
+}
+
+}  // namespace loyalty::ledger

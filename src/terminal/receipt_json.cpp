@@ -1,0 +1,102 @@
+#include "terminal/receipt_json.hpp"
+
+#include <openssl/evp.h>
+
+#include <array>
+#include <nlohmann/json.hpp>
+
+namespace loyalty::terminal {
+namespace {
+
+using Json = nlohmann::json;
+
+Json ToJson(const Receipt& r) {
+  return Json{{"op_id", r.op_id},
+              {"account_id", r.account_id},
+              {"card", r.card_masked},
+              {"earned", r.earned},
+              {"redeemed", r.redeemed},
+              {"entries", r.entry_seqs},
+              {"after",
+               {{"account_id", r.after.account_id},
+                {"name", r.after.name},
+                {"card", r.after.card_masked},
+                {"available", r.after.available},
+                {"pending", r.after.pending},
+                {"balance", r.after.balance},
+                {"tier", r.after.tier},
+                {"blocked", r.after.blocked}}}};
+}
+
+Receipt FromJsonValue(const Json& j) {
+  Receipt r;
+  r.op_id = j.at("op_id").get<std::string>();
+  r.account_id = j.at("account_id").get<std::string>();
+  r.card_masked = j.at("card").get<std::string>();
+  r.earned = j.at("earned").get<Points>();
+  r.redeemed = j.at("redeemed").get<Points>();
+  r.entry_seqs = j.at("entries").get<std::vector<std::int64_t>>();
+  const Json& a = j.at("after");
+  r.after.account_id = a.at("account_id").get<std::string>();
+  r.after.name = a.at("name").get<std::string>();
+  r.after.card_masked = a.at("card").get<std::string>();
+  r.after.available = a.at("available").get<Points>();
+  r.after.pending = a.at("pending").get<Points>();
+  r.after.balance = a.at("balance").get<Points>();
+  r.after.tier = a.at("tier").get<std::string>();
+  r.after.blocked = a.at("blocked").get<bool>();
+  return r;
+}
+
+}  // namespace
+
+std::string ReceiptToJson(const Receipt& receipt) { return ToJson(receipt).dump(); }
+
+Result<Receipt> ReceiptFromJson(const std::string& json) {
+  try {
+    return FromJsonValue(Json::parse(json));
+  } catch (const Json::exception& e) {
+    return Status(StatusCode::kDatabaseCorrupt,
+                  std::string("stored receipt is unreadable: ") + e.what());
+  }
+}
+
+std::string ReceiptsToJson(const std::vector<Receipt>& receipts) {
+  Json list = Json::array();
+  for (const auto& r : receipts) list.push_back(ToJson(r));
+  return list.dump();
+}
+
+Result<std::vector<Receipt>> ReceiptsFromJson(const std::string& json) {
+  try {
+    std::vector<Receipt> out;
+    for (const auto& item : Json::parse(json)) out.push_back(FromJsonValue(item));
+    return out;
+  } catch (const Json::exception& e) {
+    return Status(StatusCode::kDatabaseCorrupt,
+                  std::string("stored receipts are unreadable: ") + e.what());
+  }
+}
+
+RequestDigest& RequestDigest::Add(std::string_view field) {
+  Add(static_cast<std::int64_t>(field.size()));
+  data_.append(field);
+  return *this;
+}
+
+RequestDigest& RequestDigest::Add(std::int64_t field) {
+  const auto u = static_cast<std::uint64_t>(field);
+  for (int shift = 56; shift >= 0; shift -= 8) {
+    data_.push_back(static_cast<char>((u >> shift) & 0xff));
+  }
+  return *this;
+}
+
+std::string RequestDigest::Finish() const {
+  std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
+  unsigned int length = 0;
+  EVP_Digest(data_.data(), data_.size(), out.data(), &length, EVP_sha256(), nullptr);
+  return {reinterpret_cast<const char*>(out.data()), length};
+}
+
+}  // namespace loyalty::terminal

@@ -1,0 +1,777 @@
+#include "loyalty/terminal.hpp"
+
+#include <fstream>
+#include <mutex>
+#include <optional>
+#include <sstream>
+
+#include "common/checked.hpp"
+#include "engine/card_rules.hpp"
+#include "engine/earn.hpp"
+#include "engine/program_parser.hpp"
+#include "ledger/apply.hpp"
+#include "ledger/chain.hpp"
+#include "ledger/ledger.hpp"
+#include "ledger/mac.hpp"
+#include "terminal/file_lock.hpp"
+#include "terminal/random_ids.hpp"
+#include "terminal/receipt_json.hpp"
+
+namespace loyalty {
+
+using ledger::Book;
+using ledger::EntryRecord;
+using ledger::LotMove;
+
+namespace {
+
+constexpr std::int64_t kDayMs = 86'400'000;
+constexpr size_t kMaxOpIdLength = 128;
+
+Result<engine::Program> ReadProgram(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return Status(StatusCode::kIoError, "program_path: cannot read '" + path + "'");
+  }
+  std::ostringstream text;
+  text << in.rdbuf();
+  auto program = engine::ParseProgram(text.str());
+  if (!program.ok()) {
+    return Status(program.status().code(),
+                  "program_path '" + path + "': " + program.status().message());
+  }
+  return program;
+}
+
+Status CheckOpId(const std::string& op_id) {
+  if (op_id.empty()) return {StatusCode::kInvalidArgument, "op_id: is empty"};
+  if (op_id.size() > kMaxOpIdLength) {
+    return {StatusCode::kInvalidArgument,
+            "op_id: longer than " + std::to_string(kMaxOpIdLength) + " characters"};
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+struct Terminal::Impl {
+  Impl(Options o, terminal::FileLock l, std::unique_ptr<ledger::Ledger> lg,
+       engine::Program p)
+      : options(std::move(o)),
+        lock(std::move(l)),
+        ledger(std::move(lg)),
+        program(std::move(p)),
+        card_mac(options.card_key.empty() ? options.terminal_key : options.card_key) {
+    clock = options.clock ? options.clock : &system_clock;
+    ids = options.ids ? options.ids : &random_ids;
+  }
+
+  Options options;
+  terminal::FileLock lock;
+  std::unique_ptr<ledger::Ledger> ledger;
+  engine::Program program;
+  ledger::Mac card_mac;
+  SystemClock system_clock;
+  terminal::RandomIds random_ids;
+  const Clock* clock = nullptr;
+  IdSource* ids = nullptr;
+  mutable std::mutex mutex;
+
+  std::int64_t NowMs() const {
+    return clock->Now().time_since_epoch().count();
+  }
+
+  void Log(LogLevel level, const std::string& message) const {
+    if (options.log) options.log(level, message);
+  }
+
+  std::string CardHash(const CardId& card) const {
+    return card_mac.Compute("loyalty-card-v1:" + card.value());
+  }
+
+  // The account a card belongs to; kUnknownCard / kCardBlocked.
+  Result<ledger::CardRow> FindCard(const CardId& card, bool refuse_blocked) const {
+    if (card.empty()) return Status(StatusCode::kInvalidArgument, "card: is empty");
+    auto row = ledger->FindCard(CardHash(card));
+    if (!row.ok()) return row.status();
+    if (!*row) {
+      return Status(StatusCode::kUnknownCard,
+                    "card " + card.Masked() + ": not enrolled on this program");
+    }
+    if (refuse_blocked && (*row)->blocked) {
+      return Status(StatusCode::kCardBlocked, "card " + card.Masked() + ": is blocked");
+    }
+    return std::move(**row);
+  }
+
+  Result<CardView> View(const std::string& account_id, const Book& book,
+                        const std::string& masked, bool blocked,
+                        std::int64_t now) const {
+    auto account = ledger->FindAccount(account_id);
+    if (!account.ok()) return account.status();
+    CardView view;
+    view.account_id = account_id;
+    view.name = *account ? (*account)->name : std::string();
+    view.card_masked = masked;
+    view.available = book.Available(now);
+    view.pending = book.Pending(now);
+    view.balance = book.balance();
+    view.blocked = blocked;
+    return view;
+  }
+
+  // Reserves the next seq, moves the lots, chains and stores the entry.
+  Status Post(Book& book, EntryRecord& entry,
+              const std::vector<LotMove>& outstanding = {}) {
+    auto seq = ledger->NextSeq();
+    if (!seq.ok()) return seq.status();
+    entry.seq = *seq;
+    auto moves = ledger::ApplyEntry(book, entry, outstanding);
+    if (!moves.ok()) return moves.status();
+    if (Status s = ledger->Append(entry); !s.ok()) return s;
+    return ledger->SaveMoves(entry.seq, *moves);
+  }
+
+  EntryRecord NewEntry(const std::string& op_id, EntryKind kind,
+                       const std::string& account_id, std::int64_t now) const {
+    EntryRecord e;
+    e.op_id = op_id;
+    e.kind = kind;
+    e.account_id = account_id;
+    e.currency = std::string(program.currency.code());
+    e.at = now;
+    return e;
+  }
+
+  void SetCreditDates(EntryRecord& e) const {
+    e.pending_until = e.at + program.pending_days * kDayMs;
+    if (program.expiry_days > 0) e.expires_at = e.at + program.expiry_days * kDayMs;
+  }
+
+  // Runs `body` as one idempotent POS operation in one SQLite transaction.
+  template <typename Body>
+  Result<Receipt> Operation(const std::string& op_id, const char* kind,
+                            const std::string& digest, Body body) {
+    if (Status s = CheckOpId(op_id); !s.ok()) return s;
+    std::lock_guard<std::mutex> guard(mutex);
+    ledger::Transaction tx(ledger->database());
+    if (!tx.begun().ok()) return tx.begun();
+    auto stored = ledger->FindOperation(op_id);
+    if (!stored.ok()) return stored.status();
+    if (*stored) {
+      if ((*stored)->kind != kind || !ledger::SameMac((*stored)->digest, digest)) {
+        return Status(StatusCode::kDuplicateIdConflict,
+                      "op_id '" + op_id + "' was already used for a " +
+                          (*stored)->kind + " with other content");
+      }
+      auto receipt = terminal::ReceiptFromJson((*stored)->receipt_json);
+      if (!receipt.ok()) return receipt.status();
+      receipt->replayed = true;
+      return receipt;
+    }
+    Result<Receipt> receipt = body();
+    if (!receipt.ok()) return receipt;
+    receipt->op_id = op_id;
+    if (Status s = ledger->SaveOperation(op_id, kind, digest,
+                                         terminal::ReceiptToJson(*receipt));
+        !s.ok()) {
+      return s;
+    }
+    if (Status s = tx.Commit(); !s.ok()) return s;
+    Log(LogLevel::kInfo, std::string(kind) + " " + op_id + " on card " +
+                             receipt->card_masked + ": earned " +
+                             std::to_string(receipt->earned) + ", redeemed " +
+                             std::to_string(receipt->redeemed));
+    return receipt;
+  }
+
+  // Everything of a sale, redemption or adjustment not reversed yet is
+  // reversed, in proportion `amount` of the sale total for sales.
+  Result<Receipt> Reverse(const std::string& op_id, const std::string& target_op_id,
+                          std::optional<std::int64_t> amount, bool is_void,
+                          const std::string& note);
+};
+
+Result<std::unique_ptr<Terminal>> Terminal::Open(Options options) {
+  if (options.database_path.empty()) {
+    return Status(StatusCode::kInvalidArgument, "database_path: is required");
+  }
+  if (options.terminal_id.empty()) {
+    return Status(StatusCode::kInvalidArgument, "terminal_id: is required");
+  }
+  if (options.terminal_key.size() < 32) {
+    return Status(StatusCode::kInvalidArgument,
+                  "terminal_key: must be at least 32 bytes, got " +
+                      std::to_string(options.terminal_key.size()));
+  }
+  if (options.program_path.empty()) {
+    return Status(StatusCode::kInvalidArgument, "program_path: is required");
+  }
+  auto program = ReadProgram(options.program_path);
+  if (!program.ok()) return program.status();
+  auto lock = terminal::FileLock::Acquire(options.database_path);
+  if (!lock.ok()) return lock.status();
+  ledger::LedgerOptions ledger_options;
+  ledger_options.database.path = options.database_path;
+  ledger_options.database.synchronous_full = options.synchronous_full;
+  ledger_options.database.busy_timeout_ms = options.busy_timeout_ms;
+  ledger_options.terminal_key = options.terminal_key;
+  auto ledger = ledger::Ledger::Open(ledger_options);
+  if (!ledger.ok()) return ledger.status();
+  auto impl = std::make_unique<Impl>(std::move(options), std::move(*lock),
+                                     std::move(*ledger), std::move(*program));
+  return std::unique_ptr<Terminal>(new Terminal(std::move(impl)));
+}
+
+Terminal::Terminal(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Terminal::~Terminal() = default;
+
+Status Terminal::LoadProgram(const std::string& path) {
+  auto program = ReadProgram(path);
+  if (!program.ok()) {
+    impl_->Log(LogLevel::kWarning, "program refused, previous stays: " +
+                                       program.status().message());
+    return program.status();
+  }
+  std::lock_guard<std::mutex> guard(impl_->mutex);
+  if (!(program->currency == impl_->program.currency)) {
+    return {StatusCode::kProgramInvalid,
+            "currency: the new program trades in " +
+                std::string(program->currency.code()) + " but this ledger in " +
+                std::string(impl_->program.currency.code())};
+  }
+  impl_->program = std::move(*program);
+  return Status::Ok();
+}
+
+ProgramInfo Terminal::program() const {
+  std::lock_guard<std::mutex> guard(impl_->mutex);
+  const auto& p = impl_->program;
+  return {p.id, p.version, p.name, std::string(p.currency.code())};
+}
+
+Result<Receipt> Terminal::Enroll(const Enrollment& request) {
+  Impl& im = *impl_;
+  if (Status s = engine::CheckCardNumber(im.program.cards, request.card); !s.ok()) {
+    return s;
+  }
+  const std::string digest = terminal::RequestDigest()
+                                 .Add(request.card.value())
+                                 .Add(request.account_id)
+                                 .Add(request.name)
+                                 .Finish();
+  return im.Operation(request.op_id, "enroll", digest, [&]() -> Result<Receipt> {
+    const std::string hash = im.CardHash(request.card);
+    auto existing = im.ledger->FindCard(hash);
+    if (!existing.ok()) return existing.status();
+    if (*existing) {
+      return Status(StatusCode::kCardAlreadyEnrolled,
+                    "card " + request.card.Masked() + ": already on account " +
+                        (*existing)->account_id);
+    }
+    const std::int64_t now = im.NowMs();
+    std::string account_id = request.account_id;
+    if (account_id.empty()) {
+      account_id = im.ids->NewId();
+      if (account_id.empty()) {
+        return Status(StatusCode::kInternal, "could not draw a new account id");
+      }
+      ledger::AccountRow row{account_id, request.name, now, 0, 0};
+      if (Status s = im.ledger->InsertAccount(row); !s.ok()) return s;
+    } else {
+      auto account = im.ledger->FindAccount(account_id);
+      if (!account.ok()) return account.status();
+      if (!*account) {
+        return Status(StatusCode::kNotFound,
+                      "account_id: '" + account_id + "' is not an account here");
+      }
+    }
+    if (Status s = im.ledger->InsertCard(hash, account_id, request.card.Masked(), now);
+        !s.ok()) {
+      return s;
+    }
+    auto book = im.ledger->LoadBook(account_id);
+    if (!book.ok()) return book.status();
+    EntryRecord e = im.NewEntry(request.op_id, EntryKind::kEnroll, account_id, now);
+    e.note = "card " + request.card.Masked();
+    if (Status s = im.Post(*book, e); !s.ok()) return s;
+    auto view = im.View(account_id, *book, request.card.Masked(), false, now);
+    if (!view.ok()) return view.status();
+    Receipt r;
+    r.account_id = account_id;
+    r.card_masked = request.card.Masked();
+    r.entry_seqs.push_back(e.seq);
+    r.after = std::move(*view);
+    return r;
+  });
+}
+
+Result<CardView> Terminal::Lookup(const CardId& card) const {
+  Impl& im = *impl_;
+  std::lock_guard<std::mutex> guard(im.mutex);
+  auto row = im.FindCard(card, /*refuse_blocked=*/false);
+  if (!row.ok()) return row.status();
+  auto book = im.ledger->LoadBook(row->account_id);
+  if (!book.ok()) return book.status();
+  return im.View(row->account_id, *book, row->masked, row->blocked, im.NowMs());
+}
+
+Result<CardView> Terminal::Identify(const CardRead& read) const {
+  if (!read.status.ok()) return read.status;
+  return Lookup(read.card);
+}
+
+Result<Quote> Terminal::QuoteBasket(const CardId& card, const Basket& basket) const {
+  Impl& im = *impl_;
+  std::lock_guard<std::mutex> guard(im.mutex);
+  auto row = im.FindCard(card, /*refuse_blocked=*/true);
+  if (!row.ok()) return row.status();
+  return engine::QuoteEarn(im.program, basket);
+}
+
+Result<Receipt> Terminal::Commit(const Checkout& checkout) {
+  Impl& im = *impl_;
+  if (checkout.redeem_points < 0) {
+    return Status(StatusCode::kAmountNegative,
+                  "redeem_points: " + std::to_string(checkout.redeem_points) +
+                      " is negative");
+  }
+  terminal::RequestDigest digest;
+  digest.Add(checkout.card.value()).Add(checkout.basket.currency)
+      .Add(checkout.redeem_points).Add(static_cast<std::int64_t>(checkout.basket.lines.size()));
+  for (const BasketLine& line : checkout.basket.lines) {
+    digest.Add(line.sku).Add(line.category).Add(line.quantity).Add(line.amount_minor)
+        .Add(static_cast<std::int64_t>(line.voided));
+  }
+  return im.Operation(checkout.op_id, "sale", digest.Finish(), [&]() -> Result<Receipt> {
+    auto card = im.FindCard(checkout.card, /*refuse_blocked=*/true);
+    if (!card.ok()) return card.status();
+    auto quote = engine::QuoteEarn(im.program, checkout.basket);
+    if (!quote.ok()) return quote.status();
+    auto book = im.ledger->LoadBook(card->account_id);
+    if (!book.ok()) return book.status();
+    const std::int64_t now = im.NowMs();
+    Receipt r;
+    if (checkout.redeem_points > 0) {
+      EntryRecord spend = im.NewEntry(checkout.op_id, EntryKind::kRedeem,
+                                      card->account_id, now);
+      spend.points = -checkout.redeem_points;
+      spend.amount_minor = quote->eligible_minor;
+      spend.note = "spent on sale";
+      if (Status s = im.Post(*book, spend); !s.ok()) {
+        if (s.code() == StatusCode::kInsufficientPoints) {
+          return Status(s.code(), "card " + checkout.card.Masked() + ": " + s.message());
+        }
+        return s;
+      }
+      r.redeemed = checkout.redeem_points;
+      r.entry_seqs.push_back(spend.seq);
+    }
+    EntryRecord earn = im.NewEntry(checkout.op_id, EntryKind::kEarn,
+                                   card->account_id, now);
+    earn.points = quote->points_to_earn;
+    earn.amount_minor = quote->eligible_minor;
+    im.SetCreditDates(earn);
+    earn.note = quote->lines.empty() ? std::string() : quote->lines.front().explanation;
+    if (Status s = im.Post(*book, earn); !s.ok()) return s;
+    r.earned = quote->points_to_earn;
+    r.entry_seqs.push_back(earn.seq);
+    if (Status s = im.ledger->SaveBook(card->account_id, *book); !s.ok()) return s;
+    auto view = im.View(card->account_id, *book, card->masked, false, now);
+    if (!view.ok()) return view.status();
+    r.account_id = card->account_id;
+    r.card_masked = card->masked;
+    r.after = std::move(*view);
+    return r;
+  });
+}
+
+Result<Receipt> Terminal::Redeem(const Redemption& request) {
+  Impl& im = *impl_;
+  if (request.points <= 0) {
+    return Status(request.points < 0 ? StatusCode::kAmountNegative
+                                     : StatusCode::kInvalidArgument,
+                  "points: " + std::to_string(request.points) + " must be > 0");
+  }
+  const std::string digest = terminal::RequestDigest()
+                                 .Add(request.card.value())
+                                 .Add(request.points)
+                                 .Add(request.reason)
+                                 .Finish();
+  return im.Operation(request.op_id, "redeem", digest, [&]() -> Result<Receipt> {
+    auto card = im.FindCard(request.card, /*refuse_blocked=*/true);
+    if (!card.ok()) return card.status();
+    auto book = im.ledger->LoadBook(card->account_id);
+    if (!book.ok()) return book.status();
+    const std::int64_t now = im.NowMs();
+    EntryRecord e = im.NewEntry(request.op_id, EntryKind::kRedeem, card->account_id, now);
+    e.points = -request.points;
+    e.note = request.reason;
+    if (Status s = im.Post(*book, e); !s.ok()) {
+      if (s.code() == StatusCode::kInsufficientPoints) {
+        return Status(s.code(), "card " + request.card.Masked() + ": " + s.message());
+      }
+      return s;
+    }
+    if (Status s = im.ledger->SaveBook(card->account_id, *book); !s.ok()) return s;
+    auto view = im.View(card->account_id, *book, card->masked, false, now);
+    if (!view.ok()) return view.status();
+    Receipt r;
+    r.account_id = card->account_id;
+    r.card_masked = card->masked;
+    r.redeemed = request.points;
+    r.entry_seqs.push_back(e.seq);
+    r.after = std::move(*view);
+    return r;
+  });
+}
+
+Result<Receipt> Terminal::Impl::Reverse(const std::string& op_id,
+                                        const std::string& target_op_id,
+                                        std::optional<std::int64_t> amount,
+                                        bool is_void, const std::string& note) {
+  auto entries = ledger->EntriesOfOperation(target_op_id);
+  if (!entries.ok()) return entries.status();
+  const EntryRecord* earn = nullptr;
+  const EntryRecord* debit = nullptr;   // a redeem or a downward adjustment
+  const EntryRecord* credit = nullptr;  // an upward adjustment
+  for (const EntryRecord& e : *entries) {
+    if (e.kind == EntryKind::kEarn) earn = &e;
+    if (e.kind == EntryKind::kRedeem) debit = &e;
+    if (e.kind == EntryKind::kAdjust) (e.points < 0 ? debit : credit) = &e;
+  }
+  const char* what = is_void ? "void" : "refund";
+  if (entries->empty()) {
+    return Status(StatusCode::kNotFound,
+                  std::string(is_void ? "target_op_id" : "sale_op_id") + ": no operation '" +
+                      target_op_id + "' in this ledger");
+  }
+  if (!is_void && earn == nullptr) {
+    return Status(StatusCode::kInvalidArgument,
+                  "sale_op_id: '" + target_op_id + "' is not a sale");
+  }
+  if (earn == nullptr && debit == nullptr && credit == nullptr) {
+    return Status(StatusCode::kInvalidArgument,
+                  "target_op_id: '" + target_op_id + "' is a " +
+                      EntryKindName(entries->front().kind) + ", which cannot be voided");
+  }
+  const std::string account_id = entries->front().account_id;
+  const std::int64_t now = NowMs();
+
+  // How much of the target is reversed already, per entry.
+  auto reversed_of = [&](const EntryRecord* e, std::int64_t& amount_done,
+                         Points& points_done) -> Status {
+    amount_done = 0;
+    points_done = 0;
+    if (e == nullptr) return Status::Ok();
+    auto reversals = ledger->ReversalsOf(e->seq);
+    if (!reversals.ok()) return reversals.status();
+    for (const EntryRecord& r : *reversals) {
+      amount_done += r.amount_minor;
+      points_done += r.points;
+    }
+    return Status::Ok();
+  };
+
+  Points take_back = 0;   // credited points to reverse now (positive)
+  Points give_back = 0;   // debited points to return now (positive)
+  std::int64_t refund_amount = 0;
+  const EntryRecord* credited = earn ? earn : credit;
+  if (earn != nullptr) {
+    std::int64_t amount_done = 0;
+    Points earn_done = 0;
+    if (Status s = reversed_of(earn, amount_done, earn_done); !s.ok()) return s;
+    const std::int64_t total = earn->amount_minor;
+    const std::int64_t left = total - amount_done;
+    const bool nothing_left = total > 0 ? left <= 0 : earn_done != 0 || amount_done != 0;
+    std::int64_t debit_amount_done = 0;
+    Points debit_done = 0;
+    if (Status s = reversed_of(debit, debit_amount_done, debit_done); !s.ok()) return s;
+    if (nothing_left || (total == 0 && debit_amount_done != 0)) {
+      return Status(StatusCode::kAlreadyReversed,
+                    "sale '" + target_op_id + "' was already fully refunded or voided");
+    }
+    refund_amount = amount.value_or(left);
+    if (refund_amount <= 0 && total > 0) {
+      return Status(refund_amount < 0 ? StatusCode::kAmountNegative
+                                      : StatusCode::kInvalidArgument,
+                    "amount_minor: " + std::to_string(refund_amount) + " must be > 0");
+    }
+    if (refund_amount > left) {
+      return Status(StatusCode::kInvalidArgument,
+                    "amount_minor: " + std::to_string(refund_amount) + " exceeds the " +
+                        std::to_string(left) + " left to refund on sale '" +
+                        target_op_id + "'");
+    }
+    const std::int64_t done_after = amount_done + refund_amount;
+    // Earned points are taken back rounding up and redeemed points given
+    // back rounding down, cumulatively: partial returns never profit the
+    // card, and the last return settles the sale exactly.
+    auto share = [&](Points of, internal::Rounding rounding) -> std::optional<Points> {
+      if (total == 0) return of;
+      return internal::MulDiv(of, done_after, total, rounding);
+    };
+    auto earn_target = share(earn->points, internal::Rounding::kUp);
+    const Points spent = debit ? -debit->points : 0;
+    auto give_target = share(spent, internal::Rounding::kDown);
+    if (!earn_target || !give_target) {
+      return Status(StatusCode::kAmountOverflow, "refund share overflows");
+    }
+    take_back = *earn_target + earn_done;      // earn_done is negative
+    give_back = *give_target - debit_done;     // debit_done is positive
+  } else {
+    std::int64_t unused = 0;
+    Points done = 0;
+    if (credit != nullptr) {
+      if (Status s = reversed_of(credit, unused, done); !s.ok()) return s;
+      take_back = credit->points + done;
+    } else {
+      if (Status s = reversed_of(debit, unused, done); !s.ok()) return s;
+      give_back = -debit->points - done;
+    }
+    if (take_back == 0 && give_back == 0) {
+      return Status(StatusCode::kAlreadyReversed,
+                    "operation '" + target_op_id + "' was already voided");
+    }
+  }
+
+  std::vector<std::int64_t> also;
+  if (credited) also.push_back(credited->seq);
+  std::vector<LotMove> outstanding;
+  if (debit) {
+    auto owed = ledger->Outstanding(debit->seq);
+    if (!owed.ok()) return owed.status();
+    outstanding = std::move(*owed);
+    for (const LotMove& m : outstanding) also.push_back(m.lot_id);
+  }
+  auto book = ledger->LoadBook(account_id, also);
+  if (!book.ok()) return book.status();
+  Receipt r;
+  if (credited != nullptr && (take_back != 0 || earn != nullptr)) {
+    EntryRecord e = NewEntry(op_id, EntryKind::kEarnReversal, account_id, now);
+    e.points = -take_back;
+    e.amount_minor = refund_amount;
+    e.reverses_seq = credited->seq;
+    e.note = std::string(what) + (note.empty() ? "" : ": " + note);
+    if (Status s = Post(*book, e); !s.ok()) return s;
+    r.earned = -take_back;
+    r.entry_seqs.push_back(e.seq);
+  }
+  if (debit != nullptr && give_back > 0) {
+    EntryRecord e = NewEntry(op_id, EntryKind::kRedeemReversal, account_id, now);
+    e.points = give_back;
+    e.amount_minor = refund_amount;
+    e.reverses_seq = debit->seq;
+    e.note = std::string(what) + (note.empty() ? "" : ": " + note);
+    if (Status s = Post(*book, e, outstanding); !s.ok()) return s;
+    r.redeemed = -give_back;
+    r.entry_seqs.push_back(e.seq);
+  }
+  if (Status s = ledger->SaveBook(account_id, *book); !s.ok()) return s;
+  auto masked = ledger->MaskedCardOf(account_id);
+  if (!masked.ok()) return masked.status();
+  auto view = View(account_id, *book, *masked, false, now);
+  if (!view.ok()) return view.status();
+  r.account_id = account_id;
+  r.card_masked = *masked;
+  r.after = std::move(*view);
+  return r;
+}
+
+Result<Receipt> Terminal::Refund(const RefundRequest& request) {
+  Impl& im = *impl_;
+  if (request.amount_minor && *request.amount_minor < 0) {
+    return Status(StatusCode::kAmountNegative,
+                  "amount_minor: " + std::to_string(*request.amount_minor) +
+                      " is negative");
+  }
+  const std::string digest = terminal::RequestDigest()
+                                 .Add(request.sale_op_id)
+                                 .Add(request.amount_minor.value_or(-1))
+                                 .Finish();
+  return im.Operation(request.op_id, "refund", digest, [&]() -> Result<Receipt> {
+    return im.Reverse(request.op_id, request.sale_op_id, request.amount_minor,
+                      /*is_void=*/false, "");
+  });
+}
+
+Result<Receipt> Terminal::Void(const VoidRequest& request) {
+  Impl& im = *impl_;
+  if (request.operator_id.empty()) {
+    return Status(StatusCode::kInvalidArgument, "operator_id: is required for a void");
+  }
+  const std::string digest = terminal::RequestDigest()
+                                 .Add(request.target_op_id)
+                                 .Add(request.operator_id)
+                                 .Add(request.reason)
+                                 .Finish();
+  return im.Operation(request.op_id, "void", digest, [&]() -> Result<Receipt> {
+    return im.Reverse(request.op_id, request.target_op_id, std::nullopt,
+                      /*is_void=*/true, request.operator_id + ": " + request.reason);
+  });
+}
+
+Result<Receipt> Terminal::Adjust(const Adjustment& request) {
+  Impl& im = *impl_;
+  if (request.points == 0) {
+    return Status(StatusCode::kInvalidArgument, "points: an adjustment cannot be 0");
+  }
+  if (request.operator_id.empty()) {
+    return Status(StatusCode::kInvalidArgument, "operator_id: is required");
+  }
+  if (request.reason.empty()) {
+    return Status(StatusCode::kInvalidArgument, "reason: is required");
+  }
+  const std::string digest = terminal::RequestDigest()
+                                 .Add(request.card.value())
+                                 .Add(request.points)
+                                 .Add(request.operator_id)
+                                 .Add(request.reason)
+                                 .Finish();
+  return im.Operation(request.op_id, "adjust", digest, [&]() -> Result<Receipt> {
+    auto card = im.FindCard(request.card, /*refuse_blocked=*/false);
+    if (!card.ok()) return card.status();
+    auto book = im.ledger->LoadBook(card->account_id);
+    if (!book.ok()) return book.status();
+    const std::int64_t now = im.NowMs();
+    EntryRecord e = im.NewEntry(request.op_id, EntryKind::kAdjust, card->account_id, now);
+    e.points = request.points;
+    if (request.points > 0) im.SetCreditDates(e);
+    e.pending_until = request.points > 0 ? std::optional<std::int64_t>(now) : std::nullopt;
+    e.note = request.operator_id + ": " + request.reason;
+    if (Status s = im.Post(*book, e); !s.ok()) return s;
+    if (Status s = im.ledger->SaveBook(card->account_id, *book); !s.ok()) return s;
+    auto view = im.View(card->account_id, *book, card->masked, card->blocked, now);
+    if (!view.ok()) return view.status();
+    Receipt r;
+    r.account_id = card->account_id;
+    r.card_masked = card->masked;
+    (request.points > 0 ? r.earned : r.redeemed) =
+        request.points > 0 ? request.points : -request.points;
+    r.entry_seqs.push_back(e.seq);
+    r.after = std::move(*view);
+    return r;
+  });
+}
+
+Result<Receipt> Terminal::Block(const CardBlock& request) {
+  Impl& im = *impl_;
+  if (request.operator_id.empty()) {
+    return Status(StatusCode::kInvalidArgument, "operator_id: is required");
+  }
+  const std::string digest = terminal::RequestDigest()
+                                 .Add(request.card.value())
+                                 .Add(static_cast<std::int64_t>(request.blocked))
+                                 .Add(request.operator_id)
+                                 .Add(request.reason)
+                                 .Finish();
+  return im.Operation(request.op_id, request.blocked ? "block" : "unblock", digest,
+                      [&]() -> Result<Receipt> {
+    auto card = im.FindCard(request.card, /*refuse_blocked=*/false);
+    if (!card.ok()) return card.status();
+    if (Status s = im.ledger->SetCardBlocked(im.CardHash(request.card), request.blocked);
+        !s.ok()) {
+      return s;
+    }
+    auto book = im.ledger->LoadBook(card->account_id);
+    if (!book.ok()) return book.status();
+    const std::int64_t now = im.NowMs();
+    EntryRecord e = im.NewEntry(request.op_id,
+                                request.blocked ? EntryKind::kBlock : EntryKind::kUnblock,
+                                card->account_id, now);
+    e.note = "card " + request.card.Masked() + " by " + request.operator_id + ": " +
+             request.reason;
+    if (Status s = im.Post(*book, e); !s.ok()) return s;
+    auto view = im.View(card->account_id, *book, card->masked, request.blocked, now);
+    if (!view.ok()) return view.status();
+    Receipt r;
+    r.account_id = card->account_id;
+    r.card_masked = card->masked;
+    r.entry_seqs.push_back(e.seq);
+    r.after = std::move(*view);
+    return r;
+  });
+}
+
+Result<std::vector<Receipt>> Terminal::ExpirePoints(const std::string& op_id) {
+  Impl& im = *impl_;
+  if (Status s = CheckOpId(op_id); !s.ok()) return s;
+  std::lock_guard<std::mutex> guard(im.mutex);
+  ledger::Transaction tx(im.ledger->database());
+  if (!tx.begun().ok()) return tx.begun();
+  const std::string digest = terminal::RequestDigest().Add("expire").Finish();
+  auto stored = im.ledger->FindOperation(op_id);
+  if (!stored.ok()) return stored.status();
+  if (*stored) {
+    if ((*stored)->kind != "expire") {
+      return Status(StatusCode::kDuplicateIdConflict,
+                    "op_id '" + op_id + "' was already used for a " + (*stored)->kind);
+    }
+    auto receipts = terminal::ReceiptsFromJson((*stored)->receipt_json);
+    if (!receipts.ok()) return receipts.status();
+    for (auto& r : *receipts) r.replayed = true;
+    return receipts;
+  }
+  const std::int64_t now = im.NowMs();
+  auto accounts = im.ledger->AccountsWithExpiredLots(now);
+  if (!accounts.ok()) return accounts.status();
+  std::vector<Receipt> receipts;
+  for (const std::string& account_id : *accounts) {
+    auto book = im.ledger->LoadBook(account_id);
+    if (!book.ok()) return book.status();
+    EntryRecord e = im.NewEntry(op_id, EntryKind::kExpire, account_id, now);
+    e.points = -book->ExpiredPoints(now);
+    e.note = "points past their expiry date";
+    if (Status s = im.Post(*book, e); !s.ok()) return s;
+    if (Status s = im.ledger->SaveBook(account_id, *book); !s.ok()) return s;
+    auto masked = im.ledger->MaskedCardOf(account_id);
+    if (!masked.ok()) return masked.status();
+    auto view = im.View(account_id, *book, *masked, false, now);
+    if (!view.ok()) return view.status();
+    Receipt r;
+    r.op_id = op_id;
+    r.account_id = account_id;
+    r.card_masked = *masked;
+    r.redeemed = -e.points;
+    r.entry_seqs.push_back(e.seq);
+    r.after = std::move(*view);
+    receipts.push_back(std::move(r));
+  }
+  if (Status s = im.ledger->SaveOperation(op_id, "expire", digest,
+                                          terminal::ReceiptsToJson(receipts));
+      !s.ok()) {
+    return s;
+  }
+  if (Status s = tx.Commit(); !s.ok()) return s;
+  return receipts;
+}
+
+Result<std::vector<HistoryEntry>> Terminal::History(const CardId& card, int limit) const {
+  Impl& im = *impl_;
+  if (limit <= 0) {
+    return Status(StatusCode::kInvalidArgument,
+                  "limit: " + std::to_string(limit) + " must be > 0");
+  }
+  std::lock_guard<std::mutex> guard(im.mutex);
+  auto row = im.FindCard(card, /*refuse_blocked=*/false);
+  if (!row.ok()) return row.status();
+  return im.ledger->History(row->account_id, limit);
+}
+
+Result<VerifyReport> Terminal::Verify(const ProgressFn& progress) const {
+  Impl& im = *impl_;
+  std::lock_guard<std::mutex> guard(im.mutex);
+  auto report = im.ledger->Verify(progress);
+  if (report.ok() && !report->ok) {
+    im.Log(LogLevel::kError, "ledger verification failed: " + report->problem);
+  }
+  return report;
+}
+
+Status Terminal::RebuildBalances() {
+  Impl& im = *impl_;
+  std::lock_guard<std::mutex> guard(im.mutex);
+  return im.ledger->Rebuild();
+}
+
+}  // namespace loyalty
