@@ -1,0 +1,70 @@
+#include "engine/program_parser.hpp"
+
+#include <gtest/gtest.h>
+
+namespace loyalty::engine {
+namespace {
+
+TEST(ProgramParserTest, ReadsAWholeProgram) {
+  auto p = ParseProgram(R"({
+    "format": 1, "id": "super", "version": 7, "name": "Super Points",
+    "currency": "EUR", "time_zone": "Europe/Paris",
+    "earn": {"points": 2, "per": "1.50", "rounding": "nearest"},
+    "points": {"pending_days": 14, "expiry_days": 365},
+    "cards": {"min_length": 16, "max_length": 16, "prefixes": ["99"],
+              "check_digit": "luhn", "allow_payment_cards": true}})");
+  ASSERT_TRUE(p.ok()) << p.status().ToString();
+  EXPECT_EQ(p->id, "super");
+  EXPECT_EQ(p->version, 7);
+  EXPECT_EQ(p->earn.points, 2);
+  EXPECT_EQ(p->earn.per_minor, 150);
+  EXPECT_EQ(p->earn.rounding, Rounding::kNearest);
+  EXPECT_EQ(p->pending_days, 14);
+  EXPECT_EQ(p->expiry_days, 365);
+  EXPECT_TRUE(p->cards.luhn);
+  EXPECT_EQ(p->cards.prefixes, std::vector<std::string>{"99"});
+}
+
+TEST(ProgramParserTest, ATypoIsNamedWithASuggestion) {
+  auto p = ParseProgram(R"({"format": 1, "id": "x", "version": 1, "currency": "EUR",
+                            "earn": {"pionts": 1, "per": "1.00"}})");
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().code(), StatusCode::kProgramInvalid);
+  EXPECT_NE(p.status().message().find("earn.pionts: unknown field (did you mean 'points'?)"),
+            std::string::npos)
+      << p.status().message();
+  EXPECT_NE(p.status().message().find("earn.points: is required"), std::string::npos);
+}
+
+TEST(ProgramParserTest, ReportsEveryProblemWithItsPath) {
+  auto p = ParseProgram(R"({"format": 1, "id": "", "version": 0, "currency": "EURO",
+                            "earn": {"points": 0, "per": "-1", "rounding": "sideways"},
+                            "points": {"pending_days": 30, "expiry_days": 10}})");
+  ASSERT_FALSE(p.ok());
+  const std::string& m = p.status().message();
+  for (const char* expected :
+       {"id: must not be empty", "version: must be between 1", "currency: 'EURO'",
+        "earn.points: must be > 0", "earn.per:", "earn.rounding: must be",
+        "points.expiry_days: must be longer"}) {
+    EXPECT_NE(m.find(expected), std::string::npos) << "missing '" << expected << "' in\n" << m;
+  }
+}
+
+TEST(ProgramParserTest, BrokenJsonSaysWhere) {
+  auto p = ParseProgram(R"({"format": 1, "id": "x",)");
+  ASSERT_FALSE(p.ok());
+  EXPECT_NE(p.status().message().find("not valid JSON at byte"), std::string::npos);
+}
+
+TEST(ProgramParserTest, WrongTypesAreNamed) {
+  auto p = ParseProgram(R"({"format": 1, "id": "x", "version": "3", "currency": "EUR",
+                            "earn": {"points": 1.5, "per": 100}})");
+  ASSERT_FALSE(p.ok());
+  const std::string& m = p.status().message();
+  EXPECT_NE(m.find("version: must be a whole number"), std::string::npos) << m;
+  EXPECT_NE(m.find("earn.points: must be a whole number"), std::string::npos) << m;
+  EXPECT_NE(m.find("earn.per: must be a string"), std::string::npos) << m;
+}
+
+}  // namespace
+}  // namespace loyalty::engine
