@@ -41,7 +41,7 @@ TEST(ProgramParserTest, ReportsEveryProblemWithItsPath) {
                             "earn": {"points": 0, "per": "-1", "rounding": "sideways"},
                             "points": {"pending_days": 30, "expiry_days": 10}})");
   ASSERT_FALSE(p.ok());
-  const std::string& m = p.status().message();
+  const std::string m = p.status().message();
   for (const char* expected :
        {"id: must not be empty", "version: must be between 1", "currency: 'EURO'",
         "earn.points: must be > 0", "earn.per:", "earn.rounding: must be",
@@ -60,7 +60,7 @@ TEST(ProgramParserTest, WrongTypesAreNamed) {
   auto p = ParseProgram(R"({"format": 1, "id": "x", "version": "3", "currency": "EUR",
                             "earn": {"points": 1.5, "per": 100}})");
   ASSERT_FALSE(p.ok());
-  const std::string& m = p.status().message();
+  const std::string m = p.status().message();
   EXPECT_NE(m.find("version: must be a whole number"), std::string::npos) << m;
   EXPECT_NE(m.find("earn.points: must be a whole number"), std::string::npos) << m;
   EXPECT_NE(m.find("earn.per: must be a string"), std::string::npos) << m;

@@ -96,7 +96,9 @@ TEST_F(RefundTest, BuyEarnSpendReturnIsNotAWayToFarmPoints) {
   }
   // Everything bought was returned: whatever was spent is owed back.
   Points redeemed = 0;
-  for (const auto& h : *t_->History(Card("LC0001"), 1000)) {
+  auto history = t_->History(Card("LC0001"), 1000);
+  ASSERT_TRUE(history.ok());
+  for (const auto& h : *history) {
     if (h.kind == EntryKind::kRedeem) redeemed += -h.points;
   }
   EXPECT_EQ(View().balance, -redeemed);

@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# Installs what is needed, builds everything with warnings as errors, and
+# runs every test twice: a release build, then AddressSanitizer +
+# UndefinedBehaviorSanitizer.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/install-deps.sh
+jobs=$(nproc)
+run() {
+  local dir=$1; shift
+  cmake -S . -B "$dir" -DLOYALTY_WERROR=ON "$@"
+  cmake --build "$dir" -j"$jobs"
+  ctest --test-dir "$dir" -j"$jobs" --output-on-failure --timeout 300
+}
+run build/release -DCMAKE_BUILD_TYPE=RelWithDebInfo
+ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+  run build/sanitize -DCMAKE_BUILD_TYPE=Debug -DLOYALTY_SANITIZE=ON
