@@ -1,4 +1,6 @@
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "support/test_env.hpp"
 
@@ -230,6 +232,51 @@ TEST(TerminalTest, SecondOpenOfTheSameLedgerIsRefused) {
   EXPECT_EQ(second.status().code(), StatusCode::kDatabaseLocked);
   t.Close();
   EXPECT_TRUE(Terminal::Open(t.options).ok());
+}
+
+TEST(TerminalTest, AnotherProcessOpeningTheLedgerGetsAClearError) {
+  TestTerminal t;
+  ASSERT_TRUE(t->Enroll({"e1", Card("LC0001"), "", "Ada"}).ok());
+  const pid_t child = fork();
+  ASSERT_GE(child, 0);
+  if (child == 0) {
+    auto opened = Terminal::Open(t.options);
+    const bool clear = !opened.ok() &&
+                       opened.status().code() == StatusCode::kDatabaseLocked &&
+                       opened.status().message().find("ledger.db") != std::string::npos;
+    _exit(clear ? 0 : 1);
+  }
+  int status = 0;
+  ASSERT_EQ(waitpid(child, &status, 0), child);
+  EXPECT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+  EXPECT_TRUE(t->Verify()->ok);
+}
+
+TEST(TerminalTest, QuoteWritesNothingAndExplains) {
+  TestTerminal t;
+  ASSERT_TRUE(t->Enroll({"e1", Card("LC0001"), "", "Ada"}).ok());
+  auto quote = t->QuoteBasket(Card("LC0001"), Eur({1240, 10}));
+  ASSERT_TRUE(quote.ok());
+  EXPECT_EQ(quote->points_to_earn, 12);
+  EXPECT_EQ(quote->lines.at(0).explanation,
+            "1 point per 1.00 EUR on 12.50 EUR, rounded down: 12 points");
+  EXPECT_EQ(t->History(Card("LC0001"))->size(), 1u);
+  EXPECT_EQ(t->Lookup(Card("LC0001"))->balance, 0);
+  auto sale = t->Commit({"s1", Card("LC0001"), Eur({1240, 10}), 0});
+  EXPECT_EQ(sale->earned, quote->points_to_earn);
+}
+
+TEST(TerminalTest, BadReadIsReportedNotLookedUp) {
+  TestTerminal t;
+  ASSERT_TRUE(t->Enroll({"e1", Card("LC0001"), "", "Ada"}).ok());
+  CardRead bad;
+  bad.source = CardSource::kMagstripeTrack2;
+  bad.status = Status(StatusCode::kBadRead, "track 2: parity error; swipe again");
+  EXPECT_EQ(t->Identify(bad).status().code(), StatusCode::kBadRead);
+  CardRead good;
+  good.card = Card("LC0001");
+  good.source = CardSource::kMagstripeTrack2;
+  EXPECT_EQ(t->Identify(good)->name, "Ada");
 }
 
 TEST(TerminalTest, TwoTerminalsInOneProcessDoNotSeeEachOther) {
