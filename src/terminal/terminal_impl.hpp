@@ -1,0 +1,174 @@
+// The Terminal's state, shared by the files that implement its operations.
+// Internal: not installed.
+#pragma once
+
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "engine/program.hpp"
+#include "ledger/apply.hpp"
+#include "ledger/chain.hpp"
+#include "ledger/ledger.hpp"
+#include "ledger/mac.hpp"
+#include "loyalty/terminal.hpp"
+#include "terminal/file_lock.hpp"
+#include "terminal/random_ids.hpp"
+#include "terminal/receipt_json.hpp"
+
+namespace loyalty {
+
+namespace terminal {
+inline constexpr std::int64_t kDayMs = 86'400'000;
+inline constexpr size_t kMaxOpIdLength = 128;
+
+inline Status CheckOpId(const std::string& op_id) {
+  if (op_id.empty()) return {StatusCode::kInvalidArgument, "op_id: is empty"};
+  if (op_id.size() > kMaxOpIdLength) {
+    return {StatusCode::kInvalidArgument,
+            "op_id: longer than " + std::to_string(kMaxOpIdLength) + " characters"};
+  }
+  return Status::Ok();
+}
+}  // namespace terminal
+
+struct Terminal::Impl {
+  Impl(Options o, terminal::FileLock l, std::unique_ptr<ledger::Ledger> lg,
+       engine::Program p)
+      : options(std::move(o)),
+        lock(std::move(l)),
+        ledger(std::move(lg)),
+        program(std::move(p)),
+        card_mac(options.card_key.empty() ? options.terminal_key : options.card_key) {
+    clock = options.clock ? options.clock : &system_clock;
+    ids = options.ids ? options.ids : &random_ids;
+  }
+
+  Options options;
+  terminal::FileLock lock;
+  std::unique_ptr<ledger::Ledger> ledger;
+  engine::Program program;
+  ledger::Mac card_mac;
+  SystemClock system_clock;
+  terminal::RandomIds random_ids;
+  const Clock* clock = nullptr;
+  IdSource* ids = nullptr;
+  mutable std::mutex mutex;
+
+  std::int64_t NowMs() const {
+    return clock->Now().time_since_epoch().count();
+  }
+
+  void Log(LogLevel level, const std::string& message) const {
+    if (options.log) options.log(level, message);
+  }
+
+  std::string CardHash(const CardId& card) const {
+    return card_mac.Compute("loyalty-card-v1:" + card.value());
+  }
+
+  // The account a card belongs to; kUnknownCard / kCardBlocked.
+  Result<ledger::CardRow> FindCard(const CardId& card, bool refuse_blocked) const {
+    if (card.empty()) return Status(StatusCode::kInvalidArgument, "card: is empty");
+    auto row = ledger->FindCard(CardHash(card));
+    if (!row.ok()) return row.status();
+    if (!*row) {
+      return Status(StatusCode::kUnknownCard,
+                    "card " + card.Masked() + ": not enrolled on this program");
+    }
+    if (refuse_blocked && (*row)->blocked) {
+      return Status(StatusCode::kCardBlocked, "card " + card.Masked() + ": is blocked");
+    }
+    return std::move(**row);
+  }
+
+  Result<CardView> View(const std::string& account_id, const ledger::Book& book,
+                        const std::string& masked, bool blocked,
+                        std::int64_t now) const {
+    auto account = ledger->FindAccount(account_id);
+    if (!account.ok()) return account.status();
+    CardView view;
+    view.account_id = account_id;
+    view.name = *account ? (*account)->name : std::string();
+    view.card_masked = masked;
+    view.available = book.Available(now);
+    view.pending = book.Pending(now);
+    view.balance = book.balance();
+    view.blocked = blocked;
+    return view;
+  }
+
+  // Reserves the next seq, moves the lots, chains and stores the entry.
+  Status Post(ledger::Book& book, ledger::EntryRecord& entry,
+              const std::vector<ledger::LotMove>& outstanding = {}) {
+    auto seq = ledger->NextSeq();
+    if (!seq.ok()) return seq.status();
+    entry.seq = *seq;
+    auto moves = ledger::ApplyEntry(book, entry, outstanding);
+    if (!moves.ok()) return moves.status();
+    if (Status s = ledger->Append(entry); !s.ok()) return s;
+    return ledger->SaveMoves(entry.seq, *moves);
+  }
+
+  ledger::EntryRecord NewEntry(const std::string& op_id, EntryKind kind,
+                       const std::string& account_id, std::int64_t now) const {
+    ledger::EntryRecord e;
+    e.op_id = op_id;
+    e.kind = kind;
+    e.account_id = account_id;
+    e.currency = std::string(program.currency.code());
+    e.at = now;
+    return e;
+  }
+
+  void SetCreditDates(ledger::EntryRecord& e) const {
+    e.pending_until = e.at + program.pending_days * terminal::kDayMs;
+    if (program.expiry_days > 0) e.expires_at = e.at + program.expiry_days * terminal::kDayMs;
+  }
+
+  // Runs `body` as one idempotent POS operation in one SQLite transaction.
+  template <typename Body>
+  Result<Receipt> Operation(const std::string& op_id, const char* kind,
+                            const std::string& digest, Body body) {
+    if (Status s = terminal::CheckOpId(op_id); !s.ok()) return s;
+    std::lock_guard<std::mutex> guard(mutex);
+    ledger::Transaction tx(ledger->database());
+    if (!tx.begun().ok()) return tx.begun();
+    auto stored = ledger->FindOperation(op_id);
+    if (!stored.ok()) return stored.status();
+    if (*stored) {
+      if ((*stored)->kind != kind || !ledger::SameMac((*stored)->digest, digest)) {
+        return Status(StatusCode::kDuplicateIdConflict,
+                      "op_id '" + op_id + "' was already used for a " +
+                          (*stored)->kind + " with other content");
+      }
+      auto receipt = terminal::ReceiptFromJson((*stored)->receipt_json);
+      if (!receipt.ok()) return receipt.status();
+      receipt->replayed = true;
+      return receipt;
+    }
+    Result<Receipt> receipt = body();
+    if (!receipt.ok()) return receipt;
+    receipt->op_id = op_id;
+    if (Status s = ledger->SaveOperation(op_id, kind, digest,
+                                         terminal::ReceiptToJson(*receipt));
+        !s.ok()) {
+      return s;
+    }
+    if (Status s = tx.Commit(); !s.ok()) return s;
+    Log(LogLevel::kInfo, std::string(kind) + " " + op_id + " on card " +
+                             receipt->card_masked + ": earned " +
+                             std::to_string(receipt->earned) + ", redeemed " +
+                             std::to_string(receipt->redeemed));
+    return receipt;
+  }
+
+  // Everything of a sale, redemption or adjustment not reversed yet is
+  // reversed, in proportion `amount` of the sale total for sales.
+  Result<Receipt> Reverse(const std::string& op_id, const std::string& target_op_id,
+                          std::optional<std::int64_t> amount, bool is_void,
+                          const std::string& note);
+};
+
+}  // namespace loyalty
