@@ -1,4 +1,5 @@
-// What a basket would earn, computed without writing anything.
+// What a basket would earn and which rewards the card could take, computed
+// without writing anything.
 #pragma once
 
 #include <cstdint>
@@ -11,16 +12,42 @@ namespace loyalty {
 
 // One figure of the quote and the sentence a cashier can read aloud.
 struct QuoteLine {
-  std::string rule;         // id of the rule that produced it
+  std::string rule;         // id of the rule (or "cap", "tier") that produced it
   Points points = 0;
-  std::string explanation;  // "1 point per 1.00 EUR on 12.40 EUR: 12 points"
+  std::string explanation;  // "2x points on dairy this week: 8 points"
+};
+
+// A reward of the catalog as it stands for this card and this basket.
+struct RewardOption {
+  std::string reward_id;
+  std::string name;
+  Points cost = 0;
+  std::int64_t discount_minor = 0;  // what it would take off this basket
+  bool available = false;           // the card can take it now
+  std::string why_not;              // when not available: "needs tier gold"
+  std::string explanation;          // "5.00 EUR off the order for 500 points"
+};
+
+struct TierProgress {
+  std::string tier;           // current tier, empty without tiers
+  std::string next_tier;      // empty at the top
+  std::int64_t measure = 0;   // rolling spend (minor units) or points earned
+  std::int64_t to_next = 0;   // what is missing to reach next_tier
 };
 
 struct Quote {
-  std::int64_t eligible_minor = 0;  // basket total the earn rule applies to
   std::string currency;
+  std::int64_t basket_minor = 0;    // sum of non-voided lines before rewards
+  std::int64_t discount_minor = 0;  // taken off by the chosen rewards
+  std::int64_t eligible_minor = 0;  // what earn rules counted (after discounts, exclusions)
   Points points_to_earn = 0;
-  std::vector<QuoteLine> lines;
+  Points points_to_spend = 0;       // cost of the chosen rewards
+  std::vector<Points> line_points;  // per basket line, summing to points_to_earn
+  std::vector<std::int64_t> line_discounts;  // per basket line
+  std::vector<QuoteLine> lines;     // per rule, cap and bonus
+  std::vector<RewardOption> rewards;
+  TierProgress tier;
+  std::string segment;              // new, regular, loyal or lapsing
 };
 
 }  // namespace loyalty

@@ -1,9 +1,16 @@
 #include "engine/earn.hpp"
 
+#include <algorithm>
+#include <numeric>
 #include <string>
+
+#include "engine/allocate.hpp"
 
 namespace loyalty::engine {
 namespace {
+
+using internal::CheckedAdd;
+using internal::CheckedMul;
 
 std::string LineName(size_t index, const BasketLine& line) {
   std::string name = "basket.lines[" + std::to_string(index) + "]";
@@ -11,65 +18,363 @@ std::string LineName(size_t index, const BasketLine& line) {
   return name;
 }
 
-const char* RoundingWord(Rounding r) {
-  switch (r) {
-    case Rounding::kDown: return "rounded down";
-    case Rounding::kUp: return "rounded up";
-    case Rounding::kNearest: return "rounded to nearest";
+std::string PointsText(Points p) {
+  return std::to_string(p) + (p == 1 || p == -1 ? " point" : " points");
+}
+
+std::string Factor(std::int64_t permille) {
+  std::string out = std::to_string(permille / kPermille);
+  std::int64_t frac = permille % kPermille;
+  if (frac != 0) {
+    std::string digits = std::to_string(frac + kPermille).substr(1);
+    while (!digits.empty() && digits.back() == '0') digits.pop_back();
+    out += "." + digits;
   }
-  return "";
+  return out + "x";
+}
+
+bool Contains(const std::vector<std::string>& list, const std::string& value) {
+  return std::find(list.begin(), list.end(), value) != list.end();
+}
+
+// Why a rule is not in force now, or empty when it is.
+bool InForce(const EarnRule& rule, const Context& c, const std::string& tier) {
+  const Window& w = rule.when;
+  if (!w.weekdays.empty() &&
+      std::find(w.weekdays.begin(), w.weekdays.end(), c.local.weekday) == w.weekdays.end()) {
+    return false;
+  }
+  if (w.from_minute && c.local.minute < *w.from_minute) return false;
+  if (w.until_minute && c.local.minute >= *w.until_minute) return false;
+  if (w.from_day && c.local.day < *w.from_day) return false;
+  if (w.until_day && c.local.day > *w.until_day) return false;
+  const Audience& a = rule.audience;
+  if (!a.tiers.empty() && !Contains(a.tiers, tier)) return false;
+  if (!a.segments.empty() && !Contains(a.segments, c.segment)) return false;
+  if (!a.stores.empty() && !Contains(a.stores, c.store_id)) return false;
+  if (!a.terminals.empty() && !Contains(a.terminals, c.terminal_id)) return false;
+  return true;
+}
+
+// rate = points * m1 * m2 / (per * 1000 * 1000), reduced so MulDiv's
+// denominator stays small.
+std::optional<Points> SpendPoints(std::int64_t eligible, const EarnRule& rule,
+                                  std::int64_t tier_permille) {
+  auto num = CheckedMul(rule.points, rule.multiplier_permille);
+  if (!num) return std::nullopt;
+  num = CheckedMul(*num, tier_permille);
+  if (!num) return std::nullopt;
+  auto den = CheckedMul(rule.per_minor, kPermille * kPermille);
+  if (!den) return std::nullopt;
+  const std::int64_t g = std::gcd(*num, *den);
+  return internal::MulDiv(eligible, *num / g, *den / g, rule.rounding);
+}
+
+struct Pricing {
+  std::vector<std::int64_t> discounts;  // per line
+  std::int64_t total = 0;
+};
+
+// What a reward takes off the basket, per line (before any other reward).
+Pricing Discount(const Reward& reward, const Basket& basket,
+                 const std::vector<std::int64_t>& net) {
+  Pricing p;
+  p.discounts.assign(basket.lines.size(), 0);
+  std::vector<std::int64_t> weights(basket.lines.size(), 0);
+  for (size_t i = 0; i < basket.lines.size(); ++i) {
+    const BasketLine& l = basket.lines[i];
+    if (l.voided) continue;
+    const bool order_wide = reward.kind == RewardKind::kOrderAmount ||
+                            reward.kind == RewardKind::kOrderPercent;
+    if (order_wide || reward.lines.Matches(l.sku, l.category)) weights[i] = net[i];
+  }
+  const std::int64_t base = std::accumulate(weights.begin(), weights.end(), std::int64_t{0});
+  std::int64_t off = 0;
+  switch (reward.kind) {
+    case RewardKind::kOrderAmount:
+    case RewardKind::kLinesAmount:
+      off = std::min(reward.amount_minor, base);
+      break;
+    case RewardKind::kOrderPercent:
+    case RewardKind::kLinesPercent:
+      off = internal::MulDiv(base, reward.percent, 100, internal::Rounding::kDown).value_or(0);
+      break;
+    case RewardKind::kCheapestFree:
+    case RewardKind::kFreeProduct: {
+      // One unit of the cheapest matching line.
+      std::optional<size_t> pick;
+      std::int64_t unit = 0;
+      for (size_t i = 0; i < weights.size(); ++i) {
+        const BasketLine& l = basket.lines[i];
+        if (weights[i] <= 0 || l.quantity <= 0) continue;
+        const std::int64_t u = net[i] / l.quantity;
+        if (!pick || u < unit) {
+          pick = i;
+          unit = u;
+        }
+      }
+      if (pick) {
+        p.discounts[*pick] = unit;
+        p.total = unit;
+      }
+      return p;
+    }
+    case RewardKind::kVoucher:
+      return p;
+  }
+  p.discounts = Allocate(off, weights);
+  p.total = off;
+  return p;
+}
+
+std::string DescribeReward(const Reward& r, const Currency& currency) {
+  switch (r.kind) {
+    case RewardKind::kOrderAmount:
+      return Money(r.amount_minor, currency).ToString() + " off the order";
+    case RewardKind::kOrderPercent:
+      return std::to_string(r.percent) + "% off the order";
+    case RewardKind::kLinesAmount:
+      return Money(r.amount_minor, currency).ToString() + " off " + r.name;
+    case RewardKind::kLinesPercent:
+      return std::to_string(r.percent) + "% off " + r.name;
+    case RewardKind::kCheapestFree:
+      return "cheapest item free";
+    case RewardKind::kFreeProduct:
+      return r.name + " free";
+    case RewardKind::kVoucher:
+      return r.name + " voucher worth " + Money(r.amount_minor, currency).ToString();
+  }
+  return r.name;
+}
+
+// Why the card cannot take the reward now, or empty.
+std::string WhyNot(const Program& program, const Reward& r, const Context& c,
+                   const std::string& tier, Points available) {
+  if (!r.min_tier.empty()) {
+    const Tier* need = program.FindTier(r.min_tier);
+    const Tier* have = program.FindTier(tier);
+    if (need && (!have || have->threshold < need->threshold)) {
+      return "needs tier " + r.min_tier;
+    }
+  }
+  if (r.valid_from_day && c.local.day < *r.valid_from_day) return "not valid yet";
+  if (r.valid_until_day && c.local.day > *r.valid_until_day) return "no longer valid";
+  if (r.per_customer) {
+    auto it = c.reward_uses.find(r.id);
+    if (it != c.reward_uses.end() && it->second >= *r.per_customer) {
+      return "already taken " + std::to_string(it->second) + " of " +
+             std::to_string(*r.per_customer) + " times";
+    }
+  }
+  if (r.stock) {
+    auto it = c.reward_stock_used.find(r.id);
+    const std::int64_t used = it == c.reward_stock_used.end() ? 0 : it->second;
+    if (used >= *r.stock) return "out of stock";
+  }
+  if (available < r.cost) {
+    return "needs " + PointsText(r.cost) + ", " + PointsText(std::max<Points>(available, 0)) +
+           " available";
+  }
+  return {};
 }
 
 }  // namespace
 
-Result<Quote> QuoteEarn(const Program& program, const Basket& basket) {
+const Tier* TierFor(const Program& program, std::int64_t measure) {
+  if (!program.tiers) return nullptr;
+  const Tier* held = nullptr;
+  for (const Tier& t : program.tiers->levels) {
+    if (measure >= t.threshold) held = &t;
+  }
+  return held ? held : &program.tiers->levels.front();
+}
+
+Result<Quote> Evaluate(const Program& program, const Basket& basket, const Context& context,
+                       const std::vector<std::string>& chosen_rewards) {
   if (basket.currency != program.currency.code()) {
     return Status(StatusCode::kCurrencyMismatch,
-                  "basket.currency: '" + basket.currency + "' but the program '" +
-                      program.id + "' trades in " +
-                      std::string(program.currency.code()));
+                  "basket.currency: '" + basket.currency + "' but the program '" + program.id +
+                      "' trades in " + std::string(program.currency.code()));
   }
-  std::int64_t total = 0;
-  for (size_t i = 0; i < basket.lines.size(); ++i) {
+  Quote quote;
+  quote.currency = std::string(program.currency.code());
+  const size_t n = basket.lines.size();
+  std::vector<std::int64_t> net(n, 0);
+  for (size_t i = 0; i < n; ++i) {
     const BasketLine& line = basket.lines[i];
     if (line.amount_minor < 0) {
       return Status(StatusCode::kAmountNegative,
-                    LineName(i, line) + ".amount_minor: " +
-                        std::to_string(line.amount_minor) +
+                    LineName(i, line) + ".amount_minor: " + std::to_string(line.amount_minor) +
                         " is negative; returns go through Refund");
     }
     if (line.quantity < 0) {
       return Status(StatusCode::kAmountNegative,
-                    LineName(i, line) + ".quantity: " +
-                        std::to_string(line.quantity) + " is negative");
+                    LineName(i, line) + ".quantity: " + std::to_string(line.quantity) +
+                        " is negative");
     }
     if (line.voided) continue;
-    auto sum = internal::CheckedAdd(total, line.amount_minor);
+    auto sum = CheckedAdd(quote.basket_minor, line.amount_minor);
     if (!sum) {
       return Status(StatusCode::kAmountOverflow,
                     "basket total overflows at " + LineName(i, line));
     }
-    total = *sum;
+    quote.basket_minor = *sum;
+    net[i] = line.amount_minor;
   }
-  const EarnRule& rule = program.earn;
-  auto points = internal::MulDiv(total, rule.points, rule.per_minor, rule.rounding);
-  if (!points) {
-    return Status(StatusCode::kAmountOverflow,
-                  "points for a basket of " + Money(total, program.currency).ToString() +
-                      " overflow");
+
+  // Tier and segment.
+  const Tier* tier = TierFor(program, context.tier_measure);
+  const std::string tier_id = tier ? tier->id : std::string();
+  const std::int64_t tier_permille = tier ? tier->multiplier_permille : kPermille;
+  quote.tier.tier = tier_id;
+  quote.tier.measure = context.tier_measure;
+  if (tier) {
+    const auto& levels = program.tiers->levels;
+    for (size_t i = 0; i + 1 < levels.size(); ++i) {
+      if (&levels[i] == tier) {
+        quote.tier.next_tier = levels[i + 1].id;
+        quote.tier.to_next = levels[i + 1].threshold - context.tier_measure;
+      }
+    }
   }
-  Quote quote;
-  quote.eligible_minor = total;
-  quote.currency = std::string(program.currency.code());
-  quote.points_to_earn = *points;
-  quote.lines.push_back(QuoteLine{
-      rule.id, *points,
-      std::to_string(rule.points) + (rule.points == 1 ? " point" : " points") +
-          " per " + Money(rule.per_minor, program.currency).ToString() + " on " +
-          Money(total, program.currency).ToString() + ", " +
-          RoundingWord(rule.rounding) + ": " + std::to_string(*points) +
-          (*points == 1 ? " point" : " points")});
+  quote.segment = context.segment;
+
+  // Reward options on the undiscounted basket.
+  for (const Reward& r : program.rewards) {
+    RewardOption option;
+    option.reward_id = r.id;
+    option.name = r.name;
+    option.cost = r.cost;
+    option.discount_minor = Discount(r, basket, net).total;
+    option.why_not = WhyNot(program, r, context, tier_id, context.available);
+    option.available = option.why_not.empty();
+    option.explanation = DescribeReward(r, program.currency) + " for " + PointsText(r.cost);
+    if (r.kind != RewardKind::kVoucher && option.discount_minor == 0 && option.available) {
+      option.available = false;
+      option.why_not = "nothing in this basket it applies to";
+    }
+    quote.rewards.push_back(std::move(option));
+  }
+
+  // Chosen rewards, applied in the order given.
+  quote.line_discounts.assign(n, 0);
+  Points cost = 0;
+  for (const std::string& id : chosen_rewards) {
+    const Reward* r = program.FindReward(id);
+    if (r == nullptr) {
+      return Status(StatusCode::kInvalidArgument,
+                    "rewards: '" + id + "' is not in the program's catalog");
+    }
+    const std::string why = WhyNot(program, *r, context, tier_id, context.available - cost);
+    if (!why.empty()) {
+      return Status(why.rfind("needs ", 0) == 0 && why.find("available") != std::string::npos
+                        ? StatusCode::kInsufficientPoints
+                        : StatusCode::kInvalidArgument,
+                    "reward '" + id + "': " + why);
+    }
+    const Pricing p = Discount(*r, basket, net);
+    if (r->kind != RewardKind::kVoucher && p.total == 0) {
+      return Status(StatusCode::kInvalidArgument,
+                    "reward '" + id + "': nothing in this basket it applies to");
+    }
+    for (size_t i = 0; i < n; ++i) {
+      net[i] -= p.discounts[i];
+      quote.line_discounts[i] += p.discounts[i];
+    }
+    quote.discount_minor += p.total;
+    cost += r->cost;
+    quote.lines.push_back({r->id, -r->cost,
+                           DescribeReward(*r, program.currency) + " for " +
+                               PointsText(r->cost)});
+  }
+  quote.points_to_spend = cost;
+
+  // Earn rules, in order.
+  quote.line_points.assign(n, 0);
+  std::int64_t net_total = 0;
+  for (auto v : net) net_total += v;
+  for (const EarnRule& rule : program.rules) {
+    if (!InForce(rule, context, tier_id)) continue;
+    if (net_total < rule.min_basket_minor) continue;
+    std::vector<std::int64_t> weights(n, 0);
+    std::int64_t eligible = 0;
+    std::int64_t items = 0;
+    for (size_t i = 0; i < n; ++i) {
+      const BasketLine& l = basket.lines[i];
+      if (l.voided ||
+          (!program.excluded.Any() && program.excluded.Matches(l.sku, l.category))) {
+        continue;
+      }
+      if (!rule.lines.Matches(l.sku, l.category)) continue;
+      eligible += net[i];
+      items += l.quantity;
+      weights[i] = rule.type == RuleType::kItem ? l.quantity : net[i];
+    }
+    const bool applies = rule.type == RuleType::kItem ? items > 0 : eligible > 0;
+    if (!applies) continue;
+    std::optional<Points> points;
+    std::string how;
+    switch (rule.type) {
+      case RuleType::kSpend: {
+        const std::int64_t factor = rule.multiplier_permille;
+        points = SpendPoints(eligible, rule, tier_permille);
+        how = PointsText(rule.points) + " per " +
+              Money(rule.per_minor, program.currency).ToString() +
+              (factor != kPermille ? " " + Factor(factor) : std::string()) +
+              (tier_permille != kPermille ? " (" + tier_id + " " + Factor(tier_permille) + ")"
+                                          : std::string()) +
+              " on " + Money(eligible, program.currency).ToString();
+        break;
+      }
+      case RuleType::kVisit:
+        points = rule.points;
+        how = PointsText(rule.points) + " for the visit";
+        break;
+      case RuleType::kItem:
+        points = CheckedMul(rule.points, items);
+        how = PointsText(rule.points) + " per item x " + std::to_string(items);
+        break;
+    }
+    if (!points) {
+      return Status(StatusCode::kAmountOverflow, "rules '" + rule.id + "': points overflow");
+    }
+    if (rule.max_points && *points > *rule.max_points) {
+      *points = *rule.max_points;
+      how += ", capped at " + PointsText(*rule.max_points);
+    }
+    const auto share = Allocate(*points, weights);
+    for (size_t i = 0; i < n; ++i) quote.line_points[i] += share[i];
+    auto total = CheckedAdd(quote.points_to_earn, *points);
+    if (!total) return Status(StatusCode::kAmountOverflow, "points for the basket overflow");
+    quote.points_to_earn = *total;
+    quote.eligible_minor = std::max(quote.eligible_minor, eligible);
+    const std::string text = rule.explain.empty() ? how : rule.explain;
+    quote.lines.push_back({rule.id, *points, text + ": " + PointsText(*points)});
+    if (rule.stop) break;
+  }
+
+  // Caps: per receipt, then what is left of the day's.
+  std::optional<Points> cap = program.cap_per_receipt;
+  std::string cap_text = "per receipt";
+  if (program.cap_per_day) {
+    const Points left = std::max<Points>(0, *program.cap_per_day - context.earned_today);
+    if (!cap || left < *cap) {
+      cap = left;
+      cap_text = "per day";
+    }
+  }
+  if (cap && quote.points_to_earn > *cap) {
+    const Points cut = quote.points_to_earn - *cap;
+    quote.line_points = Allocate(*cap, quote.line_points);
+    quote.points_to_earn = *cap;
+    quote.lines.push_back({"cap", -cut, "capped at " + PointsText(*cap) + " " + cap_text +
+                                            ": " + PointsText(-cut)});
+  }
   return quote;
+}
+
+Result<Quote> QuoteEarn(const Program& program, const Basket& basket) {
+  return Evaluate(program, basket, Context{});
 }
 
 }  // namespace loyalty::engine

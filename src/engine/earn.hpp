@@ -1,5 +1,10 @@
-// What a basket earns: pure arithmetic on the program and the basket.
+// What a basket earns and what the card could spend on it: pure arithmetic
+// on the program, the basket and the account's state.
 #pragma once
+
+#include <map>
+#include <string>
+#include <vector>
 
 #include "engine/program.hpp"
 #include "loyalty/basket.hpp"
@@ -8,9 +13,39 @@
 
 namespace loyalty::engine {
 
-// Validates the basket against the program (currency, amounts) and returns
-// the points it earns. The earn rule applies to the receipt's eligible total
-// and rounds once, so ten lines at 0.10 earn what one line at 1.00 earns.
+// The store's local time of the sale (the terminal converts from UTC with
+// the program's time zone; the engine reads no clock).
+struct LocalTime {
+  std::int64_t day = 0;  // days since 1970-01-01 in the store's zone
+  int weekday = 4;       // 0 = Sunday; 1970-01-01 was a Thursday
+  int minute = 0;        // minutes after local midnight
+};
+
+// Everything about the card and the till the rules may look at.
+struct Context {
+  LocalTime local;
+  std::string store_id;
+  std::string terminal_id;
+  std::int64_t tier_measure = 0;   // rolling spend or points over the tier window
+  std::string segment;             // new, regular, loyal, lapsing
+  Points earned_today = 0;         // for the per-day cap
+  Points available = 0;            // spendable points now
+  std::map<std::string, std::int64_t> reward_uses;   // by this account
+  std::map<std::string, std::int64_t> reward_stock_used;  // on this terminal
+};
+
+// The tier an account holds for a measure; empty without tiers.
+const Tier* TierFor(const Program& program, std::int64_t measure);
+
+// Validates the basket (currency, amounts) and evaluates the program: reward
+// options, the chosen rewards' discounts and cost, points per rule and per
+// line. Errors: kCurrencyMismatch, kAmountNegative, kAmountOverflow; for a
+// chosen reward that the card cannot take, kInvalidArgument naming it (or
+// kInsufficientPoints).
+Result<Quote> Evaluate(const Program& program, const Basket& basket, const Context& context,
+                       const std::vector<std::string>& chosen_rewards = {});
+
+// The earn rule set alone on a basket with no account: the simplest quote.
 Result<Quote> QuoteEarn(const Program& program, const Basket& basket);
 
 }  // namespace loyalty::engine

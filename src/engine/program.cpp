@@ -1,5 +1,28 @@
 #include "engine/program.hpp"
 
-// Program is a plain aggregate; this unit anchors it in the engine target so
-// the layer has one home for program helpers as the model grows.
-namespace loyalty::engine {}
+#include <algorithm>
+
+namespace loyalty::engine {
+
+bool LineFilter::Matches(const std::string& sku, const std::string& category) const {
+  if (Any()) return true;
+  return std::find(products.begin(), products.end(), sku) != products.end() ||
+         std::find(categories.begin(), categories.end(), category) != categories.end();
+}
+
+const Reward* Program::FindReward(const std::string& reward_id) const {
+  for (const Reward& r : rewards) {
+    if (r.id == reward_id) return &r;
+  }
+  return nullptr;
+}
+
+const Tier* Program::FindTier(const std::string& tier_id) const {
+  if (!tiers) return nullptr;
+  for (const Tier& t : tiers->levels) {
+    if (t.id == tier_id) return &t;
+  }
+  return nullptr;
+}
+
+}  // namespace loyalty::engine

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -13,21 +14,98 @@ namespace loyalty::engine {
 
 using internal::Rounding;
 
-// "1 point per 1.00 EUR": `points` for every `per_minor` minor units.
-struct EarnRule {
-  std::string id = "base";
-  Points points = 1;
-  std::int64_t per_minor = 100;
-  Rounding rounding = Rounding::kDown;
+// A rate as a fraction: multipliers like 1.5 are 1500/1000, never a double.
+inline constexpr std::int64_t kPermille = 1000;
+
+// Which lines a rule or reward applies to. Empty lists mean "any".
+struct LineFilter {
+  std::vector<std::string> products;
+  std::vector<std::string> categories;
+  bool Matches(const std::string& sku, const std::string& category) const;
+  bool Any() const { return products.empty() && categories.empty(); }
 };
 
-// What a valid loyalty card number looks like in this chain.
-struct CardNumberFormat {
-  int min_length = 4;
-  int max_length = 64;
-  std::vector<std::string> prefixes;  // empty: any
-  bool luhn = false;
-  bool allow_payment_cards = false;   // Luhn-valid 13-19 digit numbers
+// When a rule is in force, in the store's local time.
+struct Window {
+  std::vector<int> weekdays;          // 0 = Sunday … 6 = Saturday; empty: every day
+  std::optional<int> from_minute;     // minutes after local midnight
+  std::optional<int> until_minute;    // exclusive
+  std::optional<std::int64_t> from_day;   // days since 1970-01-01, local
+  std::optional<std::int64_t> until_day;  // inclusive
+};
+
+// Who a rule or reward is for.
+struct Audience {
+  std::vector<std::string> tiers;
+  std::vector<std::string> segments;
+  std::vector<std::string> stores;
+  std::vector<std::string> terminals;
+};
+
+enum class RuleType { kSpend, kVisit, kItem };
+
+struct EarnRule {
+  std::string id = "base";
+  RuleType type = RuleType::kSpend;
+  Points points = 1;              // per `per_minor` spent, per visit, or per item
+  std::int64_t per_minor = 100;   // spend rules only
+  std::int64_t multiplier_permille = kPermille;
+  Rounding rounding = Rounding::kDown;
+  LineFilter lines;
+  Window when;
+  Audience audience;
+  std::int64_t min_basket_minor = 0;
+  std::optional<Points> max_points;  // cap on this rule per receipt
+  bool stop = false;                 // when it applies, later rules do not run
+  std::string explain;               // what the cashier reads aloud
+};
+
+struct Tier {
+  std::string id;
+  std::int64_t threshold = 0;  // minor units of spend, or points earned
+  std::int64_t multiplier_permille = kPermille;  // on spend rules
+};
+
+enum class TierMeasure { kSpend, kPoints };
+
+struct TierPlan {
+  TierMeasure measure = TierMeasure::kSpend;
+  int window_days = 365;
+  std::vector<Tier> levels;  // ascending thresholds; levels[0] is the floor
+};
+
+// The customer segment a cashier sees at a swipe.
+struct SegmentPlan {
+  int new_days = 30;          // enrolled within: "new"
+  int window_days = 90;       // visits counted over
+  int regular_visits = 2;     // at least: "regular"
+  int loyal_visits = 8;       // at least: "loyal"
+  int lapsing_days = 60;      // no visit for this long: "lapsing"
+};
+
+enum class RewardKind {
+  kOrderAmount,    // fixed amount off the order
+  kOrderPercent,   // percent off the order
+  kLinesAmount,    // fixed amount off matching lines
+  kLinesPercent,   // percent off matching lines
+  kCheapestFree,   // the cheapest matching unit free
+  kFreeProduct,    // one unit of a matching product free
+  kVoucher,        // a code for a partner or a gift card, issued at commit
+};
+
+struct Reward {
+  std::string id;
+  std::string name;
+  RewardKind kind = RewardKind::kOrderAmount;
+  Points cost = 0;
+  std::int64_t amount_minor = 0;   // kOrderAmount, kLinesAmount, kVoucher value
+  std::int64_t percent = 0;        // kOrderPercent, kLinesPercent: 1..100
+  LineFilter lines;
+  std::string min_tier;            // empty: any tier
+  std::optional<std::int64_t> valid_from_day;
+  std::optional<std::int64_t> valid_until_day;
+  std::optional<std::int64_t> per_customer;  // times one account may take it
+  std::optional<std::int64_t> stock;         // on this terminal
 };
 
 struct Program {
@@ -37,10 +115,31 @@ struct Program {
   std::string name;
   Currency currency = *Currency::FromCode("EUR");
   std::string time_zone = "UTC";
-  EarnRule earn;
+  std::vector<EarnRule> rules;      // in the order they run
+  LineFilter excluded;              // never earn: tobacco, gift cards, deposits
+  std::optional<Points> cap_per_receipt;
+  std::optional<Points> cap_per_day;
+  Points signup_bonus = 0;
+  std::vector<std::pair<std::string, Points>> event_bonuses;  // "review" → 50
+  std::optional<TierPlan> tiers;
+  SegmentPlan segments;
+  std::vector<Reward> rewards;
   int pending_days = 0;  // earned points wait this long (the return window)
   int expiry_days = 0;   // 0: points never expire
-  CardNumberFormat cards;
+  // Points as a tender: minor units one point is worth (0: not a tender).
+  std::int64_t point_value_minor = 0;
+  struct CardNumberFormat {
+    int min_length = 4;
+    int max_length = 64;
+    std::vector<std::string> prefixes;  // empty: any
+    bool luhn = false;
+    bool allow_payment_cards = false;   // Luhn-valid 13-19 digit numbers
+  } cards;
+
+  const Reward* FindReward(const std::string& reward_id) const;
+  const Tier* FindTier(const std::string& tier_id) const;
 };
+
+using CardNumberFormat = Program::CardNumberFormat;
 
 }  // namespace loyalty::engine

@@ -1,6 +1,8 @@
 #include "engine/program_parser.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -128,39 +130,438 @@ class Checker {
   std::vector<std::string> problems_;
 };
 
+
+// "2", 2 or "1.5" → permille. JSON floats are refused: no double near a rate.
+std::optional<std::int64_t> ParsePermille(Checker& check, const Json& v,
+                                          const std::string& where) {
+  if (v.is_number_integer()) {
+    const auto n = v.get<std::int64_t>();
+    if (n <= 0 || n > 1000) {
+      check.Problem(where, "must be > 0 and at most 1000, got " + std::to_string(n));
+      return std::nullopt;
+    }
+    return n * kPermille;
+  }
+  if (!v.is_string()) {
+    check.Problem(where, "must be a whole number or a decimal string like \"1.5\", got " +
+                             v.dump());
+    return std::nullopt;
+  }
+  auto parsed = Money::Parse(v.get<std::string>(), *Currency::FromCode("KWD"));  // 3 decimals
+  if (!parsed.ok() || parsed->minor() <= 0 || parsed->minor() > 1000 * kPermille) {
+    check.Problem(where, "must be > 0 with at most 3 decimals, got " + v.dump());
+    return std::nullopt;
+  }
+  return parsed->minor();
+}
+
+std::optional<std::int64_t> ParseAmount(Checker& check, const Json& object,
+                                        const std::string& path, const char* key,
+                                        const Currency& currency, bool required) {
+  const std::string where = Checker::Join(path, key);
+  if (!object.contains(key)) {
+    if (required) check.Problem(where, "is required");
+    return std::nullopt;
+  }
+  const Json& v = object.at(key);
+  if (!v.is_string()) {
+    check.Problem(where, "must be an amount string like \"5.00\", got " + v.dump());
+    return std::nullopt;
+  }
+  auto money = Money::Parse(v.get<std::string>(), currency);
+  if (!money.ok()) {
+    check.Problem(where, money.status().message());
+    return std::nullopt;
+  }
+  if (money->minor() < 0) {
+    check.Problem(where, "must not be negative, got " + v.dump());
+    return std::nullopt;
+  }
+  return money->minor();
+}
+
+std::vector<std::string> Strings(Checker& check, const Json& object, const std::string& path,
+                                 const char* key) {
+  std::vector<std::string> out;
+  if (!object.contains(key)) return out;
+  const Json& v = object.at(key);
+  const std::string where = Checker::Join(path, key);
+  if (!v.is_array()) {
+    check.Problem(where, "must be a list of strings");
+    return out;
+  }
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (!v[i].is_string() || v[i].get<std::string>().empty()) {
+      check.Problem(where + "[" + std::to_string(i) + "]", "must be a non-empty string");
+      continue;
+    }
+    out.push_back(v[i].get<std::string>());
+  }
+  return out;
+}
+
+std::optional<std::int64_t> ParseDay(Checker& check, const Json& object,
+                                     const std::string& path, const char* key) {
+  if (!object.contains(key)) return std::nullopt;
+  const std::string where = Checker::Join(path, key);
+  const Json& v = object.at(key);
+  int y = 0;
+  unsigned m = 0;
+  unsigned d = 0;
+  char tail = 0;
+  if (!v.is_string() ||
+      std::sscanf(v.get<std::string>().c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3) {
+    check.Problem(where, "must be a date \"YYYY-MM-DD\", got " + v.dump());
+    return std::nullopt;
+  }
+  const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m},
+                                        std::chrono::day{d}};
+  if (!ymd.ok()) {
+    check.Problem(where, "is not a calendar date: " + v.dump());
+    return std::nullopt;
+  }
+  return std::chrono::sys_days(ymd).time_since_epoch().count();
+}
+
+std::optional<int> ParseClock(Checker& check, const Json& object, const std::string& path,
+                              const char* key) {
+  if (!object.contains(key)) return std::nullopt;
+  const std::string where = Checker::Join(path, key);
+  const Json& v = object.at(key);
+  unsigned h = 0;
+  unsigned mi = 0;
+  char tail = 0;
+  if (!v.is_string() ||
+      std::sscanf(v.get<std::string>().c_str(), "%2u:%2u%c", &h, &mi, &tail) != 2 || h > 24 ||
+      mi > 59 || (h == 24 && mi != 0)) {
+    check.Problem(where, "must be a time \"HH:MM\", got " + v.dump());
+    return std::nullopt;
+  }
+  return static_cast<int>(h * 60 + mi);
+}
+
+LineFilter ParseFilter(Checker& check, const Json& object, const std::string& path) {
+  LineFilter f;
+  f.products = Strings(check, object, path, "products");
+  f.categories = Strings(check, object, path, "categories");
+  return f;
+}
+
+Audience ParseAudience(Checker& check, const Json& object, const std::string& path) {
+  Audience a;
+  a.tiers = Strings(check, object, path, "tiers");
+  a.segments = Strings(check, object, path, "segments");
+  for (size_t i = 0; i < a.segments.size(); ++i) {
+    const std::string& s = a.segments[i];
+    if (s != "new" && s != "regular" && s != "loyal" && s != "lapsing") {
+      check.Problem(path + ".segments[" + std::to_string(i) + "]",
+                    "must be new, regular, loyal or lapsing, got \"" + s + "\"");
+    }
+  }
+  a.stores = Strings(check, object, path, "stores");
+  a.terminals = Strings(check, object, path, "terminals");
+  return a;
+}
+
+Window ParseWindow(Checker& check, const Json& parent, const std::string& parent_path) {
+  Window w;
+  const Json* when = check.Object(parent, parent_path, "when");
+  if (when == nullptr) return w;
+  const std::string path = Checker::Join(parent_path, "when");
+  check.OnlyKnownKeys(*when, path, {"weekdays", "from_time", "until_time", "from", "until"});
+  static const char* kDays[] = {"sun", "mon", "tue", "wed", "thu", "fri", "sat"};
+  const auto days = Strings(check, *when, path, "weekdays");
+  for (size_t i = 0; i < days.size(); ++i) {
+    int found = -1;
+    for (int d = 0; d < 7; ++d) {
+      if (days[i] == kDays[d]) found = d;
+    }
+    if (found < 0) {
+      check.Problem(path + ".weekdays[" + std::to_string(i) + "]",
+                    "must be one of sun mon tue wed thu fri sat, got \"" + days[i] + "\"");
+    } else {
+      w.weekdays.push_back(found);
+    }
+  }
+  w.from_minute = ParseClock(check, *when, path, "from_time");
+  w.until_minute = ParseClock(check, *when, path, "until_time");
+  w.from_day = ParseDay(check, *when, path, "from");
+  w.until_day = ParseDay(check, *when, path, "until");
+  if (w.from_day && w.until_day && *w.until_day < *w.from_day) {
+    check.Problem(path + ".until", "is before " + path + ".from");
+  }
+  return w;
+}
+
+Rounding ParseRounding(Checker& check, const Json& object, const std::string& path) {
+  std::string rounding = "down";
+  check.Text(object, path, "rounding", rounding);
+  if (rounding == "up") return Rounding::kUp;
+  if (rounding == "nearest") return Rounding::kNearest;
+  if (rounding != "down") {
+    check.Problem(Checker::Join(path, "rounding"),
+                  "must be \"down\", \"up\" or \"nearest\", got \"" + rounding + "\"");
+  }
+  return Rounding::kDown;
+}
+
+// A spend rate: "points" for every "per" spent.
+void ParseRate(Checker& check, const Json& object, const std::string& path,
+               const Currency& currency, EarnRule& rule) {
+  check.Integer(object, path, "points", 1, 1'000'000, rule.points, true);
+  if (object.contains("points") && object.at("points").is_number_integer() &&
+      object.at("points").get<std::int64_t>() == 0) {
+    check.Problem(Checker::Join(path, "points"), "must be > 0");
+  }
+  if (rule.type != RuleType::kSpend) return;
+  std::string per_text;
+  check.Text(object, path, "per", per_text, true);
+  if (per_text.empty()) return;
+  auto per = Money::Parse(per_text, currency);
+  if (!per.ok()) {
+    check.Problem(Checker::Join(path, "per"), per.status().message());
+  } else if (per->minor() <= 0) {
+    check.Problem(Checker::Join(path, "per"), "must be > 0, got '" + per_text + "'");
+  } else if (per->minor() > 1'000'000'000) {
+    check.Problem(Checker::Join(path, "per"), "is too large: '" + per_text + "'");
+  } else {
+    rule.per_minor = per->minor();
+  }
+}
+
 void ParseEarn(Checker& check, const Json& earn, Program& program) {
   const std::string path = "earn";
   check.OnlyKnownKeys(earn, path, {"points", "per", "rounding"});
-  check.Integer(earn, path, "points", 0, 1'000'000, program.earn.points, true);
-  if (earn.contains("points") && earn.at("points").is_number_integer() &&
-      earn.at("points").get<std::int64_t>() == 0) {
-    check.Problem("earn.points", "must be > 0");
+  EarnRule rule;
+  rule.id = "base";
+  ParseRate(check, earn, path, program.currency, rule);
+  rule.rounding = ParseRounding(check, earn, path);
+  program.rules.push_back(rule);
+}
+
+void ParseRules(Checker& check, const Json& rules, Program& program) {
+  if (!rules.is_array()) {
+    check.Problem("rules", "must be a list of rules");
+    return;
   }
-  std::string per_text;
-  check.Text(earn, path, "per", per_text, true);
-  if (!per_text.empty()) {
-    auto per = Money::Parse(per_text, program.currency);
-    if (!per.ok()) {
-      check.Problem("earn.per", per.status().message());
-    } else if (per->minor() <= 0) {
-      check.Problem("earn.per", "must be > 0, got '" + per_text + "'");
-    } else if (per->minor() > 1'000'000'000) {
-      check.Problem("earn.per", "is too large: '" + per_text + "'");
-    } else {
-      program.earn.per_minor = per->minor();
+  for (size_t i = 0; i < rules.size(); ++i) {
+    const std::string path = "rules[" + std::to_string(i) + "]";
+    const Json& r = rules[i];
+    if (!r.is_object()) {
+      check.Problem(path, "must be an object");
+      continue;
     }
+    check.OnlyKnownKeys(r, path,
+                        {"id", "type", "points", "per", "multiplier", "rounding", "products",
+                         "categories", "when", "tiers", "segments", "stores", "terminals",
+                         "min_basket", "max_points", "stop", "explain"});
+    EarnRule rule;
+    check.Text(r, path, "id", rule.id, true);
+    std::string type = "spend";
+    check.Text(r, path, "type", type);
+    if (type == "visit") {
+      rule.type = RuleType::kVisit;
+    } else if (type == "item") {
+      rule.type = RuleType::kItem;
+    } else if (type != "spend") {
+      check.Problem(path + ".type", "must be spend, visit or item, got \"" + type + "\"");
+    }
+    ParseRate(check, r, path, program.currency, rule);
+    if (r.contains("multiplier")) {
+      if (auto m = ParsePermille(check, r.at("multiplier"), path + ".multiplier")) {
+        rule.multiplier_permille = *m;
+      }
+    }
+    rule.rounding = ParseRounding(check, r, path);
+    rule.lines = ParseFilter(check, r, path);
+    rule.when = ParseWindow(check, r, path);
+    rule.audience = ParseAudience(check, r, path);
+    if (auto min = ParseAmount(check, r, path, "min_basket", program.currency, false)) {
+      rule.min_basket_minor = *min;
+    }
+    if (r.contains("max_points")) {
+      std::int64_t max = 0;
+      check.Integer(r, path, "max_points", 0, INT64_MAX, max);
+      rule.max_points = max;
+    }
+    check.Boolean(r, path, "stop", rule.stop);
+    check.Text(r, path, "explain", rule.explain);
+    for (const EarnRule& earlier : program.rules) {
+      if (earlier.id == rule.id && !rule.id.empty()) {
+        check.Problem(path + ".id", "\"" + rule.id + "\" is used by another rule");
+      }
+    }
+    program.rules.push_back(std::move(rule));
   }
-  std::string rounding = "down";
-  check.Text(earn, path, "rounding", rounding);
-  if (rounding == "down") {
-    program.earn.rounding = Rounding::kDown;
-  } else if (rounding == "up") {
-    program.earn.rounding = Rounding::kUp;
-  } else if (rounding == "nearest") {
-    program.earn.rounding = Rounding::kNearest;
-  } else {
-    check.Problem("earn.rounding",
-                  "must be \"down\", \"up\" or \"nearest\", got \"" + rounding + "\"");
+}
+
+void ParseTiers(Checker& check, const Json& tiers, Program& program) {
+  const std::string path = "tiers";
+  check.OnlyKnownKeys(tiers, path, {"measure", "window_days", "levels"});
+  TierPlan plan;
+  std::string measure = "spend";
+  check.Text(tiers, path, "measure", measure);
+  if (measure == "points") {
+    plan.measure = TierMeasure::kPoints;
+  } else if (measure != "spend") {
+    check.Problem("tiers.measure",
+                  "must be \"spend\" or \"points\" (never the balance), got \"" + measure + "\"");
+  }
+  std::int64_t window = plan.window_days;
+  check.Integer(tiers, path, "window_days", 1, 3660, window);
+  plan.window_days = static_cast<int>(window);
+  if (!tiers.contains("levels") || !tiers.at("levels").is_array() ||
+      tiers.at("levels").empty()) {
+    check.Problem("tiers.levels", "must be a non-empty list");
+    return;
+  }
+  const Json& levels = tiers.at("levels");
+  for (size_t i = 0; i < levels.size(); ++i) {
+    const std::string lp = "tiers.levels[" + std::to_string(i) + "]";
+    if (!levels[i].is_object()) {
+      check.Problem(lp, "must be an object");
+      continue;
+    }
+    check.OnlyKnownKeys(levels[i], lp, {"id", "threshold", "multiplier"});
+    Tier tier;
+    check.Text(levels[i], lp, "id", tier.id, true);
+    if (plan.measure == TierMeasure::kSpend) {
+      if (auto t = ParseAmount(check, levels[i], lp, "threshold", program.currency, true)) {
+        tier.threshold = *t;
+      }
+    } else {
+      check.Integer(levels[i], lp, "threshold", 0, INT64_MAX, tier.threshold, true);
+    }
+    if (levels[i].contains("multiplier")) {
+      if (auto m = ParsePermille(check, levels[i].at("multiplier"), lp + ".multiplier")) {
+        tier.multiplier_permille = *m;
+      }
+    }
+    if (!plan.levels.empty() && tier.threshold <= plan.levels.back().threshold) {
+      check.Problem(lp + ".threshold", "must be above the level before it");
+    }
+    plan.levels.push_back(std::move(tier));
+  }
+  program.tiers = std::move(plan);
+}
+
+void ParseSegments(Checker& check, const Json& segments, Program& program) {
+  const std::string path = "segments";
+  check.OnlyKnownKeys(segments, path,
+                      {"new_days", "window_days", "regular_visits", "loyal_visits",
+                       "lapsing_days"});
+  SegmentPlan& plan = program.segments;
+  std::int64_t v = 0;
+  v = plan.new_days;
+  check.Integer(segments, path, "new_days", 0, 3650, v);
+  plan.new_days = static_cast<int>(v);
+  v = plan.window_days;
+  check.Integer(segments, path, "window_days", 1, 3650, v);
+  plan.window_days = static_cast<int>(v);
+  v = plan.regular_visits;
+  check.Integer(segments, path, "regular_visits", 1, 100000, v);
+  plan.regular_visits = static_cast<int>(v);
+  v = plan.loyal_visits;
+  check.Integer(segments, path, "loyal_visits", 1, 100000, v);
+  plan.loyal_visits = static_cast<int>(v);
+  v = plan.lapsing_days;
+  check.Integer(segments, path, "lapsing_days", 1, 3650, v);
+  plan.lapsing_days = static_cast<int>(v);
+  if (plan.loyal_visits <= plan.regular_visits) {
+    check.Problem("segments.loyal_visits", "must be above segments.regular_visits");
+  }
+}
+
+void ParseRewards(Checker& check, const Json& rewards, Program& program) {
+  if (!rewards.is_array()) {
+    check.Problem("rewards", "must be a list of rewards");
+    return;
+  }
+  static const std::pair<const char*, RewardKind> kKinds[] = {
+      {"order_amount", RewardKind::kOrderAmount}, {"order_percent", RewardKind::kOrderPercent},
+      {"lines_amount", RewardKind::kLinesAmount}, {"lines_percent", RewardKind::kLinesPercent},
+      {"cheapest_free", RewardKind::kCheapestFree}, {"free_product", RewardKind::kFreeProduct},
+      {"voucher", RewardKind::kVoucher}};
+  for (size_t i = 0; i < rewards.size(); ++i) {
+    const std::string path = "rewards[" + std::to_string(i) + "]";
+    const Json& r = rewards[i];
+    if (!r.is_object()) {
+      check.Problem(path, "must be an object");
+      continue;
+    }
+    check.OnlyKnownKeys(r, path,
+                        {"id", "name", "kind", "cost", "amount", "percent", "products",
+                         "categories", "min_tier", "valid_from", "valid_until",
+                         "per_customer", "stock"});
+    Reward reward;
+    check.Text(r, path, "id", reward.id, true);
+    check.Text(r, path, "name", reward.name);
+    if (reward.name.empty()) reward.name = reward.id;
+    std::string kind;
+    check.Text(r, path, "kind", kind, true);
+    bool known = false;
+    for (const auto& [name, value] : kKinds) {
+      if (kind == name) {
+        reward.kind = value;
+        known = true;
+      }
+    }
+    if (!known && r.contains("kind")) {
+      check.Problem(path + ".kind",
+                    "must be order_amount, order_percent, lines_amount, lines_percent, "
+                    "cheapest_free, free_product or voucher, got \"" + kind + "\"");
+    }
+    check.Integer(r, path, "cost", 1, INT64_MAX / 4, reward.cost, true);
+    const bool needs_amount = reward.kind == RewardKind::kOrderAmount ||
+                              reward.kind == RewardKind::kLinesAmount ||
+                              reward.kind == RewardKind::kVoucher;
+    if (auto a = ParseAmount(check, r, path, "amount", program.currency, needs_amount && known)) {
+      reward.amount_minor = *a;
+    }
+    const bool needs_percent = reward.kind == RewardKind::kOrderPercent ||
+                               reward.kind == RewardKind::kLinesPercent;
+    check.Integer(r, path, "percent", 1, 100, reward.percent, needs_percent && known);
+    reward.lines = ParseFilter(check, r, path);
+    const bool needs_lines = reward.kind == RewardKind::kLinesAmount ||
+                             reward.kind == RewardKind::kLinesPercent ||
+                             reward.kind == RewardKind::kFreeProduct;
+    if (known && needs_lines && reward.lines.Any()) {
+      check.Problem(path, "a " + kind + " reward needs products or categories");
+    }
+    check.Text(r, path, "min_tier", reward.min_tier);
+    reward.valid_from_day = ParseDay(check, r, path, "valid_from");
+    reward.valid_until_day = ParseDay(check, r, path, "valid_until");
+    if (r.contains("per_customer")) {
+      std::int64_t n = 0;
+      check.Integer(r, path, "per_customer", 1, INT64_MAX, n);
+      reward.per_customer = n;
+    }
+    if (r.contains("stock")) {
+      std::int64_t n = 0;
+      check.Integer(r, path, "stock", 0, INT64_MAX, n);
+      reward.stock = n;
+    }
+    for (const Reward& earlier : program.rewards) {
+      if (earlier.id == reward.id && !reward.id.empty()) {
+        check.Problem(path + ".id", "\"" + reward.id + "\" is used by another reward");
+      }
+    }
+    program.rewards.push_back(std::move(reward));
+  }
+}
+
+void ParseBonuses(Checker& check, const Json& bonuses, Program& program) {
+  check.OnlyKnownKeys(bonuses, "bonuses", {"signup", "events"});
+  check.Integer(bonuses, "bonuses", "signup", 0, 1'000'000'000, program.signup_bonus);
+  if (const Json* events = check.Object(bonuses, "bonuses", "events")) {
+    for (const auto& [name, value] : events->items()) {
+      const std::string where = "bonuses.events." + name;
+      if (!value.is_number_integer() || value.get<std::int64_t>() <= 0) {
+        check.Problem(where, "must be a whole number of points > 0, got " + value.dump());
+        continue;
+      }
+      program.event_bonuses.emplace_back(name, value.get<Points>());
+    }
   }
 }
 
@@ -205,6 +606,27 @@ void ParseCards(Checker& check, const Json& cards, Program& program) {
   check.Boolean(cards, path, "allow_payment_cards", program.cards.allow_payment_cards);
 }
 
+// Names used across sections must exist: a rule for tier "gld" is a typo.
+void CrossCheck(Checker& check, const Program& program) {
+  auto known_tier = [&](const std::string& id) { return program.FindTier(id) != nullptr; };
+  for (size_t i = 0; i < program.rules.size(); ++i) {
+    const auto& tiers = program.rules[i].audience.tiers;
+    for (size_t t = 0; t < tiers.size(); ++t) {
+      if (!known_tier(tiers[t])) {
+        check.Problem("rules[" + std::to_string(i) + "].tiers[" + std::to_string(t) + "]",
+                      "\"" + tiers[t] + "\" is not a tier of this program");
+      }
+    }
+  }
+  for (size_t i = 0; i < program.rewards.size(); ++i) {
+    const std::string& tier = program.rewards[i].min_tier;
+    if (!tier.empty() && !known_tier(tier)) {
+      check.Problem("rewards[" + std::to_string(i) + "].min_tier",
+                    "\"" + tier + "\" is not a tier of this program");
+    }
+  }
+}
+
 }  // namespace
 
 Result<Program> ParseProgram(std::string_view json_text) {
@@ -221,8 +643,9 @@ Result<Program> ParseProgram(std::string_view json_text) {
   Checker check;
   Program program;
   check.OnlyKnownKeys(doc, "",
-                      {"format", "id", "version", "name", "currency",
-                       "time_zone", "earn", "points", "cards"});
+                      {"format", "id", "version", "name", "currency", "time_zone", "earn",
+                       "rules", "exclusions", "caps", "bonuses", "tiers", "segments",
+                       "rewards", "tender", "points", "cards"});
   std::int64_t format = 1;
   check.Integer(doc, "", "format", 1, 1, format, true);
   program.format = static_cast<int>(format);
@@ -244,10 +667,37 @@ Result<Program> ParseProgram(std::string_view json_text) {
   }
   check.Text(doc, "", "time_zone", program.time_zone);
 
-  if (const Json* earn = check.Object(doc, "", "earn")) {
-    ParseEarn(check, *earn, program);
-  } else if (!doc.contains("earn")) {
-    check.Problem("earn", "is required");
+  if (const Json* earn = check.Object(doc, "", "earn")) ParseEarn(check, *earn, program);
+  if (doc.contains("rules")) ParseRules(check, doc.at("rules"), program);
+  if (!doc.contains("earn") && !doc.contains("rules")) {
+    check.Problem("earn", "is required (or a list of rules)");
+  }
+  if (const Json* ex = check.Object(doc, "", "exclusions")) {
+    check.OnlyKnownKeys(*ex, "exclusions", {"products", "categories"});
+    program.excluded = ParseFilter(check, *ex, "exclusions");
+  }
+  if (const Json* caps = check.Object(doc, "", "caps")) {
+    check.OnlyKnownKeys(*caps, "caps", {"per_receipt", "per_day"});
+    std::int64_t cap = -1;
+    check.Integer(*caps, "caps", "per_receipt", 0, INT64_MAX, cap);
+    if (cap >= 0) program.cap_per_receipt = cap;
+    cap = -1;
+    check.Integer(*caps, "caps", "per_day", 0, INT64_MAX, cap);
+    if (cap >= 0) program.cap_per_day = cap;
+  }
+  if (const Json* bonuses = check.Object(doc, "", "bonuses")) {
+    ParseBonuses(check, *bonuses, program);
+  }
+  if (const Json* tiers = check.Object(doc, "", "tiers")) ParseTiers(check, *tiers, program);
+  if (const Json* segments = check.Object(doc, "", "segments")) {
+    ParseSegments(check, *segments, program);
+  }
+  if (doc.contains("rewards")) ParseRewards(check, doc.at("rewards"), program);
+  if (const Json* tender = check.Object(doc, "", "tender")) {
+    check.OnlyKnownKeys(*tender, "tender", {"point_value"});
+    if (auto v = ParseAmount(check, *tender, "tender", "point_value", program.currency, true)) {
+      program.point_value_minor = *v;
+    }
   }
   if (const Json* points = check.Object(doc, "", "points")) {
     check.OnlyKnownKeys(*points, "points", {"pending_days", "expiry_days"});
@@ -266,6 +716,7 @@ Result<Program> ParseProgram(std::string_view json_text) {
   if (const Json* cards = check.Object(doc, "", "cards")) {
     ParseCards(check, *cards, program);
   }
+  CrossCheck(check, program);
   if (!check.ok()) return Status(StatusCode::kProgramInvalid, check.Report());
   return program;
 }

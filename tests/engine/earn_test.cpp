@@ -85,7 +85,7 @@ TEST(EarnTest, ExplanationReadsAloud) {
   auto q = QuoteEarn(p, Lines({1240}));
   ASSERT_EQ(q->lines.size(), 1u);
   EXPECT_EQ(q->lines[0].explanation,
-            "1 point per 1.00 EUR on 12.40 EUR, rounded down: 12 points");
+            "1 point per 1.00 EUR on 12.40 EUR: 12 points");
 }
 
 TEST(EarnTest, LineOrderDoesNotChangeTheResult) {

@@ -16,9 +16,9 @@ TEST(ProgramParserTest, ReadsAWholeProgram) {
   ASSERT_TRUE(p.ok()) << p.status().ToString();
   EXPECT_EQ(p->id, "super");
   EXPECT_EQ(p->version, 7);
-  EXPECT_EQ(p->earn.points, 2);
-  EXPECT_EQ(p->earn.per_minor, 150);
-  EXPECT_EQ(p->earn.rounding, Rounding::kNearest);
+  EXPECT_EQ(p->rules[0].points, 2);
+  EXPECT_EQ(p->rules[0].per_minor, 150);
+  EXPECT_EQ(p->rules[0].rounding, Rounding::kNearest);
   EXPECT_EQ(p->pending_days, 14);
   EXPECT_EQ(p->expiry_days, 365);
   EXPECT_TRUE(p->cards.luhn);

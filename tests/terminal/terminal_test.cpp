@@ -259,7 +259,7 @@ TEST(TerminalTest, QuoteWritesNothingAndExplains) {
   ASSERT_TRUE(quote.ok());
   EXPECT_EQ(quote->points_to_earn, 12);
   EXPECT_EQ(quote->lines.at(0).explanation,
-            "1 point per 1.00 EUR on 12.50 EUR, rounded down: 12 points");
+            "1 point per 1.00 EUR on 12.50 EUR: 12 points");
   EXPECT_EQ(t->History(Card("LC0001"))->size(), 1u);
   EXPECT_EQ(t->Lookup(Card("LC0001"))->balance, 0);
   auto sale = t->Commit({"s1", Card("LC0001"), Eur({1240, 10}), 0});
