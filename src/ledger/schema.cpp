@@ -7,7 +7,7 @@ namespace loyalty::ledger {
 namespace {
 
 // Append only: a released migration is never edited.
-constexpr std::array<const char*, 2> kMigrations{
+constexpr std::array<const char*, 3> kMigrations{
     // 1: the ledger.
     R"sql(
 CREATE TABLE meta (
@@ -70,6 +70,33 @@ CREATE TABLE operations (
 CREATE INDEX entries_by_account ON entries(account_id, seq);
 CREATE INDEX entries_by_reversed ON entries(reverses_seq) WHERE reverses_seq IS NOT NULL;
 CREATE INDEX open_lots ON lots(account_id, expires_at, lot_id) WHERE remaining > 0;
+)sql",
+    // 3: what each sale line earned (for line-by-line returns) and the
+    // rewards taken (per-customer limits, stock, vouchers).
+    R"sql(
+CREATE TABLE sale_lines (
+  op_id          TEXT NOT NULL,
+  line_no        INTEGER NOT NULL,
+  sku            TEXT NOT NULL,
+  category       TEXT NOT NULL,
+  quantity       INTEGER NOT NULL,
+  amount_minor   INTEGER NOT NULL,
+  discount_minor INTEGER NOT NULL,
+  points         INTEGER NOT NULL,
+  returned_qty   INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (op_id, line_no)
+) STRICT, WITHOUT ROWID;
+CREATE TABLE reward_uses (
+  op_id      TEXT NOT NULL,
+  reward_id  TEXT NOT NULL,
+  account_id TEXT NOT NULL,
+  points     INTEGER NOT NULL,
+  code       TEXT NOT NULL,             -- voucher code issued, '' for discounts
+  at         INTEGER NOT NULL,
+  reversed   INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (op_id, reward_id)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX reward_uses_by_account ON reward_uses(account_id, reward_id);
 )sql",
 };
 
