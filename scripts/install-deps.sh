@@ -5,7 +5,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config git ca-certificates
   libsqlite3-dev sqlite3 libssl-dev openssl
-  nlohmann-json3-dev libcli11-dev
+  nlohmann-json3-dev libcli11-dev libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
   libnfc-dev
 )

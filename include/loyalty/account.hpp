@@ -8,6 +8,7 @@
 
 #include "loyalty/card.hpp"
 #include "loyalty/money.hpp"
+#include "loyalty/quote.hpp"
 
 namespace loyalty {
 
@@ -21,7 +22,11 @@ struct CardView {
   Points balance = 0;        // ledger balance: available + pending (+ not yet
                              // expired-by-entry points), may be negative (debt)
   std::string tier;          // empty while the program has no tiers
+  std::string segment;       // new, regular, loyal or lapsing
   bool blocked = false;
+  // The catalog as it stands for this card (available or why not); what a
+  // reward takes off depends on the basket: see Terminal::QuoteBasket.
+  std::vector<RewardOption> rewards;
 };
 
 // The kinds of ledger entry. Stored by name; numbering is for the C ABI.

@@ -15,6 +15,7 @@
 #include "loyalty/basket.hpp"
 #include "loyalty/card.hpp"
 #include "loyalty/money.hpp"
+#include "loyalty/quote.hpp"
 
 namespace loyalty {
 
@@ -26,12 +27,13 @@ struct Enrollment {
   std::string name;        // holder's name for a new account
 };
 
-// A sale: earn on the basket, and optionally spend points on it.
+// A sale: earn on the basket, take rewards, optionally pay with points.
 struct Checkout {
   std::string op_id;
   CardId card;
   Basket basket;
-  Points redeem_points = 0;  // points spent on this sale, 0 for none
+  Points redeem_points = 0;          // points as a tender (program's tender.point_value)
+  std::vector<std::string> rewards;  // reward ids taken on this sale, applied in order
 };
 
 // Points spent outside a sale (a reward handed over the counter).
@@ -46,10 +48,19 @@ struct Redemption {
 // total is returned (all of what is left when nullopt). Earned points are
 // taken back and redeemed points given back in the same proportion; a
 // shortfall of earned points already spent becomes debt, never a cap.
+struct ReturnLine {
+  std::int64_t line_no = 0;   // index of the line in the sale's basket
+  std::int64_t quantity = 0;  // units returned
+};
+
+// Either an amount (all that is left when nullopt and `lines` is empty) or
+// the lines returned: then the points those lines earned are taken back
+// exactly, line by line, bonuses included.
 struct RefundRequest {
   std::string op_id;
   std::string sale_op_id;
   std::optional<std::int64_t> amount_minor;
+  std::vector<ReturnLine> lines;
 };
 
 // Undo an operation made by mistake (a sale, redemption or adjustment):
@@ -79,6 +90,14 @@ struct CardBlock {
   std::string reason;
 };
 
+// Something the customer did that the program rewards ("review", "survey"):
+// the bonus is the program's bonuses.events entry.
+struct CustomerEvent {
+  std::string op_id;
+  CardId card;
+  std::string event;
+};
+
 // What an operation did.
 struct Receipt {
   std::string op_id;
@@ -86,6 +105,10 @@ struct Receipt {
   std::string card_masked;
   Points earned = 0;    // credited by this operation (negative for reversals)
   Points redeemed = 0;  // debited by this operation (negative when given back)
+  std::int64_t discount_minor = 0;  // taken off the basket by rewards and points
+  std::vector<Points> line_points;  // for a sale: points per basket line
+  std::vector<std::string> vouchers;  // codes issued by voucher rewards
+  std::vector<QuoteLine> explanations;  // what a cashier reads aloud
   std::vector<std::int64_t> entry_seqs;  // ledger entries written
   CardView after;       // the account as it stood right after the operation
   bool replayed = false;  // true when this is the stored first result

@@ -21,6 +21,7 @@ namespace loyalty {
 struct Options {
   std::string database_path;       // required: the SQLite ledger file
   std::string terminal_id;         // required: unique in the chain
+  std::string store_id;            // for rules limited to stores
   std::string terminal_key;        // required: >= 32 bytes of secret; keys
                                    // the hash chain of this terminal's ledger
   std::string card_key;            // keys the hash under which card numbers
@@ -73,12 +74,17 @@ class Terminal {
   // The same for a reader event: a bad read is returned as its kBadRead.
   Result<CardView> Identify(const CardRead& read) const;
 
-  // What the basket would earn for this card. Writes nothing.
-  Result<Quote> QuoteBasket(const CardId& card, const Basket& basket) const;
+  // What the basket would earn for this card, the rewards it could take and
+  // what each would do to this basket, tier progress and explanations.
+  // `rewards` are applied as Commit would apply them. Writes nothing.
+  Result<Quote> QuoteBasket(const CardId& card, const Basket& basket,
+                            const std::vector<std::string>& rewards = {}) const;
 
-  // A sale: earns on the basket and spends `redeem_points` if asked.
+  // A sale: takes the chosen rewards, spends `redeem_points` as a tender and
+  // earns on what is left to pay, re-checking everything the quote showed.
   // kUnknownCard, kCardBlocked, kInsufficientPoints, kAmountNegative,
-  // kAmountOverflow, kCurrencyMismatch, kDuplicateIdConflict.
+  // kAmountOverflow, kCurrencyMismatch, kDuplicateIdConflict,
+  // kInvalidArgument (a reward the card cannot take, named).
   Result<Receipt> Commit(const Checkout& checkout);
   Result<Receipt> Redeem(const Redemption& request);
   // kNotFound (no such sale), kAlreadyReversed, kInvalidArgument (more
@@ -86,6 +92,9 @@ class Terminal {
   Result<Receipt> Refund(const RefundRequest& request);
   Result<Receipt> Void(const VoidRequest& request);
   Result<Receipt> Adjust(const Adjustment& request);
+  // A bonus for something the customer did (review, survey); kInvalidArgument
+  // when the program has no bonus for the event.
+  Result<Receipt> RecordEvent(const CustomerEvent& event);
   Result<Receipt> Block(const CardBlock& request);
 
   // Writes expiry entries for every lot past its expiry date; returns

@@ -189,8 +189,25 @@ const Tier* TierFor(const Program& program, std::int64_t measure) {
   return held ? held : &program.tiers->levels.front();
 }
 
+std::vector<RewardOption> RewardOptions(const Program& program, const Context& context) {
+  const Tier* tier = TierFor(program, context.tier_measure);
+  const std::string tier_id = tier ? tier->id : std::string();
+  std::vector<RewardOption> options;
+  for (const Reward& r : program.rewards) {
+    RewardOption option;
+    option.reward_id = r.id;
+    option.name = r.name;
+    option.cost = r.cost;
+    option.why_not = WhyNot(program, r, context, tier_id, context.available);
+    option.available = option.why_not.empty();
+    option.explanation = DescribeReward(r, program.currency) + " for " + PointsText(r.cost);
+    options.push_back(std::move(option));
+  }
+  return options;
+}
+
 Result<Quote> Evaluate(const Program& program, const Basket& basket, const Context& context,
-                       const std::vector<std::string>& chosen_rewards) {
+                       const std::vector<std::string>& chosen_rewards, Points tender_points) {
   if (basket.currency != program.currency.code()) {
     return Status(StatusCode::kCurrencyMismatch,
                   "basket.currency: '" + basket.currency + "' but the program '" + program.id +
@@ -286,6 +303,41 @@ Result<Quote> Evaluate(const Program& program, const Basket& basket, const Conte
     quote.lines.push_back({r->id, -r->cost,
                            DescribeReward(*r, program.currency) + " for " +
                                PointsText(r->cost)});
+  }
+  if (tender_points < 0) {
+    return Status(StatusCode::kAmountNegative,
+                  "redeem_points: " + std::to_string(tender_points) + " is negative");
+  }
+  if (tender_points > 0) {
+    if (program.point_value_minor == 0) {
+      return Status(StatusCode::kInvalidArgument,
+                    "redeem_points: program '" + program.id +
+                        "' does not take points as a tender (no tender.point_value)");
+    }
+    if (context.available - cost < tender_points) {
+      return Status(StatusCode::kInsufficientPoints,
+                    "points: " + std::to_string(tender_points + cost) + " asked, " +
+                        std::to_string(std::max<Points>(context.available, 0)) +
+                        " available");
+    }
+    const auto value = CheckedMul(tender_points, program.point_value_minor);
+    std::int64_t left = 0;
+    for (auto v : net) left += v;
+    if (!value || *value > left) {
+      return Status(StatusCode::kInvalidArgument,
+                    "redeem_points: " + PointsText(tender_points) + " are worth more than the " +
+                        Money(left, program.currency).ToString() + " left to pay");
+    }
+    const auto share = Allocate(*value, net);
+    for (size_t i = 0; i < n; ++i) {
+      net[i] -= share[i];
+      quote.line_discounts[i] += share[i];
+    }
+    quote.discount_minor += *value;
+    cost += tender_points;
+    quote.lines.push_back({"tender", -tender_points,
+                           PointsText(tender_points) + " paid " +
+                               Money(*value, program.currency).ToString()});
   }
   quote.points_to_spend = cost;
 

@@ -42,8 +42,14 @@ const Tier* TierFor(const Program& program, std::int64_t measure);
 // line. Errors: kCurrencyMismatch, kAmountNegative, kAmountOverflow; for a
 // chosen reward that the card cannot take, kInvalidArgument naming it (or
 // kInsufficientPoints).
+// `tender_points` are points paid as a tender at the program's point value;
+// they, like reward discounts, lower what the basket earns on.
 Result<Quote> Evaluate(const Program& program, const Basket& basket, const Context& context,
-                       const std::vector<std::string>& chosen_rewards = {});
+                       const std::vector<std::string>& chosen_rewards = {},
+                       Points tender_points = 0);
+
+// The catalog as it stands for a card, before any basket.
+std::vector<RewardOption> RewardOptions(const Program& program, const Context& context);
 
 // The earn rule set alone on a basket with no account: the simplest quote.
 Result<Quote> QuoteEarn(const Program& program, const Basket& basket);

@@ -78,8 +78,7 @@ struct TierPlan {
 struct SegmentPlan {
   int new_days = 30;          // enrolled within: "new"
   int window_days = 90;       // visits counted over
-  int regular_visits = 2;     // at least: "regular"
-  int loyal_visits = 8;       // at least: "loyal"
+  int loyal_visits = 8;       // at least this many visits: "loyal"; else "regular"
   int lapsing_days = 60;      // no visit for this long: "lapsing"
 };
 

@@ -448,8 +448,7 @@ void ParseTiers(Checker& check, const Json& tiers, Program& program) {
 void ParseSegments(Checker& check, const Json& segments, Program& program) {
   const std::string path = "segments";
   check.OnlyKnownKeys(segments, path,
-                      {"new_days", "window_days", "regular_visits", "loyal_visits",
-                       "lapsing_days"});
+                      {"new_days", "window_days", "loyal_visits", "lapsing_days"});
   SegmentPlan& plan = program.segments;
   std::int64_t v = 0;
   v = plan.new_days;
@@ -458,18 +457,12 @@ void ParseSegments(Checker& check, const Json& segments, Program& program) {
   v = plan.window_days;
   check.Integer(segments, path, "window_days", 1, 3650, v);
   plan.window_days = static_cast<int>(v);
-  v = plan.regular_visits;
-  check.Integer(segments, path, "regular_visits", 1, 100000, v);
-  plan.regular_visits = static_cast<int>(v);
   v = plan.loyal_visits;
   check.Integer(segments, path, "loyal_visits", 1, 100000, v);
   plan.loyal_visits = static_cast<int>(v);
   v = plan.lapsing_days;
   check.Integer(segments, path, "lapsing_days", 1, 3650, v);
   plan.lapsing_days = static_cast<int>(v);
-  if (plan.loyal_visits <= plan.regular_visits) {
-    check.Problem("segments.loyal_visits", "must be above segments.regular_visits");
-  }
 }
 
 void ParseRewards(Checker& check, const Json& rewards, Program& program) {

@@ -1,6 +1,7 @@
 #include "ledger/ledger.hpp"
 
 #include "ledger/schema.hpp"
+#include "ledger/statements.hpp"
 
 namespace loyalty::ledger {
 
@@ -8,16 +9,6 @@ constexpr const char* kEntryColumns =
     "seq, op_id, kind, account_id, points, amount_minor, currency, reverses_seq, "
     "pending_until, expires_at, at, note, mac";
 
-// Every statement is prepared once, here, beside the table it serves.
-struct Ledger::Statements {
-  Statement find_op, save_op;
-  Statement find_card, find_account, insert_account, insert_card, set_blocked,
-      masked_card;
-  Statement open_lots, lot_by_id, insert_lot, update_lot, update_account;
-  Statement insert_move, moves_of, given_back, expired_accounts;
-  Statement read_head, write_head, insert_entry, entries_of_op, reversals_of,
-      history, entry_count;
-};
 
 Ledger::Ledger(std::unique_ptr<Database> db, Chain chain)
     : db_(std::move(db)), chain_(std::move(chain)) {}
@@ -32,6 +23,7 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const LedgerOptions& options) {
   if (Status s = Migrate(**db); !s.ok()) return s;
   std::unique_ptr<Ledger> ledger(new Ledger(std::move(*db), std::move(*chain)));
   if (Status s = ledger->Prepare(); !s.ok()) return s;
+  if (Status s = ledger->PrepareActivity(); !s.ok()) return s;
   if (Status s = ledger->CheckKey(); !s.ok()) return s;
   return ledger;
 }

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -36,6 +37,26 @@ struct StoredOperation {
   std::string kind;
   std::string digest;
   std::string receipt_json;
+};
+
+// One line of a sale as it was earned, for line-by-line returns.
+struct SaleLine {
+  std::int64_t line_no = 0;
+  std::string sku;
+  std::string category;
+  std::int64_t quantity = 0;
+  std::int64_t amount_minor = 0;
+  std::int64_t discount_minor = 0;
+  Points points = 0;
+  std::int64_t returned_qty = 0;
+};
+
+// What the rules need to know about an account's recent activity.
+struct Activity {
+  std::int64_t spend_minor = 0;   // sales less refunds since `since`
+  Points earned = 0;              // earn entries less reversals since `since`
+  std::int64_t visits = 0;        // sales since `since`
+  std::int64_t last_visit_at = 0; // 0: never
 };
 
 struct LedgerOptions {
@@ -87,6 +108,22 @@ class Ledger {
   Result<std::vector<HistoryEntry>> History(const std::string& account_id, int limit);
   Result<std::int64_t> EntryCount();
 
+  // --- activity, sales and rewards (ledger/activity.cpp) ---
+  Result<Activity> ActivitySince(const std::string& account_id, std::int64_t since);
+  Result<Points> EarnedSince(const std::string& account_id, std::int64_t since);
+  Status InsertSaleLine(const std::string& op_id, const SaleLine& line);
+  Result<std::vector<SaleLine>> SaleLines(const std::string& op_id);
+  Status SetReturnedQuantity(const std::string& op_id, std::int64_t line_no,
+                             std::int64_t returned_qty);
+  Status InsertRewardUse(const std::string& op_id, const std::string& reward_id,
+                         const std::string& account_id, Points points,
+                         const std::string& code, std::int64_t at);
+  Status ReverseRewardUses(const std::string& op_id);
+  // Uses not reversed, by reward id: per account, or on this terminal (all).
+  Result<std::map<std::string, std::int64_t>> RewardUses(const std::string& account_id);
+  Result<std::map<std::string, std::int64_t>> RewardStockUsed();
+  Result<std::vector<std::string>> VoucherCodes(const std::string& op_id);
+
   // --- integrity ---
   Result<VerifyReport> Verify(const ProgressFn& progress);
   // Replays every account's entries into fresh lots and balances.
@@ -107,6 +144,9 @@ class Ledger {
   Chain chain_;
   struct Statements;
   std::unique_ptr<Statements> st_;
+  struct ActivityStatements;
+  std::unique_ptr<ActivityStatements> activity_;
+  Status PrepareActivity();
 };
 
 }  // namespace loyalty::ledger

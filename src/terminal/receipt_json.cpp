@@ -10,8 +10,38 @@ namespace {
 
 using Json = nlohmann::json;
 
+Json RewardsJson(const std::vector<RewardOption>& options) {
+  Json list = Json::array();
+  for (const auto& o : options) {
+    list.push_back({{"id", o.reward_id}, {"name", o.name}, {"cost", o.cost},
+                    {"discount", o.discount_minor}, {"available", o.available},
+                    {"why_not", o.why_not}, {"explanation", o.explanation}});
+  }
+  return list;
+}
+
+std::vector<RewardOption> RewardsFrom(const Json& list) {
+  std::vector<RewardOption> out;
+  for (const auto& o : list) {
+    out.push_back({o.at("id").get<std::string>(), o.at("name").get<std::string>(),
+                   o.at("cost").get<Points>(), o.at("discount").get<std::int64_t>(),
+                   o.at("available").get<bool>(), o.at("why_not").get<std::string>(),
+                   o.at("explanation").get<std::string>()});
+  }
+  return out;
+}
+
 Json ToJson(const Receipt& r) {
+  Json explanations = Json::array();
+  for (const auto& line : r.explanations) {
+    explanations.push_back({{"rule", line.rule}, {"points", line.points},
+                            {"text", line.explanation}});
+  }
   return Json{{"op_id", r.op_id},
+              {"discount", r.discount_minor},
+              {"line_points", r.line_points},
+              {"vouchers", r.vouchers},
+              {"explanations", explanations},
               {"account_id", r.account_id},
               {"card", r.card_masked},
               {"earned", r.earned},
@@ -25,6 +55,8 @@ Json ToJson(const Receipt& r) {
                 {"pending", r.after.pending},
                 {"balance", r.after.balance},
                 {"tier", r.after.tier},
+                {"segment", r.after.segment},
+                {"rewards", RewardsJson(r.after.rewards)},
                 {"blocked", r.after.blocked}}}};
 }
 
@@ -36,6 +68,14 @@ Receipt FromJsonValue(const Json& j) {
   r.earned = j.at("earned").get<Points>();
   r.redeemed = j.at("redeemed").get<Points>();
   r.entry_seqs = j.at("entries").get<std::vector<std::int64_t>>();
+  r.discount_minor = j.at("discount").get<std::int64_t>();
+  r.line_points = j.at("line_points").get<std::vector<Points>>();
+  r.vouchers = j.at("vouchers").get<std::vector<std::string>>();
+  for (const auto& line : j.at("explanations")) {
+    r.explanations.push_back({line.at("rule").get<std::string>(),
+                              line.at("points").get<Points>(),
+                              line.at("text").get<std::string>()});
+  }
   const Json& a = j.at("after");
   r.after.account_id = a.at("account_id").get<std::string>();
   r.after.name = a.at("name").get<std::string>();
@@ -44,6 +84,8 @@ Receipt FromJsonValue(const Json& j) {
   r.after.pending = a.at("pending").get<Points>();
   r.after.balance = a.at("balance").get<Points>();
   r.after.tier = a.at("tier").get<std::string>();
+  r.after.segment = a.at("segment").get<std::string>();
+  r.after.rewards = RewardsFrom(a.at("rewards"));
   r.after.blocked = a.at("blocked").get<bool>();
   return r;
 }

@@ -26,7 +26,12 @@ using ledger::LotMove;
 
 namespace {
 
-Result<engine::Program> ReadProgram(const std::string& path) {
+struct LoadedProgram {
+  engine::Program program;
+  const date::time_zone* zone = nullptr;
+};
+
+Result<LoadedProgram> ReadProgram(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     return Status(StatusCode::kIoError, "program_path: cannot read '" + path + "'");
@@ -38,7 +43,15 @@ Result<engine::Program> ReadProgram(const std::string& path) {
     return Status(program.status().code(),
                   "program_path '" + path + "': " + program.status().message());
   }
-  return program;
+  LoadedProgram loaded{std::move(*program), nullptr};
+  try {
+    loaded.zone = date::locate_zone(loaded.program.time_zone);
+  } catch (const std::exception&) {
+    return Status(StatusCode::kProgramInvalid,
+                  "program_path '" + path + "': time_zone: '" + loaded.program.time_zone +
+                      "' is not a known IANA time zone (e.g. Europe/Paris)");
+  }
+  return loaded;
 }
 
 }  // namespace
@@ -70,7 +83,8 @@ Result<std::unique_ptr<Terminal>> Terminal::Open(Options options) {
   auto ledger = ledger::Ledger::Open(ledger_options);
   if (!ledger.ok()) return ledger.status();
   auto impl = std::make_unique<Impl>(std::move(options), std::move(*lock),
-                                     std::move(*ledger), std::move(*program));
+                                     std::move(*ledger), std::move(program->program));
+  impl->zone = program->zone;
   return std::unique_ptr<Terminal>(new Terminal(std::move(impl)));
 }
 
@@ -85,13 +99,14 @@ Status Terminal::LoadProgram(const std::string& path) {
     return program.status();
   }
   std::lock_guard<std::mutex> guard(impl_->mutex);
-  if (!(program->currency == impl_->program.currency)) {
+  if (!(program->program.currency == impl_->program.currency)) {
     return {StatusCode::kProgramInvalid,
             "currency: the new program trades in " +
-                std::string(program->currency.code()) + " but this ledger in " +
+                std::string(program->program.currency.code()) + " but this ledger in " +
                 std::string(impl_->program.currency.code())};
   }
-  impl_->program = std::move(*program);
+  impl_->program = std::move(program->program);
+  impl_->zone = program->zone;
   return Status::Ok();
 }
 
@@ -146,12 +161,25 @@ Result<Receipt> Terminal::Enroll(const Enrollment& request) {
     EntryRecord e = im.NewEntry(request.op_id, EntryKind::kEnroll, account_id, now);
     e.note = "card " + request.card.Masked();
     if (Status s = im.Post(*book, e); !s.ok()) return s;
+    Receipt r;
+    r.entry_seqs.push_back(e.seq);
+    if (request.account_id.empty() && im.program.signup_bonus > 0) {
+      EntryRecord bonus = im.NewEntry(request.op_id, EntryKind::kEarn, account_id, now);
+      bonus.points = im.program.signup_bonus;
+      im.SetCreditDates(bonus);
+      bonus.pending_until = now;  // nothing to return: spendable at once
+      bonus.note = "sign-up bonus";
+      if (Status s = im.Post(*book, bonus); !s.ok()) return s;
+      if (Status s = im.ledger->SaveBook(account_id, *book); !s.ok()) return s;
+      r.earned = bonus.points;
+      r.entry_seqs.push_back(bonus.seq);
+      r.explanations.push_back({"signup", bonus.points,
+                                "sign-up bonus: " + std::to_string(bonus.points) + " points"});
+    }
     auto view = im.View(account_id, *book, request.card.Masked(), false, now);
     if (!view.ok()) return view.status();
-    Receipt r;
     r.account_id = account_id;
     r.card_masked = request.card.Masked();
-    r.entry_seqs.push_back(e.seq);
     r.after = std::move(*view);
     return r;
   });
@@ -172,12 +200,17 @@ Result<CardView> Terminal::Identify(const CardRead& read) const {
   return Lookup(read.card);
 }
 
-Result<Quote> Terminal::QuoteBasket(const CardId& card, const Basket& basket) const {
+Result<Quote> Terminal::QuoteBasket(const CardId& card, const Basket& basket,
+                                    const std::vector<std::string>& rewards) const {
   Impl& im = *impl_;
   std::lock_guard<std::mutex> guard(im.mutex);
   auto row = im.FindCard(card, /*refuse_blocked=*/true);
   if (!row.ok()) return row.status();
-  return engine::QuoteEarn(im.program, basket);
+  auto book = im.ledger->LoadBook(row->account_id);
+  if (!book.ok()) return book.status();
+  auto context = im.ContextFor(row->account_id, *book, im.NowMs());
+  if (!context.ok()) return context.status();
+  return engine::Evaluate(im.program, basket, *context, rewards);
 }
 
 Result<Receipt> Terminal::Commit(const Checkout& checkout) {
@@ -187,6 +220,15 @@ Result<Receipt> Terminal::Commit(const Checkout& checkout) {
                   "redeem_points: " + std::to_string(checkout.redeem_points) +
                       " is negative");
   }
+  for (size_t i = 0; i < checkout.rewards.size(); ++i) {
+    for (size_t k = 0; k < i; ++k) {
+      if (checkout.rewards[k] == checkout.rewards[i]) {
+        return Status(StatusCode::kInvalidArgument,
+                      "rewards[" + std::to_string(i) + "]: '" + checkout.rewards[i] +
+                          "' is listed twice");
+      }
+    }
+  }
   terminal::RequestDigest digest;
   digest.Add(checkout.card.value()).Add(checkout.basket.currency)
       .Add(checkout.redeem_points).Add(static_cast<std::int64_t>(checkout.basket.lines.size()));
@@ -194,37 +236,81 @@ Result<Receipt> Terminal::Commit(const Checkout& checkout) {
     digest.Add(line.sku).Add(line.category).Add(line.quantity).Add(line.amount_minor)
         .Add(static_cast<std::int64_t>(line.voided));
   }
+  digest.Add(static_cast<std::int64_t>(checkout.rewards.size()));
+  for (const std::string& reward : checkout.rewards) digest.Add(reward);
   return im.Operation(checkout.op_id, "sale", digest.Finish(), [&]() -> Result<Receipt> {
     auto card = im.FindCard(checkout.card, /*refuse_blocked=*/true);
     if (!card.ok()) return card.status();
-    auto quote = engine::QuoteEarn(im.program, checkout.basket);
-    if (!quote.ok()) return quote.status();
     auto book = im.ledger->LoadBook(card->account_id);
     if (!book.ok()) return book.status();
     const std::int64_t now = im.NowMs();
+    // The quote is evaluated again here, on the state this transaction
+    // sees: a reward out of stock or points spent elsewhere fail cleanly.
+    auto context = im.ContextFor(card->account_id, *book, now);
+    if (!context.ok()) return context.status();
+    auto quote = engine::Evaluate(im.program, checkout.basket, *context, checkout.rewards,
+                                  checkout.redeem_points);
+    if (!quote.ok()) {
+      if (quote.status().code() == StatusCode::kInsufficientPoints) {
+        return Status(quote.status().code(),
+                      "card " + checkout.card.Masked() + ": " + quote.status().message());
+      }
+      return quote.status();
+    }
     Receipt r;
-    if (checkout.redeem_points > 0) {
+    if (quote->points_to_spend > 0) {
       EntryRecord spend = im.NewEntry(checkout.op_id, EntryKind::kRedeem,
                                       card->account_id, now);
-      spend.points = -checkout.redeem_points;
-      spend.amount_minor = quote->eligible_minor;
-      spend.note = "spent on sale";
+      spend.points = -quote->points_to_spend;
+      spend.amount_minor = quote->basket_minor;
+      std::string note;
+      for (const std::string& reward : checkout.rewards) {
+        note += (note.empty() ? "reward " : ", ") + reward;
+      }
+      if (checkout.redeem_points > 0) {
+        note += (note.empty() ? "" : "; ") + std::to_string(checkout.redeem_points) +
+                " points as tender";
+      }
+      spend.note = note;
       if (Status s = im.Post(*book, spend); !s.ok()) {
         if (s.code() == StatusCode::kInsufficientPoints) {
           return Status(s.code(), "card " + checkout.card.Masked() + ": " + s.message());
         }
         return s;
       }
-      r.redeemed = checkout.redeem_points;
+      r.redeemed = quote->points_to_spend;
       r.entry_seqs.push_back(spend.seq);
+    }
+    for (const std::string& reward_id : checkout.rewards) {
+      const engine::Reward* reward = im.program.FindReward(reward_id);
+      std::string code;
+      if (reward->kind == engine::RewardKind::kVoucher) {
+        code = im.ids->NewId().substr(0, 16);
+        r.vouchers.push_back(code);
+      }
+      if (Status s = im.ledger->InsertRewardUse(checkout.op_id, reward_id, card->account_id,
+                                                reward->cost, code, now);
+          !s.ok()) {
+        return s;
+      }
     }
     EntryRecord earn = im.NewEntry(checkout.op_id, EntryKind::kEarn,
                                    card->account_id, now);
     earn.points = quote->points_to_earn;
-    earn.amount_minor = quote->eligible_minor;
+    // What the customer paid: the base for proportional refunds.
+    earn.amount_minor = quote->basket_minor - quote->discount_minor;
     im.SetCreditDates(earn);
-    earn.note = quote->lines.empty() ? std::string() : quote->lines.front().explanation;
+    for (const QuoteLine& line : quote->lines) {
+      if (line.points > 0) earn.note += (earn.note.empty() ? "" : "; ") + line.explanation;
+    }
     if (Status s = im.Post(*book, earn); !s.ok()) return s;
+    for (size_t i = 0; i < checkout.basket.lines.size(); ++i) {
+      const BasketLine& l = checkout.basket.lines[i];
+      ledger::SaleLine line{static_cast<std::int64_t>(i), l.sku, l.category,
+                            l.voided ? 0 : l.quantity, l.voided ? 0 : l.amount_minor,
+                            quote->line_discounts[i], quote->line_points[i], 0};
+      if (Status s = im.ledger->InsertSaleLine(checkout.op_id, line); !s.ok()) return s;
+    }
     r.earned = quote->points_to_earn;
     r.entry_seqs.push_back(earn.seq);
     if (Status s = im.ledger->SaveBook(card->account_id, *book); !s.ok()) return s;
@@ -232,6 +318,49 @@ Result<Receipt> Terminal::Commit(const Checkout& checkout) {
     if (!view.ok()) return view.status();
     r.account_id = card->account_id;
     r.card_masked = card->masked;
+    r.discount_minor = quote->discount_minor;
+    r.line_points = quote->line_points;
+    r.explanations = quote->lines;
+    r.after = std::move(*view);
+    return r;
+  });
+}
+
+Result<Receipt> Terminal::RecordEvent(const CustomerEvent& event) {
+  Impl& im = *impl_;
+  const std::string digest =
+      terminal::RequestDigest().Add(event.card.value()).Add(event.event).Finish();
+  return im.Operation(event.op_id, "event", digest, [&]() -> Result<Receipt> {
+    Points bonus = 0;
+    for (const auto& [name, points] : im.program.event_bonuses) {
+      if (name == event.event) bonus = points;
+    }
+    if (bonus == 0) {
+      return Status(StatusCode::kInvalidArgument,
+                    "event: program '" + im.program.id + "' has no bonus for '" +
+                        event.event + "'");
+    }
+    auto card = im.FindCard(event.card, /*refuse_blocked=*/true);
+    if (!card.ok()) return card.status();
+    auto book = im.ledger->LoadBook(card->account_id);
+    if (!book.ok()) return book.status();
+    const std::int64_t now = im.NowMs();
+    EntryRecord e = im.NewEntry(event.op_id, EntryKind::kEarn, card->account_id, now);
+    e.points = bonus;
+    im.SetCreditDates(e);
+    e.pending_until = now;
+    e.note = event.event + " bonus";
+    if (Status s = im.Post(*book, e); !s.ok()) return s;
+    if (Status s = im.ledger->SaveBook(card->account_id, *book); !s.ok()) return s;
+    auto view = im.View(card->account_id, *book, card->masked, false, now);
+    if (!view.ok()) return view.status();
+    Receipt r;
+    r.account_id = card->account_id;
+    r.card_masked = card->masked;
+    r.earned = bonus;
+    r.entry_seqs.push_back(e.seq);
+    r.explanations.push_back({event.event, bonus, e.note + ": " + std::to_string(bonus) +
+                                                      " points"});
     r.after = std::move(*view);
     return r;
   });
@@ -280,6 +409,7 @@ Result<Receipt> Terminal::Redeem(const Redemption& request) {
 Result<Receipt> Terminal::Impl::Reverse(const std::string& op_id,
                                         const std::string& target_op_id,
                                         std::optional<std::int64_t> amount,
+                                        const std::vector<ReturnLine>& lines,
                                         bool is_void, const std::string& note) {
   auto entries = ledger->EntriesOfOperation(target_op_id);
   if (!entries.ok()) return entries.status();
@@ -342,8 +472,58 @@ Result<Receipt> Terminal::Impl::Reverse(const std::string& op_id,
       return Status(StatusCode::kAlreadyReversed,
                     "sale '" + target_op_id + "' was already fully refunded or voided");
     }
-    refund_amount = amount.value_or(left);
-    if (refund_amount <= 0 && total > 0) {
+    Points line_take_back = 0;
+    if (!lines.empty()) {
+      if (amount) {
+        return Status(StatusCode::kInvalidArgument,
+                      "amount_minor: give either an amount or the lines returned, not both");
+      }
+      auto sold = ledger->SaleLines(target_op_id);
+      if (!sold.ok()) return sold.status();
+      refund_amount = 0;
+      for (size_t i = 0; i < lines.size(); ++i) {
+        const ReturnLine& back = lines[i];
+        const std::string where = "lines[" + std::to_string(i) + "]";
+        if (back.line_no < 0 || back.line_no >= static_cast<std::int64_t>(sold->size())) {
+          return Status(StatusCode::kInvalidArgument,
+                        where + ".line_no: sale '" + target_op_id + "' has no line " +
+                            std::to_string(back.line_no));
+        }
+        ledger::SaleLine& line = (*sold)[static_cast<size_t>(back.line_no)];
+        const std::int64_t left_units = line.quantity - line.returned_qty;
+        if (back.quantity <= 0 || back.quantity > left_units) {
+          return Status(StatusCode::kInvalidArgument,
+                        where + ".quantity: " + std::to_string(back.quantity) + " but " +
+                            std::to_string(left_units) + " of line " +
+                            std::to_string(back.line_no) + " (sku " + line.sku +
+                            ") can still be returned");
+        }
+        // Cumulative per line: the last unit back settles the line exactly.
+        const std::int64_t paid = line.amount_minor - line.discount_minor;
+        const std::int64_t after = line.returned_qty + back.quantity;
+        auto points_after = internal::MulDiv(line.points, after, line.quantity,
+                                             internal::Rounding::kUp);
+        auto points_before = internal::MulDiv(line.points, line.returned_qty, line.quantity,
+                                              internal::Rounding::kUp);
+        auto paid_after = internal::MulDiv(paid, after, line.quantity,
+                                           internal::Rounding::kDown);
+        auto paid_before = internal::MulDiv(paid, line.returned_qty, line.quantity,
+                                            internal::Rounding::kDown);
+        if (!points_after || !points_before || !paid_after || !paid_before) {
+          return Status(StatusCode::kAmountOverflow, where + ": refund share overflows");
+        }
+        line_take_back += *points_after - *points_before;
+        refund_amount += *paid_after - *paid_before;
+        line.returned_qty = after;
+        if (Status s = ledger->SetReturnedQuantity(target_op_id, line.line_no, after);
+            !s.ok()) {
+          return s;
+        }
+      }
+    } else {
+      refund_amount = amount.value_or(left);
+    }
+    if (refund_amount <= 0 && total > 0 && lines.empty()) {
       return Status(refund_amount < 0 ? StatusCode::kAmountNegative
                                       : StatusCode::kInvalidArgument,
                     "amount_minor: " + std::to_string(refund_amount) + " must be > 0");
@@ -368,8 +548,13 @@ Result<Receipt> Terminal::Impl::Reverse(const std::string& op_id,
     if (!earn_target || !give_target) {
       return Status(StatusCode::kAmountOverflow, "refund share overflows");
     }
-    take_back = *earn_target + earn_done;      // earn_done is negative
+    take_back = lines.empty() ? *earn_target + earn_done  // earn_done is negative
+                              : std::min(line_take_back, earn->points + earn_done);
     give_back = *give_target - debit_done;     // debit_done is positive
+    if (done_after >= total) {
+      take_back = earn->points + earn_done;  // nothing of the sale stays earned
+      if (Status s = ledger->ReverseRewardUses(target_op_id); !s.ok()) return s;
+    }
   } else {
     std::int64_t unused = 0;
     Points done = 0;
@@ -436,13 +621,13 @@ Result<Receipt> Terminal::Refund(const RefundRequest& request) {
                   "amount_minor: " + std::to_string(*request.amount_minor) +
                       " is negative");
   }
-  const std::string digest = terminal::RequestDigest()
-                                 .Add(request.sale_op_id)
-                                 .Add(request.amount_minor.value_or(-1))
-                                 .Finish();
+  terminal::RequestDigest digest_builder;
+  digest_builder.Add(request.sale_op_id).Add(request.amount_minor.value_or(-1));
+  for (const ReturnLine& line : request.lines) digest_builder.Add(line.line_no).Add(line.quantity);
+  const std::string digest = digest_builder.Finish();
   return im.Operation(request.op_id, "refund", digest, [&]() -> Result<Receipt> {
     return im.Reverse(request.op_id, request.sale_op_id, request.amount_minor,
-                      /*is_void=*/false, "");
+                      request.lines, /*is_void=*/false, "");
   });
 }
 
@@ -457,7 +642,7 @@ Result<Receipt> Terminal::Void(const VoidRequest& request) {
                                  .Add(request.reason)
                                  .Finish();
   return im.Operation(request.op_id, "void", digest, [&]() -> Result<Receipt> {
-    return im.Reverse(request.op_id, request.target_op_id, std::nullopt,
+    return im.Reverse(request.op_id, request.target_op_id, std::nullopt, {},
                       /*is_void=*/true, request.operator_id + ": " + request.reason);
   });
 }

@@ -2,11 +2,14 @@
 // Internal: not installed.
 #pragma once
 
+#include <date/tz.h>
+
 #include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
 
+#include "engine/earn.hpp"
 #include "engine/program.hpp"
 #include "ledger/apply.hpp"
 #include "ledger/chain.hpp"
@@ -49,12 +52,21 @@ struct Terminal::Impl {
   terminal::FileLock lock;
   std::unique_ptr<ledger::Ledger> ledger;
   engine::Program program;
+  const date::time_zone* zone = nullptr;  // the program's store time zone
   ledger::Mac card_mac;
   SystemClock system_clock;
   terminal::RandomIds random_ids;
   const Clock* clock = nullptr;
   IdSource* ids = nullptr;
   mutable std::mutex mutex;
+
+  // The store's local day, weekday and minute for a UTC instant.
+  engine::LocalTime Local(std::int64_t utc_ms) const;
+  // UTC milliseconds of the local midnight that starts `local_day`.
+  std::int64_t LocalMidnightUtc(std::int64_t local_day) const;
+  // What the rules may know about the account right now.
+  Result<engine::Context> ContextFor(const std::string& account_id,
+                                     const ledger::Book& book, std::int64_t now) const;
 
   std::int64_t NowMs() const {
     return clock->Now().time_since_epoch().count();
@@ -88,6 +100,8 @@ struct Terminal::Impl {
                         std::int64_t now) const {
     auto account = ledger->FindAccount(account_id);
     if (!account.ok()) return account.status();
+    auto context = ContextFor(account_id, book, now);
+    if (!context.ok()) return context.status();
     CardView view;
     view.account_id = account_id;
     view.name = *account ? (*account)->name : std::string();
@@ -96,6 +110,11 @@ struct Terminal::Impl {
     view.pending = book.Pending(now);
     view.balance = book.balance();
     view.blocked = blocked;
+    if (const engine::Tier* tier = engine::TierFor(program, context->tier_measure)) {
+      view.tier = tier->id;
+    }
+    view.segment = context->segment;
+    view.rewards = engine::RewardOptions(program, *context);
     return view;
   }
 
@@ -166,8 +185,11 @@ struct Terminal::Impl {
 
   // Everything of a sale, redemption or adjustment not reversed yet is
   // reversed, in proportion `amount` of the sale total for sales.
+  // `lines`, when given, are the units returned: their points are taken
+  // back exactly as they were earned.
   Result<Receipt> Reverse(const std::string& op_id, const std::string& target_op_id,
-                          std::optional<std::int64_t> amount, bool is_void,
+                          std::optional<std::int64_t> amount,
+                          const std::vector<ReturnLine>& lines, bool is_void,
                           const std::string& note);
 };
 

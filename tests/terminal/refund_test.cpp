@@ -13,6 +13,7 @@ using testing::TestTerminal;
 
 class RefundTest : public ::testing::Test {
  protected:
+  RefundTest() : t_(testing::DefaultProgramJson(R"("tender": {"point_value": "0.01"})")) {}
   void SetUp() override {
     ASSERT_TRUE(t_->Enroll({"e1", Card("LC0001"), "", "Ada"}).ok());
   }
@@ -23,10 +24,11 @@ class RefundTest : public ::testing::Test {
 TEST_F(RefundTest, FullRefundReturnsTheAccountToWhereItWas) {
   ASSERT_TRUE(t_->Commit({"s0", Card("LC0001"), Eur({5000}), 0}).ok());
   const CardView before = View();
+  // 20 points pay 0.20 EUR; 29.80 EUR earn 29 points.
   ASSERT_TRUE(t_->Commit({"s1", Card("LC0001"), Eur({2000, 1000}), 20}).ok());
   auto refund = t_->Refund({"rf1", "s1", std::nullopt});
   ASSERT_TRUE(refund.ok()) << refund.status().ToString();
-  EXPECT_EQ(refund->earned, -30);
+  EXPECT_EQ(refund->earned, -29);
   EXPECT_EQ(refund->redeemed, -20);
   EXPECT_EQ(View().available, before.available);
   EXPECT_EQ(View().balance, before.balance);
@@ -36,25 +38,29 @@ TEST_F(RefundTest, FullRefundReturnsTheAccountToWhereItWas) {
 
 TEST_F(RefundTest, PartialRefundsAreProportionalAndSettleExactly) {
   ASSERT_TRUE(t_->Commit({"s0", Card("LC0001"), Eur({10000}), 0}).ok());  // 100
-  ASSERT_TRUE(t_->Commit({"s1", Card("LC0001"), Eur({3000}), 33}).ok());  // +30 -33
-  // A third of the sale back: earned taken back rounding up, redeemed given
-  // back rounding down.
+  // 33 points pay 0.33 EUR: 29.67 EUR paid, 29 points earned.
+  auto sale = t_->Commit({"s1", Card("LC0001"), Eur({3000}), 33});
+  ASSERT_TRUE(sale.ok());
+  ASSERT_EQ(sale->earned, 29);
+  // 10.00 of 29.67 back: earned taken back rounding up (ceil 9.77 = 10),
+  // redeemed given back rounding down (floor 11.12 = 11).
   auto r1 = t_->Refund({"rf1", "s1", 1000});
   ASSERT_TRUE(r1.ok()) << r1.status().ToString();
   EXPECT_EQ(r1->earned, -10);
   EXPECT_EQ(r1->redeemed, -11);
-  auto r2 = t_->Refund({"rf2", "s1", 1});
+  // A further 4.00: ceil(29 * 1400 / 2967) = 14, floor(33 * 1400 / 2967) = 15.
+  auto r2 = t_->Refund({"rf2", "s1", 400});
   ASSERT_TRUE(r2.ok());
-  EXPECT_EQ(r2->earned, -1);   // ceil(30 * 1001 / 3000) = 11, 10 taken before
-  EXPECT_EQ(r2->redeemed, 0);  // floor(33 * 1001 / 3000) = 11, 11 given before
+  EXPECT_EQ(r2->earned, -4);
+  EXPECT_EQ(r2->redeemed, -4);
   auto too_much = t_->Refund({"rf3", "s1", 5000});
   EXPECT_EQ(too_much.status().code(), StatusCode::kInvalidArgument);
-  EXPECT_NE(too_much.status().message().find("1999 left to refund"), std::string::npos)
+  EXPECT_NE(too_much.status().message().find("1567 left to refund"), std::string::npos)
       << too_much.status().message();
   auto rest = t_->Refund({"rf4", "s1", std::nullopt});
   ASSERT_TRUE(rest.ok());
-  EXPECT_EQ(rest->earned, -19);
-  EXPECT_EQ(rest->redeemed, -22);
+  EXPECT_EQ(rest->earned, -15);
+  EXPECT_EQ(rest->redeemed, -18);
   EXPECT_EQ(View().balance, 100);
   EXPECT_TRUE(t_->Verify()->ok);
 }

@@ -72,15 +72,28 @@ TEST(TerminalTest, RedeemNeverGoesBelowZero) {
             StatusCode::kAmountNegative);
 }
 
-TEST(TerminalTest, SaleCanSpendAndEarnAtOnce) {
-  TestTerminal t;
+TEST(TerminalTest, PointsAsATenderLowerWhatTheSaleEarns) {
+  TestTerminal t(testing::DefaultProgramJson(R"("tender": {"point_value": "0.01"})"));
   ASSERT_TRUE(t->Enroll({"e1", Card("LC0001"), "", "Ada"}).ok());
   ASSERT_TRUE(t->Commit({"s1", Card("LC0001"), Eur({3000}), 0}).ok());
-  auto sale = t->Commit({"s2", Card("LC0001"), Eur({1000}), 25});
+  // 25 points pay 0.25 EUR; the 9.75 EUR left earn 9 points.
+  auto sale = t->Commit({"s2", Card("LC0001"), Eur({1000}), 25, {}});
   ASSERT_TRUE(sale.ok()) << sale.status().ToString();
   EXPECT_EQ(sale->redeemed, 25);
-  EXPECT_EQ(sale->earned, 10);
-  EXPECT_EQ(sale->after.available, 15);
+  EXPECT_EQ(sale->discount_minor, 25);
+  EXPECT_EQ(sale->earned, 9);
+  EXPECT_EQ(sale->after.available, 14);
+  auto too_much = t->Commit({"s3", Card("LC0001"), Eur({1000}), 15, {}});
+  EXPECT_EQ(too_much.status().code(), StatusCode::kInsufficientPoints);
+}
+
+TEST(TerminalTest, ProgramWithoutTenderRefusesPointsAsPayment) {
+  TestTerminal t;
+  ASSERT_TRUE(t->Enroll({"e1", Card("LC0001"), "", "Ada"}).ok());
+  ASSERT_TRUE(t->Commit({"s1", Card("LC0001"), Eur({3000}), 0, {}}).ok());
+  auto sale = t->Commit({"s2", Card("LC0001"), Eur({1000}), 25, {}});
+  EXPECT_EQ(sale.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(sale.status().message().find("tender"), std::string::npos);
 }
 
 TEST(TerminalTest, BasketErrorsNameTheField) {

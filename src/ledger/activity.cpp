@@ -1,0 +1,158 @@
+// Reads of recent activity for the rules (tiers, segments, caps), the
+// lines of each sale, and the rewards taken.
+#include "ledger/ledger.hpp"
+#include "ledger/statements.hpp"
+
+namespace loyalty::ledger {
+
+
+Status Ledger::PrepareActivity() {
+  activity_ = std::make_unique<ActivityStatements>();
+  struct Item {
+    Statement* stmt;
+    const char* sql;
+  };
+  const Item items[] = {
+      // Sales are earn entries with an amount; bonuses carry none.
+      {&activity_->activity,
+       "SELECT COALESCE(SUM(CASE kind WHEN 'earn' THEN amount_minor "
+       "  WHEN 'earn_reversal' THEN -amount_minor ELSE 0 END), 0), "
+       "COALESCE(SUM(CASE WHEN kind IN ('earn', 'earn_reversal') THEN points ELSE 0 END), 0), "
+       "COALESCE(SUM(kind = 'earn' AND amount_minor > 0), 0), "
+       "(SELECT COALESCE(MAX(at), 0) FROM entries WHERE account_id = ?1 AND kind = 'earn' "
+       "   AND amount_minor > 0) "
+       "FROM entries WHERE account_id = ?1 AND at >= ?2"},
+      {&activity_->earned,
+       "SELECT COALESCE(SUM(points), 0) FROM entries WHERE account_id = ?1 AND at >= ?2 "
+       "AND kind = 'earn'"},
+      {&activity_->insert_line,
+       "INSERT INTO sale_lines(op_id, line_no, sku, category, quantity, amount_minor, "
+       "discount_minor, points, returned_qty) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
+      {&activity_->lines,
+       "SELECT line_no, sku, category, quantity, amount_minor, discount_minor, points, "
+       "returned_qty FROM sale_lines WHERE op_id = ?1 ORDER BY line_no"},
+      {&activity_->set_returned,
+       "UPDATE sale_lines SET returned_qty = ?3 WHERE op_id = ?1 AND line_no = ?2"},
+      {&activity_->insert_use,
+       "INSERT INTO reward_uses(op_id, reward_id, account_id, points, code, at) "
+       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
+      {&activity_->reverse_uses, "UPDATE reward_uses SET reversed = 1 WHERE op_id = ?1"},
+      {&activity_->uses,
+       "SELECT reward_id, count(*) FROM reward_uses WHERE account_id = ?1 AND reversed = 0 "
+       "GROUP BY reward_id"},
+      {&activity_->stock,
+       "SELECT reward_id, count(*) FROM reward_uses WHERE reversed = 0 GROUP BY reward_id"},
+      {&activity_->codes,
+       "SELECT code FROM reward_uses WHERE op_id = ?1 AND code != '' ORDER BY reward_id"},
+  };
+  for (const Item& item : items) {
+    auto stmt = db_->Prepare(item.sql);
+    if (!stmt.ok()) return stmt.status();
+    *item.stmt = std::move(*stmt);
+  }
+  return Status::Ok();
+}
+
+Result<Activity> Ledger::ActivitySince(const std::string& account_id, std::int64_t since) {
+  Statement& s = activity_->activity;
+  s.Bind(1, account_id).Bind(2, since);
+  auto row = s.Step();
+  if (!row.ok()) return row.status();
+  Activity a;
+  if (*row) {
+    a.spend_minor = s.Int(0);
+    a.earned = s.Int(1);
+    a.visits = s.Int(2);
+    a.last_visit_at = s.Int(3);
+  }
+  s.Reset();
+  return a;
+}
+
+Result<Points> Ledger::EarnedSince(const std::string& account_id, std::int64_t since) {
+  Statement& s = activity_->earned;
+  s.Bind(1, account_id).Bind(2, since);
+  auto row = s.Step();
+  if (!row.ok()) return row.status();
+  const Points earned = *row ? s.Int(0) : 0;
+  s.Reset();
+  return earned;
+}
+
+Status Ledger::InsertSaleLine(const std::string& op_id, const SaleLine& l) {
+  return activity_->insert_line.Bind(1, op_id).Bind(2, l.line_no).Bind(3, l.sku)
+      .Bind(4, l.category).Bind(5, l.quantity).Bind(6, l.amount_minor)
+      .Bind(7, l.discount_minor).Bind(8, l.points).Bind(9, l.returned_qty).Run();
+}
+
+Result<std::vector<SaleLine>> Ledger::SaleLines(const std::string& op_id) {
+  std::vector<SaleLine> lines;
+  Statement& s = activity_->lines;
+  s.Bind(1, op_id);
+  for (;;) {
+    auto row = s.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    lines.push_back({s.Int(0), s.Text(1), s.Text(2), s.Int(3), s.Int(4), s.Int(5), s.Int(6),
+                     s.Int(7)});
+  }
+  s.Reset();
+  return lines;
+}
+
+Status Ledger::SetReturnedQuantity(const std::string& op_id, std::int64_t line_no,
+                                   std::int64_t returned_qty) {
+  return activity_->set_returned.Bind(1, op_id).Bind(2, line_no).Bind(3, returned_qty).Run();
+}
+
+Status Ledger::InsertRewardUse(const std::string& op_id, const std::string& reward_id,
+                               const std::string& account_id, Points points,
+                               const std::string& code, std::int64_t at) {
+  return activity_->insert_use.Bind(1, op_id).Bind(2, reward_id).Bind(3, account_id)
+      .Bind(4, points).Bind(5, code).Bind(6, at).Run();
+}
+
+Status Ledger::ReverseRewardUses(const std::string& op_id) {
+  return activity_->reverse_uses.Bind(1, op_id).Run();
+}
+
+namespace {
+
+Result<std::map<std::string, std::int64_t>> CountByReward(Statement& s) {
+  std::map<std::string, std::int64_t> counts;
+  for (;;) {
+    auto row = s.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    counts[s.Text(0)] = s.Int(1);
+  }
+  s.Reset();
+  return counts;
+}
+
+}  // namespace
+
+Result<std::map<std::string, std::int64_t>> Ledger::RewardUses(const std::string& account_id) {
+  activity_->uses.Bind(1, account_id);
+  return CountByReward(activity_->uses);
+}
+
+Result<std::map<std::string, std::int64_t>> Ledger::RewardStockUsed() {
+  return CountByReward(activity_->stock);
+}
+
+Result<std::vector<std::string>> Ledger::VoucherCodes(const std::string& op_id) {
+  std::vector<std::string> codes;
+  Statement& s = activity_->codes;
+  s.Bind(1, op_id);
+  for (;;) {
+    auto row = s.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    codes.push_back(s.Text(0));
+  }
+  s.Reset();
+  return codes;
+}
+
+}  // namespace loyalty::ledger

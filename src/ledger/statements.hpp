@@ -1,0 +1,25 @@
+// The Ledger's prepared statements. Internal to src/ledger/.
+#pragma once
+
+#include "ledger/database.hpp"
+#include "ledger/ledger.hpp"
+
+namespace loyalty::ledger {
+
+// Every statement is prepared once, here, beside the table it serves.
+struct Ledger::Statements {
+  Statement find_op, save_op;
+  Statement find_card, find_account, insert_account, insert_card, set_blocked,
+      masked_card;
+  Statement open_lots, lot_by_id, insert_lot, update_lot, update_account;
+  Statement insert_move, moves_of, given_back, expired_accounts;
+  Statement read_head, write_head, insert_entry, entries_of_op, reversals_of,
+      history, entry_count;
+};
+
+struct Ledger::ActivityStatements {
+  Statement activity, earned, insert_line, lines, set_returned, insert_use, reverse_uses,
+      uses, stock, codes;
+};
+
+}  // namespace loyalty::ledger

@@ -1,0 +1,79 @@
+// What the pure engine needs to know about the card, the till and the
+// clock, gathered from the ledger and the store's time zone.
+#include <chrono>
+
+#include "terminal/terminal_impl.hpp"
+
+namespace loyalty {
+
+using std::chrono::milliseconds;
+
+engine::LocalTime Terminal::Impl::Local(std::int64_t utc_ms) const {
+  const date::sys_time<milliseconds> utc{milliseconds(utc_ms)};
+  const auto local = zone ? zone->to_local(utc)
+                          : date::local_time<milliseconds>(utc.time_since_epoch());
+  const auto day = date::floor<date::days>(local);
+  engine::LocalTime t;
+  t.day = day.time_since_epoch().count();
+  t.weekday = static_cast<int>(date::weekday(day).c_encoding());
+  t.minute = static_cast<int>(
+      std::chrono::duration_cast<std::chrono::minutes>(local - day).count());
+  return t;
+}
+
+std::int64_t Terminal::Impl::LocalMidnightUtc(std::int64_t local_day) const {
+  const date::local_days day{date::days(local_day)};
+  if (!zone) return std::chrono::duration_cast<milliseconds>(day.time_since_epoch()).count();
+  // A midnight skipped by a DST change maps to the first instant after it.
+  const auto utc = zone->to_sys(date::local_time<milliseconds>(day), date::choose::earliest);
+  return utc.time_since_epoch().count();
+}
+
+Result<engine::Context> Terminal::Impl::ContextFor(const std::string& account_id,
+                                                   const ledger::Book& book,
+                                                   std::int64_t now) const {
+  engine::Context c;
+  c.local = Local(now);
+  c.store_id = options.store_id;
+  c.terminal_id = options.terminal_id;
+  c.available = book.Available(now);
+  if (program.tiers) {
+    auto a = ledger->ActivitySince(account_id,
+                                   now - program.tiers->window_days * terminal::kDayMs);
+    if (!a.ok()) return a.status();
+    c.tier_measure =
+        program.tiers->measure == engine::TierMeasure::kSpend ? a->spend_minor : a->earned;
+  }
+  const auto& seg = program.segments;
+  auto visits = ledger->ActivitySince(account_id, now - seg.window_days * terminal::kDayMs);
+  if (!visits.ok()) return visits.status();
+  auto account = ledger->FindAccount(account_id);
+  if (!account.ok()) return account.status();
+  const std::int64_t enrolled = *account ? (*account)->created_at : now;
+  if (now - enrolled < seg.new_days * terminal::kDayMs) {
+    c.segment = "new";
+  } else if (visits->last_visit_at == 0 ||
+             now - visits->last_visit_at >= seg.lapsing_days * terminal::kDayMs) {
+    c.segment = "lapsing";
+  } else if (visits->visits >= seg.loyal_visits) {
+    c.segment = "loyal";
+  } else {
+    c.segment = "regular";
+  }
+  if (program.cap_per_day) {
+    auto today = ledger->EarnedSince(account_id, LocalMidnightUtc(c.local.day));
+    if (!today.ok()) return today.status();
+    c.earned_today = *today;
+  }
+  if (!program.rewards.empty()) {
+    auto uses = ledger->RewardUses(account_id);
+    if (!uses.ok()) return uses.status();
+    c.reward_uses = std::move(*uses);
+    auto stock = ledger->RewardStockUsed();
+    if (!stock.ok()) return stock.status();
+    c.reward_stock_used = std::move(*stock);
+  }
+  return c;
+}
+
+}  // namespace loyalty
