@@ -24,7 +24,7 @@ Status Ledger::PrepareActivity() {
        "FROM entries WHERE account_id = ?1 AND at >= ?2"},
       {&activity_->earned,
        "SELECT COALESCE(SUM(points), 0) FROM entries WHERE account_id = ?1 AND at >= ?2 "
-       "AND kind = 'earn'"},
+       "AND kind = 'earn' AND amount_minor > 0"},
       {&activity_->insert_line,
        "INSERT INTO sale_lines(op_id, line_no, sku, category, quantity, amount_minor, "
        "discount_minor, points, returned_qty) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},

@@ -110,6 +110,7 @@ class Ledger {
 
   // --- activity, sales and rewards (ledger/activity.cpp) ---
   Result<Activity> ActivitySince(const std::string& account_id, std::int64_t since);
+  // Points earned by sales (bonuses not counted) since `since`.
   Result<Points> EarnedSince(const std::string& account_id, std::int64_t since);
   Status InsertSaleLine(const std::string& op_id, const SaleLine& line);
   Result<std::vector<SaleLine>> SaleLines(const std::string& op_id);

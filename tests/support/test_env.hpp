@@ -20,6 +20,7 @@ class FakeClock final : public Clock {
   }
   void AdvanceDays(int days) { now_ms_ += std::int64_t{days} * 86'400'000; }
   void AdvanceMs(std::int64_t ms) { now_ms_ += ms; }
+  void SetMs(std::int64_t ms) { now_ms_ = ms; }
 
  private:
   std::atomic<std::int64_t> now_ms_;
