@@ -40,6 +40,7 @@ enum class EntryKind : int {
   kExpire = 6,
   kBlock = 7,
   kUnblock = 8,
+  kStamp = 9,           // stamps collected (units > 0) or spent (units < 0)
 };
 
 const char* EntryKindName(EntryKind kind) noexcept;
@@ -55,6 +56,8 @@ struct HistoryEntry {
   std::string currency;
   std::optional<std::int64_t> reverses_seq;  // for reversals: the entry undone
   std::string note;          // operator and reason for adjustments, etc.
+  std::int64_t stamps = 0;   // for stamp entries: stamps collected or spent
+  std::string stamp_card;    // for stamp entries: which card
 };
 
 }  // namespace loyalty

@@ -13,6 +13,7 @@ const char* EntryKindName(EntryKind kind) noexcept {
     case EntryKind::kExpire: return "expire";
     case EntryKind::kBlock: return "block";
     case EntryKind::kUnblock: return "unblock";
+    case EntryKind::kStamp: return "stamp";
   }
   return "unknown";
 }

@@ -9,6 +9,9 @@ Result<std::vector<LotMove>> ApplyEntry(Book& book, const EntryRecord& e,
     case EntryKind::kBlock:
     case EntryKind::kUnblock:
       return std::vector<LotMove>{};
+    case EntryKind::kStamp:
+      if (e.points != 0) return Status(StatusCode::kInternal, "stamp entry moves points");
+      return std::vector<LotMove>{};
     case EntryKind::kEarn:
     case EntryKind::kAdjust:
       if (e.points > 0) {

@@ -51,6 +51,14 @@ std::string Chain::EntryMac(std::string_view previous_mac,
   PutOptional(data, e.expires_at);
   PutInt(data, e.at);
   PutText(data, e.note);
+  // Fields added by schema 4 join the MAC only when set, so entries written
+  // before them keep their MACs.
+  if (e.units || e.ref) {
+    data.append("loyalty-entry-units");
+    PutOptional(data, e.units);
+    data.push_back(e.ref ? '\1' : '\0');
+    PutText(data, e.ref.value_or(""));
+  }
   return mac_.Compute(data);
 }
 
@@ -68,7 +76,7 @@ bool SameMac(std::string_view a, std::string_view b) {
 }
 
 std::optional<EntryKind> EntryKindFromName(std::string_view name) {
-  for (int k = 0; k <= static_cast<int>(EntryKind::kUnblock); ++k) {
+  for (int k = 0; k <= static_cast<int>(EntryKind::kStamp); ++k) {
     if (name == EntryKindName(static_cast<EntryKind>(k))) {
       return static_cast<EntryKind>(k);
     }

@@ -25,6 +25,8 @@ struct EntryRecord {
   std::optional<std::int64_t> expires_at;     // credits only
   std::int64_t at = 0;              // UTC milliseconds
   std::string note;
+  std::optional<std::int64_t> units;  // stamps, for stamp entries
+  std::optional<std::string> ref;     // the stamp card, for stamp entries
   std::string mac;                  // 32 bytes
 };
 

@@ -7,7 +7,7 @@ namespace loyalty::ledger {
 
 constexpr const char* kEntryColumns =
     "seq, op_id, kind, account_id, points, amount_minor, currency, reverses_seq, "
-    "pending_until, expires_at, at, note, mac";
+    "pending_until, expires_at, at, note, mac, units, ref";
 
 
 Ledger::Ledger(std::unique_ptr<Database> db, Chain chain)
@@ -82,13 +82,14 @@ Status Ledger::Prepare() {
        "ON CONFLICT(key) DO UPDATE SET value = excluded.value"},
       {&st_->insert_entry,
        "INSERT INTO entries(seq, op_id, kind, account_id, points, amount_minor, "
-       "currency, reverses_seq, pending_until, expires_at, at, note, mac) "
-       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)"},
+       "currency, reverses_seq, pending_until, expires_at, at, note, mac, units, ref) "
+       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)"},
       {&st_->entries_of_op, entries_of_op.c_str()},
       {&st_->reversals_of, reversals_of.c_str()},
       {&st_->history,
        "SELECT seq, at, op_id, kind, points, amount_minor, currency, reverses_seq, "
-       "note FROM entries WHERE account_id = ?1 ORDER BY seq DESC LIMIT ?2"},
+       "note, COALESCE(units, 0), COALESCE(ref, '') FROM entries WHERE account_id = ?1 "
+       "ORDER BY seq DESC LIMIT ?2"},
       {&st_->entry_count, "SELECT count(*) FROM entries"},
   };
   for (const Item& item : items) {
@@ -347,7 +348,12 @@ Status Ledger::Append(EntryRecord& entry) {
       .Bind(4, entry.account_id).Bind(5, entry.points).Bind(6, entry.amount_minor)
       .Bind(7, entry.currency).Bind(8, entry.reverses_seq)
       .Bind(9, entry.pending_until).Bind(10, entry.expires_at).Bind(11, entry.at)
-      .Bind(12, entry.note).BindBlob(13, entry.mac);
+      .Bind(12, entry.note).BindBlob(13, entry.mac).Bind(14, entry.units);
+  if (entry.ref) {
+    s.Bind(15, *entry.ref);
+  } else {
+    s.BindNull(15);
+  }
   if (Status st = s.Run(); !st.ok()) return st;
   std::string value;
   const auto useq = static_cast<std::uint64_t>(entry.seq);
@@ -379,6 +385,8 @@ Result<EntryRecord> Ledger::ReadEntry(Statement& s) {
   e.at = s.Int(10);
   e.note = s.Text(11);
   e.mac = s.Blob(12);
+  e.units = s.OptionalInt(13);
+  if (!s.IsNull(14)) e.ref = s.Text(14);
   return e;
 }
 
@@ -439,6 +447,8 @@ Result<std::vector<HistoryEntry>> Ledger::History(const std::string& account_id,
     h.currency = s.Text(6);
     h.reverses_seq = s.OptionalInt(7);
     h.note = s.Text(8);
+    h.stamps = s.Int(9);
+    h.stamp_card = s.Text(10);
     out.push_back(std::move(h));
   }
   s.Reset();

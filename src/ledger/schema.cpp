@@ -7,7 +7,7 @@ namespace loyalty::ledger {
 namespace {
 
 // Append only: a released migration is never edited.
-constexpr std::array<const char*, 3> kMigrations{
+constexpr std::array<const char*, 4> kMigrations{
     // 1: the ledger.
     R"sql(
 CREATE TABLE meta (
@@ -97,6 +97,14 @@ CREATE TABLE reward_uses (
   PRIMARY KEY (op_id, reward_id)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX reward_uses_by_account ON reward_uses(account_id, reward_id);
+)sql",
+    // 4: stamp cards. Entries gain units (stamps) and a reference (the
+    // stamp card); sale lines remember the stamps each line collected.
+    R"sql(
+ALTER TABLE entries ADD COLUMN units INTEGER;
+ALTER TABLE entries ADD COLUMN ref TEXT;
+ALTER TABLE sale_lines ADD COLUMN stamps INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX stamps_by_account ON entries(account_id, ref) WHERE kind = 'stamp';
 )sql",
 };
 

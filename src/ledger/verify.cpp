@@ -40,7 +40,8 @@ Result<VerifyReport> Ledger::Verify(const ProgressFn& progress) {
 
   auto scan = db_->Prepare(
       "SELECT seq, op_id, kind, account_id, points, amount_minor, currency, "
-      "reverses_seq, pending_until, expires_at, at, note, mac FROM entries ORDER BY seq");
+      "reverses_seq, pending_until, expires_at, at, note, mac, units, ref FROM entries "
+      "ORDER BY seq");
   if (!scan.ok()) return scan.status();
   std::int64_t expected = 1;
   std::string previous_mac(32, '\0');
@@ -145,7 +146,7 @@ Status Ledger::Rebuild() {
   }
   auto scan = db_->Prepare(
       "SELECT seq, op_id, kind, account_id, points, amount_minor, currency, "
-      "reverses_seq, pending_until, expires_at, at, note, mac FROM entries "
+      "reverses_seq, pending_until, expires_at, at, note, mac, units, ref FROM entries "
       "ORDER BY account_id, seq");
   if (!scan.ok()) return scan.status();
 

@@ -82,7 +82,7 @@ TEST_F(TamperTest, InsertedEntryInTheMiddleIsNamed) {
   Sql("UPDATE entries SET seq = seq + 100 WHERE seq >= 3;"
       "UPDATE entries SET seq = seq - 99 WHERE seq >= 103;"
       "INSERT INTO entries SELECT 3, op_id, kind, account_id, points, amount_minor, "
-      "currency, reverses_seq, pending_until, expires_at, at, note, mac "
+      "currency, reverses_seq, pending_until, expires_at, at, note, mac, units, ref "
       "FROM entries WHERE seq = 2;");
   VerifyReport r = VerifyAgain();
   EXPECT_FALSE(r.ok);
@@ -91,7 +91,7 @@ TEST_F(TamperTest, InsertedEntryInTheMiddleIsNamed) {
 
 TEST_F(TamperTest, EntryAppendedBehindTheLibrarysBackIsNamed) {
   Sql("INSERT INTO entries SELECT 6, 'forged', kind, account_id, 500, amount_minor, "
-      "currency, reverses_seq, pending_until, expires_at, at, note, mac "
+      "currency, reverses_seq, pending_until, expires_at, at, note, mac, units, ref "
       "FROM entries WHERE seq = 5;");
   VerifyReport r = VerifyAgain();
   EXPECT_FALSE(r.ok);
