@@ -27,6 +27,7 @@ struct CardView {
   // The catalog as it stands for this card (available or why not); what a
   // reward takes off depends on the basket: see Terminal::QuoteBasket.
   std::vector<RewardOption> rewards;
+  std::vector<StampProgress> stamps;  // balance per stamp card
 };
 
 // The kinds of ledger entry. Stored by name; numbering is for the C ABI.

@@ -28,6 +28,16 @@ struct RewardOption {
   std::string explanation;          // "5.00 EUR off the order for 500 points"
 };
 
+// A stamp card ("every 10th coffee free") as this basket leaves it.
+struct StampProgress {
+  std::string card;           // the stamp card's id
+  std::int64_t collected = 0; // stamps this basket adds
+  std::int64_t spent = 0;     // stamps this basket's rewards use
+  std::int64_t balance = 0;   // stamps on the card afterwards
+  std::int64_t needed = 0;    // stamps that make the reward
+  std::string reward;         // the reward they make
+};
+
 struct TierProgress {
   std::string tier;           // current tier, empty without tiers
   std::string next_tier;      // empty at the top
@@ -46,6 +56,8 @@ struct Quote {
   std::vector<std::int64_t> line_discounts;  // per basket line
   std::vector<QuoteLine> lines;     // per rule, cap and bonus
   std::vector<RewardOption> rewards;
+  std::vector<StampProgress> stamps;
+  std::vector<std::int64_t> line_stamps;  // per basket line
   TierProgress tier;
   std::string segment;              // new, regular, loyal or lapsing
 };

@@ -108,6 +108,7 @@ struct Receipt {
   std::int64_t discount_minor = 0;  // taken off the basket by rewards and points
   std::vector<Points> line_points;  // for a sale: points per basket line
   std::vector<std::string> vouchers;  // codes issued by voucher rewards
+  std::vector<StampProgress> stamps;  // stamp cards moved by this operation
   std::vector<QuoteLine> explanations;  // what a cashier reads aloud
   std::vector<std::int64_t> entry_seqs;  // ledger entries written
   CardView after;       // the account as it stood right after the operation

@@ -72,6 +72,7 @@ std::optional<Points> SpendPoints(std::int64_t eligible, const EarnRule& rule,
 
 struct Pricing {
   std::vector<std::int64_t> discounts;  // per line
+  std::vector<std::int64_t> free_units;  // per line: units given away
   std::int64_t total = 0;
 };
 
@@ -80,6 +81,7 @@ Pricing Discount(const Reward& reward, const Basket& basket,
                  const std::vector<std::int64_t>& net) {
   Pricing p;
   p.discounts.assign(basket.lines.size(), 0);
+  p.free_units.assign(basket.lines.size(), 0);
   std::vector<std::int64_t> weights(basket.lines.size(), 0);
   for (size_t i = 0; i < basket.lines.size(); ++i) {
     const BasketLine& l = basket.lines[i];
@@ -115,6 +117,7 @@ Pricing Discount(const Reward& reward, const Basket& basket,
       }
       if (pick) {
         p.discounts[*pick] = unit;
+        p.free_units[*pick] = 1;
         p.total = unit;
       }
       return p;
@@ -147,9 +150,11 @@ std::string DescribeReward(const Reward& r, const Currency& currency) {
   return r.name;
 }
 
-// Why the card cannot take the reward now, or empty.
+// Why the card cannot take the reward now, or empty. `stamps_spent` are
+// stamps already used by rewards chosen before this one.
 std::string WhyNot(const Program& program, const Reward& r, const Context& c,
-                   const std::string& tier, Points available) {
+                   const std::string& tier, Points available,
+                   const std::map<std::string, std::int64_t>& stamps_spent = {}) {
   if (!r.min_tier.empty()) {
     const Tier* need = program.FindTier(r.min_tier);
     const Tier* have = program.FindTier(tier);
@@ -171,11 +176,30 @@ std::string WhyNot(const Program& program, const Reward& r, const Context& c,
     const std::int64_t used = it == c.reward_stock_used.end() ? 0 : it->second;
     if (used >= *r.stock) return "out of stock";
   }
+  if (!r.stamp_card.empty()) {
+    const StampCard* card = program.FindStampCard(r.stamp_card);
+    auto have = c.stamps.find(r.stamp_card);
+    auto used = stamps_spent.find(r.stamp_card);
+    const std::int64_t left = (have == c.stamps.end() ? 0 : have->second) -
+                              (used == stamps_spent.end() ? 0 : used->second);
+    if (card && left < card->needed) {
+      return "needs " + std::to_string(card->needed) + " stamps, " +
+             std::to_string(std::max<std::int64_t>(left, 0)) + " collected";
+    }
+    return {};
+  }
   if (available < r.cost) {
     return "needs " + PointsText(r.cost) + ", " + PointsText(std::max<Points>(available, 0)) +
            " available";
   }
   return {};
+}
+
+// "500 points" or "10 stamps".
+std::string Price(const Program& program, const Reward& r) {
+  if (r.stamp_card.empty()) return PointsText(r.cost);
+  const StampCard* card = program.FindStampCard(r.stamp_card);
+  return std::to_string(card ? card->needed : 0) + " stamps";
 }
 
 }  // namespace
@@ -200,7 +224,7 @@ std::vector<RewardOption> RewardOptions(const Program& program, const Context& c
     option.cost = r.cost;
     option.why_not = WhyNot(program, r, context, tier_id, context.available);
     option.available = option.why_not.empty();
-    option.explanation = DescribeReward(r, program.currency) + " for " + PointsText(r.cost);
+    option.explanation = DescribeReward(r, program.currency) + " for " + Price(program, r);
     options.push_back(std::move(option));
   }
   return options;
@@ -265,7 +289,7 @@ Result<Quote> Evaluate(const Program& program, const Basket& basket, const Conte
     option.discount_minor = Discount(r, basket, net).total;
     option.why_not = WhyNot(program, r, context, tier_id, context.available);
     option.available = option.why_not.empty();
-    option.explanation = DescribeReward(r, program.currency) + " for " + PointsText(r.cost);
+    option.explanation = DescribeReward(r, program.currency) + " for " + Price(program, r);
     if (r.kind != RewardKind::kVoucher && option.discount_minor == 0 && option.available) {
       option.available = false;
       option.why_not = "nothing in this basket it applies to";
@@ -275,6 +299,8 @@ Result<Quote> Evaluate(const Program& program, const Basket& basket, const Conte
 
   // Chosen rewards, applied in the order given.
   quote.line_discounts.assign(n, 0);
+  std::vector<std::int64_t> free_units(n, 0);
+  std::map<std::string, std::int64_t> stamps_spent;
   Points cost = 0;
   for (const std::string& id : chosen_rewards) {
     const Reward* r = program.FindReward(id);
@@ -282,7 +308,8 @@ Result<Quote> Evaluate(const Program& program, const Basket& basket, const Conte
       return Status(StatusCode::kInvalidArgument,
                     "rewards: '" + id + "' is not in the program's catalog");
     }
-    const std::string why = WhyNot(program, *r, context, tier_id, context.available - cost);
+    const std::string why =
+        WhyNot(program, *r, context, tier_id, context.available - cost, stamps_spent);
     if (!why.empty()) {
       return Status(why.rfind("needs ", 0) == 0 && why.find("available") != std::string::npos
                         ? StatusCode::kInsufficientPoints
@@ -297,12 +324,16 @@ Result<Quote> Evaluate(const Program& program, const Basket& basket, const Conte
     for (size_t i = 0; i < n; ++i) {
       net[i] -= p.discounts[i];
       quote.line_discounts[i] += p.discounts[i];
+      free_units[i] += p.free_units[i];
     }
     quote.discount_minor += p.total;
     cost += r->cost;
+    if (!r->stamp_card.empty()) {
+      stamps_spent[r->stamp_card] += program.FindStampCard(r->stamp_card)->needed;
+    }
     quote.lines.push_back({r->id, -r->cost,
                            DescribeReward(*r, program.currency) + " for " +
-                               PointsText(r->cost)});
+                               Price(program, *r)});
   }
   if (tender_points < 0) {
     return Status(StatusCode::kAmountNegative,
@@ -403,6 +434,40 @@ Result<Quote> Evaluate(const Program& program, const Basket& basket, const Conte
     const std::string text = rule.explain.empty() ? how : rule.explain;
     quote.lines.push_back({rule.id, *points, text + ": " + PointsText(*points)});
     if (rule.stop) break;
+  }
+
+  // Stamps: one per unit (or per visit) of matching lines still paid for;
+  // reward lines collect nothing.
+  quote.line_stamps.assign(n, 0);
+  for (const StampCard& card : program.stamp_cards) {
+    std::vector<std::int64_t> units(n, 0);
+    std::int64_t total_units = 0;
+    for (size_t i = 0; i < n; ++i) {
+      const BasketLine& l = basket.lines[i];
+      if (l.voided || net[i] <= 0 || !card.lines.Matches(l.sku, l.category)) continue;
+      units[i] = std::max<std::int64_t>(0, l.quantity - free_units[i]);
+      total_units += units[i];
+    }
+    const std::int64_t collected = card.per_visit ? (total_units > 0 ? 1 : 0) : total_units;
+    const auto share = card.per_visit ? Allocate(collected, units) : units;
+    for (size_t i = 0; i < n; ++i) quote.line_stamps[i] += share[i];
+    StampProgress progress;
+    progress.card = card.id;
+    progress.collected = collected;
+    progress.spent = stamps_spent.count(card.id) ? stamps_spent[card.id] : 0;
+    const auto have = context.stamps.find(card.id);
+    progress.balance = (have == context.stamps.end() ? 0 : have->second) + collected -
+                       progress.spent;
+    progress.needed = card.needed;
+    progress.reward = card.reward;
+    if (collected > 0) {
+      quote.lines.push_back({card.id, 0,
+                             std::to_string(collected) + (collected == 1 ? " stamp" : " stamps") +
+                                 " on the " + card.id + " card: " +
+                                 std::to_string(progress.balance) + " of " +
+                                 std::to_string(card.needed)});
+    }
+    quote.stamps.push_back(std::move(progress));
   }
 
   // Caps: per receipt, then what is left of the day's.

@@ -32,6 +32,7 @@ struct Context {
   Points available = 0;            // spendable points now
   std::map<std::string, std::int64_t> reward_uses;   // by this account
   std::map<std::string, std::int64_t> reward_stock_used;  // on this terminal
+  std::map<std::string, std::int64_t> stamps;  // balance per stamp card
 };
 
 // The tier an account holds for a measure; empty without tiers.

@@ -17,6 +17,13 @@ const Reward* Program::FindReward(const std::string& reward_id) const {
   return nullptr;
 }
 
+const StampCard* Program::FindStampCard(const std::string& card_id) const {
+  for (const StampCard& c : stamp_cards) {
+    if (c.id == card_id) return &c;
+  }
+  return nullptr;
+}
+
 const Tier* Program::FindTier(const std::string& tier_id) const {
   if (!tiers) return nullptr;
   for (const Tier& t : tiers->levels) {

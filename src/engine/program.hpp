@@ -105,6 +105,17 @@ struct Reward {
   std::optional<std::int64_t> valid_until_day;
   std::optional<std::int64_t> per_customer;  // times one account may take it
   std::optional<std::int64_t> stock;         // on this terminal
+  std::string stamp_card;  // paid with this card's stamps instead of points
+};
+
+// "Every 10th coffee free": matching lines collect stamps; `needed` stamps
+// pay for `reward`.
+struct StampCard {
+  std::string id;
+  LineFilter lines;
+  bool per_visit = false;  // one stamp per visit, else one per unit
+  std::int64_t needed = 10;
+  std::string reward;
 };
 
 struct Program {
@@ -123,6 +134,7 @@ struct Program {
   std::optional<TierPlan> tiers;
   SegmentPlan segments;
   std::vector<Reward> rewards;
+  std::vector<StampCard> stamp_cards;
   int pending_days = 0;  // earned points wait this long (the return window)
   int expiry_days = 0;   // 0: points never expire
   // Points as a tender: minor units one point is worth (0: not a tender).
@@ -137,6 +149,7 @@ struct Program {
 
   const Reward* FindReward(const std::string& reward_id) const;
   const Tier* FindTier(const std::string& tier_id) const;
+  const StampCard* FindStampCard(const std::string& card_id) const;
 };
 
 using CardNumberFormat = Program::CardNumberFormat;

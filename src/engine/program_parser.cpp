@@ -485,7 +485,7 @@ void ParseRewards(Checker& check, const Json& rewards, Program& program) {
     check.OnlyKnownKeys(r, path,
                         {"id", "name", "kind", "cost", "amount", "percent", "products",
                          "categories", "min_tier", "valid_from", "valid_until",
-                         "per_customer", "stock"});
+                         "per_customer", "stock", "stamp_card"});
     Reward reward;
     check.Text(r, path, "id", reward.id, true);
     check.Text(r, path, "name", reward.name);
@@ -504,7 +504,10 @@ void ParseRewards(Checker& check, const Json& rewards, Program& program) {
                     "must be order_amount, order_percent, lines_amount, lines_percent, "
                     "cheapest_free, free_product or voucher, got \"" + kind + "\"");
     }
-    check.Integer(r, path, "cost", 1, INT64_MAX / 4, reward.cost, true);
+    check.Text(r, path, "stamp_card", reward.stamp_card);
+    // A stamp reward is paid in stamps; a points cost would be a typo.
+    check.Integer(r, path, "cost", reward.stamp_card.empty() ? 1 : 0, INT64_MAX / 4,
+                  reward.cost, reward.stamp_card.empty());
     const bool needs_amount = reward.kind == RewardKind::kOrderAmount ||
                               reward.kind == RewardKind::kLinesAmount ||
                               reward.kind == RewardKind::kVoucher;
@@ -599,8 +602,56 @@ void ParseCards(Checker& check, const Json& cards, Program& program) {
   check.Boolean(cards, path, "allow_payment_cards", program.cards.allow_payment_cards);
 }
 
+void ParseStampCards(Checker& check, const Json& cards, Program& program) {
+  if (!cards.is_array()) {
+    check.Problem("stamp_cards", "must be a list of stamp cards");
+    return;
+  }
+  for (size_t i = 0; i < cards.size(); ++i) {
+    const std::string path = "stamp_cards[" + std::to_string(i) + "]";
+    const Json& c = cards[i];
+    if (!c.is_object()) {
+      check.Problem(path, "must be an object");
+      continue;
+    }
+    check.OnlyKnownKeys(c, path, {"id", "products", "categories", "count", "needed", "reward"});
+    StampCard card;
+    check.Text(c, path, "id", card.id, true);
+    card.lines = ParseFilter(check, c, path);
+    if (card.lines.Any()) check.Problem(path, "a stamp card needs products or categories");
+    std::string count = "items";
+    check.Text(c, path, "count", count);
+    if (count == "visits") {
+      card.per_visit = true;
+    } else if (count != "items") {
+      check.Problem(path + ".count", "must be \"items\" or \"visits\", got \"" + count + "\"");
+    }
+    check.Integer(c, path, "needed", 1, 1000, card.needed, true);
+    check.Text(c, path, "reward", card.reward, true);
+    program.stamp_cards.push_back(std::move(card));
+  }
+}
+
 // Names used across sections must exist: a rule for tier "gld" is a typo.
 void CrossCheck(Checker& check, const Program& program) {
+  for (size_t i = 0; i < program.stamp_cards.size(); ++i) {
+    const StampCard& card = program.stamp_cards[i];
+    const Reward* reward = program.FindReward(card.reward);
+    if (reward == nullptr) {
+      check.Problem("stamp_cards[" + std::to_string(i) + "].reward",
+                    "\"" + card.reward + "\" is not a reward of this program");
+    } else if (reward->stamp_card != card.id) {
+      check.Problem("stamp_cards[" + std::to_string(i) + "].reward",
+                    "reward \"" + card.reward + "\" must say \"stamp_card\": \"" + card.id + "\"");
+    }
+  }
+  for (size_t i = 0; i < program.rewards.size(); ++i) {
+    const std::string& card = program.rewards[i].stamp_card;
+    if (!card.empty() && program.FindStampCard(card) == nullptr) {
+      check.Problem("rewards[" + std::to_string(i) + "].stamp_card",
+                    "\"" + card + "\" is not a stamp card of this program");
+    }
+  }
   auto known_tier = [&](const std::string& id) { return program.FindTier(id) != nullptr; };
   for (size_t i = 0; i < program.rules.size(); ++i) {
     const auto& tiers = program.rules[i].audience.tiers;
@@ -638,7 +689,7 @@ Result<Program> ParseProgram(std::string_view json_text) {
   check.OnlyKnownKeys(doc, "",
                       {"format", "id", "version", "name", "currency", "time_zone", "earn",
                        "rules", "exclusions", "caps", "bonuses", "tiers", "segments",
-                       "rewards", "tender", "points", "cards"});
+                       "rewards", "stamp_cards", "tender", "points", "cards"});
   std::int64_t format = 1;
   check.Integer(doc, "", "format", 1, 1, format, true);
   program.format = static_cast<int>(format);
@@ -686,6 +737,7 @@ Result<Program> ParseProgram(std::string_view json_text) {
     ParseSegments(check, *segments, program);
   }
   if (doc.contains("rewards")) ParseRewards(check, doc.at("rewards"), program);
+  if (doc.contains("stamp_cards")) ParseStampCards(check, doc.at("stamp_cards"), program);
   if (const Json* tender = check.Object(doc, "", "tender")) {
     check.OnlyKnownKeys(*tender, "tender", {"point_value"});
     if (auto v = ParseAmount(check, *tender, "tender", "point_value", program.currency, true)) {

@@ -27,10 +27,11 @@ Status Ledger::PrepareActivity() {
        "AND kind = 'earn' AND amount_minor > 0"},
       {&activity_->insert_line,
        "INSERT INTO sale_lines(op_id, line_no, sku, category, quantity, amount_minor, "
-       "discount_minor, points, returned_qty) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)"},
+       "discount_minor, points, returned_qty, stamps) "
+       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)"},
       {&activity_->lines,
        "SELECT line_no, sku, category, quantity, amount_minor, discount_minor, points, "
-       "returned_qty FROM sale_lines WHERE op_id = ?1 ORDER BY line_no"},
+       "returned_qty, stamps FROM sale_lines WHERE op_id = ?1 ORDER BY line_no"},
       {&activity_->set_returned,
        "UPDATE sale_lines SET returned_qty = ?3 WHERE op_id = ?1 AND line_no = ?2"},
       {&activity_->insert_use,
@@ -42,6 +43,9 @@ Status Ledger::PrepareActivity() {
        "GROUP BY reward_id"},
       {&activity_->stock,
        "SELECT reward_id, count(*) FROM reward_uses WHERE reversed = 0 GROUP BY reward_id"},
+      {&activity_->stamps,
+       "SELECT ref, SUM(units) FROM entries WHERE account_id = ?1 AND kind = 'stamp' "
+       "GROUP BY ref"},
       {&activity_->codes,
        "SELECT code FROM reward_uses WHERE op_id = ?1 AND code != '' ORDER BY reward_id"},
   };
@@ -82,7 +86,8 @@ Result<Points> Ledger::EarnedSince(const std::string& account_id, std::int64_t s
 Status Ledger::InsertSaleLine(const std::string& op_id, const SaleLine& l) {
   return activity_->insert_line.Bind(1, op_id).Bind(2, l.line_no).Bind(3, l.sku)
       .Bind(4, l.category).Bind(5, l.quantity).Bind(6, l.amount_minor)
-      .Bind(7, l.discount_minor).Bind(8, l.points).Bind(9, l.returned_qty).Run();
+      .Bind(7, l.discount_minor).Bind(8, l.points).Bind(9, l.returned_qty)
+      .Bind(10, l.stamps).Run();
 }
 
 Result<std::vector<SaleLine>> Ledger::SaleLines(const std::string& op_id) {
@@ -94,7 +99,7 @@ Result<std::vector<SaleLine>> Ledger::SaleLines(const std::string& op_id) {
     if (!row.ok()) return row.status();
     if (!*row) break;
     lines.push_back({s.Int(0), s.Text(1), s.Text(2), s.Int(3), s.Int(4), s.Int(5), s.Int(6),
-                     s.Int(7)});
+                     s.Int(7), s.Int(8)});
   }
   s.Reset();
   return lines;
@@ -139,6 +144,12 @@ Result<std::map<std::string, std::int64_t>> Ledger::RewardUses(const std::string
 
 Result<std::map<std::string, std::int64_t>> Ledger::RewardStockUsed() {
   return CountByReward(activity_->stock);
+}
+
+Result<std::map<std::string, std::int64_t>> Ledger::StampBalances(
+    const std::string& account_id) {
+  activity_->stamps.Bind(1, account_id);
+  return CountByReward(activity_->stamps);
 }
 
 Result<std::vector<std::string>> Ledger::VoucherCodes(const std::string& op_id) {

@@ -49,6 +49,7 @@ struct SaleLine {
   std::int64_t discount_minor = 0;
   Points points = 0;
   std::int64_t returned_qty = 0;
+  std::int64_t stamps = 0;
 };
 
 // What the rules need to know about an account's recent activity.
@@ -124,6 +125,8 @@ class Ledger {
   Result<std::map<std::string, std::int64_t>> RewardUses(const std::string& account_id);
   Result<std::map<std::string, std::int64_t>> RewardStockUsed();
   Result<std::vector<std::string>> VoucherCodes(const std::string& op_id);
+  // Stamps on each stamp card of the account.
+  Result<std::map<std::string, std::int64_t>> StampBalances(const std::string& account_id);
 
   // --- integrity ---
   Result<VerifyReport> Verify(const ProgressFn& progress);

@@ -31,6 +31,25 @@ std::vector<RewardOption> RewardsFrom(const Json& list) {
   return out;
 }
 
+Json StampsJson(const std::vector<StampProgress>& stamps) {
+  Json list = Json::array();
+  for (const auto& s : stamps) {
+    list.push_back({{"card", s.card}, {"collected", s.collected}, {"spent", s.spent},
+                    {"balance", s.balance}, {"needed", s.needed}, {"reward", s.reward}});
+  }
+  return list;
+}
+
+std::vector<StampProgress> StampsFrom(const Json& list) {
+  std::vector<StampProgress> out;
+  for (const auto& s : list) {
+    out.push_back({s.at("card").get<std::string>(), s.at("collected").get<std::int64_t>(),
+                   s.at("spent").get<std::int64_t>(), s.at("balance").get<std::int64_t>(),
+                   s.at("needed").get<std::int64_t>(), s.at("reward").get<std::string>()});
+  }
+  return out;
+}
+
 Json ToJson(const Receipt& r) {
   Json explanations = Json::array();
   for (const auto& line : r.explanations) {
@@ -41,6 +60,7 @@ Json ToJson(const Receipt& r) {
               {"discount", r.discount_minor},
               {"line_points", r.line_points},
               {"vouchers", r.vouchers},
+              {"stamps", StampsJson(r.stamps)},
               {"explanations", explanations},
               {"account_id", r.account_id},
               {"card", r.card_masked},
@@ -57,6 +77,7 @@ Json ToJson(const Receipt& r) {
                 {"tier", r.after.tier},
                 {"segment", r.after.segment},
                 {"rewards", RewardsJson(r.after.rewards)},
+                {"stamps", StampsJson(r.after.stamps)},
                 {"blocked", r.after.blocked}}}};
 }
 
@@ -71,6 +92,8 @@ Receipt FromJsonValue(const Json& j) {
   r.discount_minor = j.at("discount").get<std::int64_t>();
   r.line_points = j.at("line_points").get<std::vector<Points>>();
   r.vouchers = j.at("vouchers").get<std::vector<std::string>>();
+  r.stamps = StampsFrom(j.at("stamps"));
+  r.after.stamps = StampsFrom(j.at("after").at("stamps"));
   for (const auto& line : j.at("explanations")) {
     r.explanations.push_back({line.at("rule").get<std::string>(),
                               line.at("points").get<Points>(),

@@ -65,6 +65,11 @@ Result<engine::Context> Terminal::Impl::ContextFor(const std::string& account_id
     if (!today.ok()) return today.status();
     c.earned_today = *today;
   }
+  if (!program.stamp_cards.empty()) {
+    auto stamps = ledger->StampBalances(account_id);
+    if (!stamps.ok()) return stamps.status();
+    c.stamps = std::move(*stamps);
+  }
   if (!program.rewards.empty()) {
     auto uses = ledger->RewardUses(account_id);
     if (!uses.ok()) return uses.status();

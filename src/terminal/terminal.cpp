@@ -308,11 +308,31 @@ Result<Receipt> Terminal::Commit(const Checkout& checkout) {
       const BasketLine& l = checkout.basket.lines[i];
       ledger::SaleLine line{static_cast<std::int64_t>(i), l.sku, l.category,
                             l.voided ? 0 : l.quantity, l.voided ? 0 : l.amount_minor,
-                            quote->line_discounts[i], quote->line_points[i], 0};
+                            quote->line_discounts[i], quote->line_points[i], 0,
+                            quote->line_stamps[i]};
       if (Status s = im.ledger->InsertSaleLine(checkout.op_id, line); !s.ok()) return s;
     }
     r.earned = quote->points_to_earn;
     r.entry_seqs.push_back(earn.seq);
+    for (const StampProgress& stamps : quote->stamps) {
+      if (stamps.spent > 0) {
+        EntryRecord e = im.NewEntry(checkout.op_id, EntryKind::kStamp, card->account_id, now);
+        e.units = -stamps.spent;
+        e.ref = stamps.card;
+        e.note = "stamps for " + stamps.reward;
+        if (Status s = im.Post(*book, e); !s.ok()) return s;
+        r.entry_seqs.push_back(e.seq);
+      }
+      if (stamps.collected > 0) {
+        EntryRecord e = im.NewEntry(checkout.op_id, EntryKind::kStamp, card->account_id, now);
+        e.units = stamps.collected;
+        e.ref = stamps.card;
+        e.note = "stamps collected";
+        if (Status s = im.Post(*book, e); !s.ok()) return s;
+        r.entry_seqs.push_back(e.seq);
+      }
+      if (stamps.spent > 0 || stamps.collected > 0) r.stamps.push_back(stamps);
+    }
     if (Status s = im.ledger->SaveBook(card->account_id, *book); !s.ok()) return s;
     auto view = im.View(card->account_id, *book, card->masked, false, now);
     if (!view.ok()) return view.status();
@@ -455,6 +475,10 @@ Result<Receipt> Terminal::Impl::Reverse(const std::string& op_id,
   };
 
   Points take_back = 0;   // credited points to reverse now (positive)
+  bool sale_settled = false;  // nothing of the sale is left after this
+  std::vector<ledger::SaleLine> sold_lines;  // after this return, for stamps
+  std::int64_t sale_total = 0;
+  std::int64_t sale_done_after = 0;
   Points give_back = 0;   // debited points to return now (positive)
   std::int64_t refund_amount = 0;
   const EntryRecord* credited = earn ? earn : credit;
@@ -520,6 +544,7 @@ Result<Receipt> Terminal::Impl::Reverse(const std::string& op_id,
           return s;
         }
       }
+      sold_lines = std::move(*sold);
     } else {
       refund_amount = amount.value_or(left);
     }
@@ -535,6 +560,9 @@ Result<Receipt> Terminal::Impl::Reverse(const std::string& op_id,
                         target_op_id + "'");
     }
     const std::int64_t done_after = amount_done + refund_amount;
+    sale_total = total;
+    sale_done_after = done_after;
+    sale_settled = done_after >= total;
     // Earned points are taken back rounding up and redeemed points given
     // back rounding down, cumulatively: partial returns never profit the
     // card, and the last return settles the sale exactly.
@@ -602,6 +630,54 @@ Result<Receipt> Terminal::Impl::Reverse(const std::string& op_id,
     if (Status s = Post(*book, e, outstanding); !s.ok()) return s;
     r.redeemed = -give_back;
     r.entry_seqs.push_back(e.seq);
+  }
+  // Stamps follow the points: collected ones go back in proportion (by the
+  // units returned of the card's lines, or by amount), spent ones only when
+  // the whole sale comes back.
+  for (const EntryRecord& stamp : *entries) {
+    if (earn == nullptr || stamp.kind != EntryKind::kStamp || !stamp.units || !stamp.ref) {
+      continue;
+    }
+    auto reversals = ledger->ReversalsOf(stamp.seq);
+    if (!reversals.ok()) return reversals.status();
+    std::int64_t undone = 0;
+    for (const EntryRecord& rev : *reversals) undone += rev.units.value_or(0);
+    undone = undone < 0 ? -undone : undone;
+    const std::int64_t units = *stamp.units;
+    const std::int64_t magnitude = units < 0 ? -units : units;
+    std::optional<std::int64_t> target = 0;
+    if (sale_settled) {
+      target = magnitude;
+    } else if (units > 0 && !sold_lines.empty()) {
+      const engine::StampCard* card = program.FindStampCard(*stamp.ref);
+      std::int64_t bought = 0;
+      std::int64_t returned = 0;
+      for (const ledger::SaleLine& line : sold_lines) {
+        if (card && !card->lines.Matches(line.sku, line.category)) continue;
+        bought += line.quantity;
+        returned += line.returned_qty;
+      }
+      target = bought > 0 ? internal::MulDiv(magnitude, returned, bought,
+                                             internal::Rounding::kUp)
+                          : std::optional<std::int64_t>(0);
+    } else if (units > 0 && sale_total > 0) {
+      target = internal::MulDiv(magnitude, sale_done_after, sale_total,
+                                internal::Rounding::kUp);
+    }
+    if (!target) return Status(StatusCode::kAmountOverflow, "stamp share overflows");
+    const std::int64_t now_undo = *target - undone;
+    if (now_undo <= 0) continue;
+    EntryRecord e = NewEntry(op_id, EntryKind::kStamp, account_id, now);
+    e.units = units > 0 ? -now_undo : now_undo;
+    e.ref = stamp.ref;
+    e.reverses_seq = stamp.seq;
+    e.note = std::string(what) + (note.empty() ? "" : ": " + note);
+    if (Status s = Post(*book, e); !s.ok()) return s;
+    r.entry_seqs.push_back(e.seq);
+    StampProgress moved;
+    moved.card = *stamp.ref;
+    (units > 0 ? moved.collected : moved.spent) = -now_undo;
+    r.stamps.push_back(std::move(moved));
   }
   if (Status s = ledger->SaveBook(account_id, *book); !s.ok()) return s;
   auto masked = ledger->MaskedCardOf(account_id);

@@ -115,6 +115,15 @@ struct Terminal::Impl {
     }
     view.segment = context->segment;
     view.rewards = engine::RewardOptions(program, *context);
+    for (const engine::StampCard& card : program.stamp_cards) {
+      auto have = context->stamps.find(card.id);
+      StampProgress stamps;
+      stamps.card = card.id;
+      stamps.balance = have == context->stamps.end() ? 0 : have->second;
+      stamps.needed = card.needed;
+      stamps.reward = card.reward;
+      view.stamps.push_back(std::move(stamps));
+    }
     return view;
   }
 
