@@ -25,6 +25,7 @@ struct Enrollment {
   CardId card;
   std::string account_id;  // empty: open a new account
   std::string name;        // holder's name for a new account
+  std::string cashier_id;  // optional: who rang it up, for the till report
 };
 
 // A sale: earn on the basket, take rewards, optionally pay with points.
@@ -34,6 +35,9 @@ struct Checkout {
   Basket basket;
   Points redeem_points = 0;          // points as a tender (program's tender.point_value)
   std::vector<std::string> rewards;  // reward ids taken on this sale, applied in order
+  // Optional: who rang it up, for the till report. Not part of the content
+  // an op_id replay compares (a retry from another till user is a replay).
+  std::string cashier_id;
 };
 
 // Points spent outside a sale (a reward handed over the counter).
@@ -42,6 +46,7 @@ struct Redemption {
   CardId card;
   Points points = 0;
   std::string reason;  // what was given, shown in history
+  std::string cashier_id;  // optional: who rang it up, for the till report
 };
 
 // A return of goods from an earlier sale. `amount_minor` of the sale's
@@ -61,6 +66,7 @@ struct RefundRequest {
   std::string sale_op_id;
   std::optional<std::int64_t> amount_minor;
   std::vector<ReturnLine> lines;
+  std::string cashier_id;  // optional: who rang it up, for the till report
 };
 
 // Undo an operation made by mistake (a sale, redemption or adjustment):
@@ -70,6 +76,7 @@ struct VoidRequest {
   std::string target_op_id;
   std::string operator_id;
   std::string reason;
+  std::string cashier_id;  // optional: who rang it up, for the till report
 };
 
 // A manual correction of a balance by staff.
@@ -79,6 +86,7 @@ struct Adjustment {
   Points points = 0;         // signed; non-zero
   std::string operator_id;  // who did it; required
   std::string reason;       // why; required
+  std::string cashier_id;  // optional: who rang it up, for the till report
 };
 
 // Block or unblock a card (lost, stolen, misuse). Recorded in the ledger.
@@ -88,6 +96,7 @@ struct CardBlock {
   bool blocked = true;
   std::string operator_id;
   std::string reason;
+  std::string cashier_id;  // optional: who rang it up, for the till report
 };
 
 // Something the customer did that the program rewards ("review", "survey"):
@@ -96,6 +105,7 @@ struct CustomerEvent {
   std::string op_id;
   CardId card;
   std::string event;
+  std::string cashier_id;  // optional: who rang it up, for the till report
 };
 
 // What an operation did.

@@ -12,6 +12,7 @@
 #include "loyalty/env.hpp"
 #include "loyalty/quote.hpp"
 #include "loyalty/receipt.hpp"
+#include "loyalty/report.hpp"
 #include "loyalty/status.hpp"
 #include "loyalty/verify.hpp"
 
@@ -112,6 +113,18 @@ class Terminal {
   // Rebuilds every cached balance and lot from the entries (after Verify()
   // reported a cached balance wrong but the chain intact).
   Status RebuildBalances();
+
+  // A sale made without a card, for the till report (member share, average
+  // baskets). Writes no ledger entry; idempotent on op_id (another amount
+  // under the same op_id: kDuplicateIdConflict). kCurrencyMismatch,
+  // kAmountNegative.
+  Status RecordAnonymousSale(const AnonymousSale& sale);
+
+  // The end-of-day loyalty report of this till for [from, to), in total and
+  // per cashier (see report.hpp for each figure). kInvalidArgument when
+  // from > to or the point value is negative or per 0 points. Never writes.
+  Result<TillReportData> TillReport(Timestamp from, Timestamp to,
+                                    PointValue point_value = {}) const;
 
  private:
   struct Impl;

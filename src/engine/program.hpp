@@ -136,7 +136,12 @@ struct Program {
   std::vector<Reward> rewards;
   std::vector<StampCard> stamp_cards;
   int pending_days = 0;  // earned points wait this long (the return window)
-  int expiry_days = 0;   // 0: points never expire
+  int expiry_days = 0;   // 0: points never expire (unless expire_at_end_of)
+  // Points expire at the end of the period `expiry_periods_after` periods
+  // after the one they were earned in ("end of next year").
+  enum class Period { kNone, kMonth, kQuarter, kYear } expire_at_end_of = Period::kNone;
+  int expiry_periods_after = 0;
+  int inactivity_days = 0;  // all points expire after this long without a sale; 0: never
   // Points as a tender: minor units one point is worth (0: not a tender).
   std::int64_t point_value_minor = 0;
   struct CardNumberFormat {

@@ -745,7 +745,30 @@ Result<Program> ParseProgram(std::string_view json_text) {
     }
   }
   if (const Json* points = check.Object(doc, "", "points")) {
-    check.OnlyKnownKeys(*points, "points", {"pending_days", "expiry_days"});
+    check.OnlyKnownKeys(*points, "points",
+                        {"pending_days", "expiry_days", "expire_at_end_of", "periods_after",
+                         "inactivity_days"});
+    std::string period;
+    check.Text(*points, "points", "expire_at_end_of", period);
+    if (period == "month") {
+      program.expire_at_end_of = Program::Period::kMonth;
+    } else if (period == "quarter") {
+      program.expire_at_end_of = Program::Period::kQuarter;
+    } else if (period == "year") {
+      program.expire_at_end_of = Program::Period::kYear;
+    } else if (!period.empty()) {
+      check.Problem("points.expire_at_end_of",
+                    "must be \"month\", \"quarter\" or \"year\", got \"" + period + "\"");
+    }
+    std::int64_t periods_after = 0;
+    check.Integer(*points, "points", "periods_after", 0, 100, periods_after);
+    program.expiry_periods_after = static_cast<int>(periods_after);
+    std::int64_t inactivity = 0;
+    check.Integer(*points, "points", "inactivity_days", 0, 36500, inactivity);
+    program.inactivity_days = static_cast<int>(inactivity);
+    if (!period.empty() && points->contains("expiry_days")) {
+      check.Problem("points.expire_at_end_of", "give either expiry_days or expire_at_end_of");
+    }
     std::int64_t pending = 0;
     std::int64_t expiry = 0;
     check.Integer(*points, "points", "pending_days", 0, 3650, pending);

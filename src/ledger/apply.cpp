@@ -41,7 +41,8 @@ Result<std::vector<LotMove>> ApplyEntry(Book& book, const EntryRecord& e,
       }
       return book.GiveBack(outstanding, e.points);
     case EntryKind::kExpire: {
-      auto moves = book.Expire(e.at);
+      const bool inactivity = e.ref && *e.ref == kInactivityRef;
+      auto moves = inactivity ? book.ExpireAll() : book.Expire(e.at);
       Points expired = 0;
       for (const auto& m : moves) expired -= m.points;
       if (expired != -e.points) {

@@ -11,6 +11,8 @@
 namespace loyalty::ledger {
 
 inline constexpr std::int64_t kNever = INT64_MAX;
+// ref of an expiry entry that empties every lot of an inactive account.
+inline constexpr const char* kInactivityRef = "inactivity";
 
 struct EntryRecord {
   std::int64_t seq = 0;

@@ -76,6 +76,10 @@ Status Ledger::Prepare() {
       {&st_->expired_accounts,
        "SELECT DISTINCT account_id FROM lots WHERE remaining > 0 AND expires_at <= ?1 "
        "ORDER BY account_id"},
+      {&st_->inactive_accounts,
+       "SELECT DISTINCT l.account_id FROM lots l WHERE l.remaining > 0 AND NOT EXISTS "
+       "(SELECT 1 FROM entries e WHERE e.account_id = l.account_id "
+       " AND e.kind IN ('earn', 'redeem') AND e.at >= ?1) ORDER BY l.account_id"},
       {&st_->read_head, "SELECT value FROM meta WHERE key = 'head'"},
       {&st_->write_head,
        "INSERT INTO meta(key, value) VALUES ('head', ?1) "
@@ -295,6 +299,20 @@ Result<std::vector<std::string>> Ledger::AccountsWithExpiredLots(std::int64_t no
   std::vector<std::string> accounts;
   Statement& s = st_->expired_accounts;
   s.Bind(1, now);
+  for (;;) {
+    auto row = s.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    accounts.push_back(s.Text(0));
+  }
+  s.Reset();
+  return accounts;
+}
+
+Result<std::vector<std::string>> Ledger::InactiveAccounts(std::int64_t cutoff) {
+  std::vector<std::string> accounts;
+  Statement& s = st_->inactive_accounts;
+  s.Bind(1, cutoff);
   for (;;) {
     auto row = s.Step();
     if (!row.ok()) return row.status();

@@ -98,6 +98,8 @@ class Ledger {
   // What a debit entry took from each lot and has not been given back yet.
   Result<std::vector<LotMove>> Outstanding(std::int64_t debit_seq);
   Result<std::vector<std::string>> AccountsWithExpiredLots(std::int64_t now);
+  // Accounts holding points with no sale or redemption since `cutoff`.
+  Result<std::vector<std::string>> InactiveAccounts(std::int64_t cutoff);
 
   // --- entries ---
   // The seq the next Append will use (inside the current transaction).

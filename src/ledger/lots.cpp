@@ -139,6 +139,26 @@ std::vector<LotMove> Book::GiveBack(const std::vector<LotMove>& outstanding,
   return moves;
 }
 
+std::vector<LotMove> Book::ExpireAll() {
+  std::vector<LotMove> moves;
+  for (auto& [id, lot] : lots_) {
+    if (lot.remaining > 0) {
+      const Points gone = lot.remaining;
+      Move(lot, -gone, moves);
+      balance_ -= gone;
+    }
+  }
+  return moves;
+}
+
+Points Book::Held() const {
+  Points sum = 0;
+  for (const auto& [id, lot] : lots_) {
+    if (lot.remaining > 0) sum += lot.remaining;
+  }
+  return sum;
+}
+
 Points Book::ExpiredPoints(std::int64_t now) const {
   Points sum = 0;
   for (const auto& [id, lot] : lots_) {

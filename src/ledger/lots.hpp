@@ -71,6 +71,9 @@ class Book {
   Points ExpiredPoints(std::int64_t now) const;
   // Expiry: empties every lot expired by `now`.
   std::vector<LotMove> Expire(std::int64_t now);
+  // Inactivity: empties every lot.
+  std::vector<LotMove> ExpireAll();
+  Points Held() const;  // points in lots (what ExpireAll would remove)
 
  private:
   void Move(Lot& lot, Points delta, std::vector<LotMove>& moves);

@@ -7,7 +7,7 @@ namespace loyalty::ledger {
 namespace {
 
 // Append only: a released migration is never edited.
-constexpr std::array<const char*, 4> kMigrations{
+constexpr std::array<const char*, 5> kMigrations{
     // 1: the ledger.
     R"sql(
 CREATE TABLE meta (
@@ -105,6 +105,23 @@ ALTER TABLE entries ADD COLUMN units INTEGER;
 ALTER TABLE entries ADD COLUMN ref TEXT;
 ALTER TABLE sale_lines ADD COLUMN stamps INTEGER NOT NULL DEFAULT 0;
 CREATE INDEX stamps_by_account ON entries(account_id, ref) WHERE kind = 'stamp';
+)sql",
+    // 5: the till report. Who rang each operation up (kept beside the
+    // hash-chained entries, keyed by the POS's op_id), sales made without a
+    // card, and entries by time for the report's window.
+    R"sql(
+CREATE TABLE op_cashiers (
+  op_id      TEXT PRIMARY KEY,
+  cashier_id TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE TABLE anonymous_sales (
+  op_id        TEXT PRIMARY KEY,
+  amount_minor INTEGER NOT NULL,
+  currency     TEXT NOT NULL,
+  at           INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX anonymous_sales_by_at ON anonymous_sales(at);
+CREATE INDEX entries_by_at ON entries(at);
 )sql",
 };
 

@@ -12,7 +12,7 @@ struct Ledger::Statements {
   Statement find_card, find_account, insert_account, insert_card, set_blocked,
       masked_card;
   Statement open_lots, lot_by_id, insert_lot, update_lot, update_account;
-  Statement insert_move, moves_of, given_back, expired_accounts;
+  Statement insert_move, moves_of, given_back, expired_accounts, inactive_accounts;
   Statement read_head, write_head, insert_entry, entries_of_op, reversals_of,
       history, entry_count;
 };

@@ -1,5 +1,6 @@
 #include "loyalty/terminal.hpp"
 
+#include <algorithm>
 #include <fstream>
 #include <mutex>
 #include <optional>
@@ -182,7 +183,7 @@ Result<Receipt> Terminal::Enroll(const Enrollment& request) {
     r.card_masked = request.card.Masked();
     r.after = std::move(*view);
     return r;
-  });
+  }, request.cashier_id);
 }
 
 Result<CardView> Terminal::Lookup(const CardId& card) const {
@@ -343,7 +344,7 @@ Result<Receipt> Terminal::Commit(const Checkout& checkout) {
     r.explanations = quote->lines;
     r.after = std::move(*view);
     return r;
-  });
+  }, checkout.cashier_id);
 }
 
 Result<Receipt> Terminal::RecordEvent(const CustomerEvent& event) {
@@ -383,7 +384,7 @@ Result<Receipt> Terminal::RecordEvent(const CustomerEvent& event) {
                                                       " points"});
     r.after = std::move(*view);
     return r;
-  });
+  }, event.cashier_id);
 }
 
 Result<Receipt> Terminal::Redeem(const Redemption& request) {
@@ -423,7 +424,7 @@ Result<Receipt> Terminal::Redeem(const Redemption& request) {
     r.entry_seqs.push_back(e.seq);
     r.after = std::move(*view);
     return r;
-  });
+  }, request.cashier_id);
 }
 
 Result<Receipt> Terminal::Impl::Reverse(const std::string& op_id,
@@ -704,7 +705,7 @@ Result<Receipt> Terminal::Refund(const RefundRequest& request) {
   return im.Operation(request.op_id, "refund", digest, [&]() -> Result<Receipt> {
     return im.Reverse(request.op_id, request.sale_op_id, request.amount_minor,
                       request.lines, /*is_void=*/false, "");
-  });
+  }, request.cashier_id);
 }
 
 Result<Receipt> Terminal::Void(const VoidRequest& request) {
@@ -720,7 +721,7 @@ Result<Receipt> Terminal::Void(const VoidRequest& request) {
   return im.Operation(request.op_id, "void", digest, [&]() -> Result<Receipt> {
     return im.Reverse(request.op_id, request.target_op_id, std::nullopt, {},
                       /*is_void=*/true, request.operator_id + ": " + request.reason);
-  });
+  }, request.cashier_id);
 }
 
 Result<Receipt> Terminal::Adjust(const Adjustment& request) {
@@ -763,7 +764,7 @@ Result<Receipt> Terminal::Adjust(const Adjustment& request) {
     r.entry_seqs.push_back(e.seq);
     r.after = std::move(*view);
     return r;
-  });
+  }, request.cashier_id);
 }
 
 Result<Receipt> Terminal::Block(const CardBlock& request) {
@@ -802,7 +803,7 @@ Result<Receipt> Terminal::Block(const CardBlock& request) {
     r.entry_seqs.push_back(e.seq);
     r.after = std::move(*view);
     return r;
-  });
+  }, request.cashier_id);
 }
 
 Result<std::vector<Receipt>> Terminal::ExpirePoints(const std::string& op_id) {
@@ -827,13 +828,29 @@ Result<std::vector<Receipt>> Terminal::ExpirePoints(const std::string& op_id) {
   const std::int64_t now = im.NowMs();
   auto accounts = im.ledger->AccountsWithExpiredLots(now);
   if (!accounts.ok()) return accounts.status();
+  std::vector<std::string> inactive;
+  if (im.program.inactivity_days > 0) {
+    auto found =
+        im.ledger->InactiveAccounts(now - im.program.inactivity_days * terminal::kDayMs);
+    if (!found.ok()) return found.status();
+    inactive = std::move(*found);
+  }
+  for (const std::string& a : inactive) {
+    if (std::find(accounts->begin(), accounts->end(), a) == accounts->end()) {
+      accounts->push_back(a);
+    }
+  }
   std::vector<Receipt> receipts;
   for (const std::string& account_id : *accounts) {
     auto book = im.ledger->LoadBook(account_id);
     if (!book.ok()) return book.status();
     EntryRecord e = im.NewEntry(op_id, EntryKind::kExpire, account_id, now);
-    e.points = -book->ExpiredPoints(now);
-    e.note = "points past their expiry date";
+    const bool idle =
+        std::find(inactive.begin(), inactive.end(), account_id) != inactive.end();
+    e.points = -(idle ? book->Held() : book->ExpiredPoints(now));
+    e.note = idle ? "no purchase for " + std::to_string(im.program.inactivity_days) + " days"
+                  : "points past their expiry date";
+    if (idle) e.ref = ledger::kInactivityRef;
     if (Status s = im.Post(*book, e); !s.ok()) return s;
     if (Status s = im.ledger->SaveBook(account_id, *book); !s.ok()) return s;
     auto masked = im.ledger->MaskedCardOf(account_id);

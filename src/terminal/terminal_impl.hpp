@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "engine/earn.hpp"
+#include "engine/expiry.hpp"
 #include "engine/program.hpp"
 #include "ledger/apply.hpp"
 #include "ledger/chain.hpp"
@@ -153,12 +154,16 @@ struct Terminal::Impl {
   void SetCreditDates(ledger::EntryRecord& e) const {
     e.pending_until = e.at + program.pending_days * terminal::kDayMs;
     if (program.expiry_days > 0) e.expires_at = e.at + program.expiry_days * terminal::kDayMs;
+    if (auto day = engine::PeriodEndExpiryDay(program, Local(e.at).day)) {
+      e.expires_at = LocalMidnightUtc(*day);
+    }
   }
 
   // Runs `body` as one idempotent POS operation in one SQLite transaction.
   template <typename Body>
   Result<Receipt> Operation(const std::string& op_id, const char* kind,
-                            const std::string& digest, Body body) {
+                            const std::string& digest, Body body,
+                            const std::string& cashier_id = {}) {
     if (Status s = terminal::CheckOpId(op_id); !s.ok()) return s;
     std::lock_guard<std::mutex> guard(mutex);
     ledger::Transaction tx(ledger->database());
@@ -184,6 +189,7 @@ struct Terminal::Impl {
         !s.ok()) {
       return s;
     }
+    if (Status s = SaveCashier(op_id, cashier_id); !s.ok()) return s;
     if (Status s = tx.Commit(); !s.ok()) return s;
     Log(LogLevel::kInfo, std::string(kind) + " " + op_id + " on card " +
                              receipt->card_masked + ": earned " +
@@ -191,6 +197,10 @@ struct Terminal::Impl {
                              std::to_string(receipt->redeemed));
     return receipt;
   }
+
+  // Who rang up `op_id`, for the till report; nothing when `cashier_id` is
+  // empty. Defined in till_report.cpp, inside the operation's transaction.
+  Status SaveCashier(const std::string& op_id, const std::string& cashier_id);
 
   // Everything of a sale, redemption or adjustment not reversed yet is
   // reversed, in proportion `amount` of the sale total for sales.
