@@ -25,6 +25,8 @@ struct Enrollment {
   CardId card;
   std::string account_id;  // empty: open a new account
   std::string name;        // holder's name for a new account
+  std::string birthday;    // "MM-DD" (or "YYYY-MM-DD"), optional: birthday bonus
+  CardId referrer;         // optional: the member who brought this one
   std::string cashier_id;  // optional: who rang it up, for the till report
 };
 

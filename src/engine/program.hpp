@@ -130,6 +130,9 @@ struct Program {
   std::optional<Points> cap_per_receipt;
   std::optional<Points> cap_per_day;
   Points signup_bonus = 0;
+  Points birthday_bonus = 0;         // first sale in the birthday month, once a year
+  Points referral_new_member = 0;    // on the new member's first sale
+  Points referral_referrer = 0;      // to the member who referred them, same moment
   std::vector<std::pair<std::string, Points>> event_bonuses;  // "review" → 50
   std::optional<TierPlan> tiers;
   SegmentPlan segments;

@@ -547,8 +547,16 @@ void ParseRewards(Checker& check, const Json& rewards, Program& program) {
 }
 
 void ParseBonuses(Checker& check, const Json& bonuses, Program& program) {
-  check.OnlyKnownKeys(bonuses, "bonuses", {"signup", "events"});
+  check.OnlyKnownKeys(bonuses, "bonuses", {"signup", "birthday", "referral", "events"});
   check.Integer(bonuses, "bonuses", "signup", 0, 1'000'000'000, program.signup_bonus);
+  check.Integer(bonuses, "bonuses", "birthday", 0, 1'000'000'000, program.birthday_bonus);
+  if (const Json* referral = check.Object(bonuses, "bonuses", "referral")) {
+    check.OnlyKnownKeys(*referral, "bonuses.referral", {"new_member", "referrer"});
+    check.Integer(*referral, "bonuses.referral", "new_member", 0, 1'000'000'000,
+                  program.referral_new_member);
+    check.Integer(*referral, "bonuses.referral", "referrer", 0, 1'000'000'000,
+                  program.referral_referrer);
+  }
   if (const Json* events = check.Object(bonuses, "bonuses", "events")) {
     for (const auto& [name, value] : events->items()) {
       const std::string where = "bonuses.events." + name;

@@ -46,6 +46,8 @@ Status Ledger::PrepareActivity() {
       {&activity_->stamps,
        "SELECT ref, SUM(units) FROM entries WHERE account_id = ?1 AND kind = 'stamp' "
        "GROUP BY ref"},
+      {&activity_->has_ref,
+       "SELECT EXISTS (SELECT 1 FROM entries WHERE account_id = ?1 AND ref = ?2)"},
       {&activity_->codes,
        "SELECT code FROM reward_uses WHERE op_id = ?1 AND code != '' ORDER BY reward_id"},
   };
@@ -81,6 +83,16 @@ Result<Points> Ledger::EarnedSince(const std::string& account_id, std::int64_t s
   const Points earned = *row ? s.Int(0) : 0;
   s.Reset();
   return earned;
+}
+
+Result<bool> Ledger::HasEntryWithRef(const std::string& account_id, const std::string& ref) {
+  Statement& s = activity_->has_ref;
+  s.Bind(1, account_id).Bind(2, ref);
+  auto row = s.Step();
+  if (!row.ok()) return row.status();
+  const bool found = *row && s.Int(0) != 0;
+  s.Reset();
+  return found;
 }
 
 Status Ledger::InsertSaleLine(const std::string& op_id, const SaleLine& l) {

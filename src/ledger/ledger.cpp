@@ -44,11 +44,11 @@ Status Ledger::Prepare() {
       {&st_->find_card,
        "SELECT account_id, masked, blocked FROM cards WHERE card_hash = ?1"},
       {&st_->find_account,
-       "SELECT account_id, name, created_at, balance, debt FROM accounts "
-       "WHERE account_id = ?1"},
+       "SELECT account_id, name, created_at, balance, debt, birthday, referred_by "
+       "FROM accounts WHERE account_id = ?1"},
       {&st_->insert_account,
-       "INSERT INTO accounts(account_id, name, created_at, balance, debt) "
-       "VALUES (?1, ?2, ?3, ?4, ?5)"},
+       "INSERT INTO accounts(account_id, name, created_at, balance, debt, birthday, "
+       "referred_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
       {&st_->insert_card,
        "INSERT INTO cards(card_hash, account_id, masked, blocked, enrolled_at) "
        "VALUES (?1, ?2, ?3, 0, ?4)"},
@@ -156,14 +156,18 @@ Result<std::optional<AccountRow>> Ledger::FindAccount(const std::string& account
   auto row = s.Step();
   if (!row.ok()) return row.status();
   std::optional<AccountRow> found;
-  if (*row) found = AccountRow{s.Text(0), s.Text(1), s.Int(2), s.Int(3), s.Int(4)};
+  if (*row) {
+    found = AccountRow{s.Text(0), s.Text(1), s.Int(2), s.Int(3), s.Int(4), s.Text(5),
+                       s.Text(6)};
+  }
   s.Reset();
   return found;
 }
 
 Status Ledger::InsertAccount(const AccountRow& a) {
   return st_->insert_account.Bind(1, a.account_id).Bind(2, a.name)
-      .Bind(3, a.created_at).Bind(4, a.balance).Bind(5, a.debt).Run();
+      .Bind(3, a.created_at).Bind(4, a.balance).Bind(5, a.debt).Bind(6, a.birthday)
+      .Bind(7, a.referred_by).Run();
 }
 
 Status Ledger::InsertCard(const std::string& card_hash, const std::string& account_id,

@@ -25,6 +25,8 @@ struct AccountRow {
   std::int64_t created_at = 0;
   Points balance = 0;
   Points debt = 0;
+  std::string birthday;     // "MM-DD" or empty
+  std::string referred_by;  // account id or empty
 };
 
 struct CardRow {
@@ -115,6 +117,8 @@ class Ledger {
   Result<Activity> ActivitySince(const std::string& account_id, std::int64_t since);
   // Points earned by sales (bonuses not counted) since `since`.
   Result<Points> EarnedSince(const std::string& account_id, std::int64_t since);
+  // Whether the account has an entry with this reference (a bonus paid).
+  Result<bool> HasEntryWithRef(const std::string& account_id, const std::string& ref);
   Status InsertSaleLine(const std::string& op_id, const SaleLine& line);
   Result<std::vector<SaleLine>> SaleLines(const std::string& op_id);
   Status SetReturnedQuantity(const std::string& op_id, std::int64_t line_no,

@@ -7,7 +7,7 @@ namespace loyalty::ledger {
 namespace {
 
 // Append only: a released migration is never edited.
-constexpr std::array<const char*, 5> kMigrations{
+constexpr std::array<const char*, 6> kMigrations{
     // 1: the ledger.
     R"sql(
 CREATE TABLE meta (
@@ -122,6 +122,12 @@ CREATE TABLE anonymous_sales (
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX anonymous_sales_by_at ON anonymous_sales(at);
 CREATE INDEX entries_by_at ON entries(at);
+)sql",
+    // 6: birthdays and referrals, for the program's bonuses.
+    R"sql(
+ALTER TABLE accounts ADD COLUMN birthday TEXT NOT NULL DEFAULT '';  -- "MM-DD" or ''
+ALTER TABLE accounts ADD COLUMN referred_by TEXT NOT NULL DEFAULT '';  -- an account id
+CREATE INDEX entries_by_ref ON entries(account_id, ref) WHERE ref IS NOT NULL;
 )sql",
 };
 

@@ -19,7 +19,7 @@ struct Ledger::Statements {
 
 struct Ledger::ActivityStatements {
   Statement activity, earned, insert_line, lines, set_returned, insert_use, reverse_uses,
-      uses, stock, codes, stamps;
+      uses, stock, codes, stamps, has_ref;
 };
 
 }  // namespace loyalty::ledger

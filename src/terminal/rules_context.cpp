@@ -81,4 +81,69 @@ Result<engine::Context> Terminal::Impl::ContextFor(const std::string& account_id
   return c;
 }
 
+Status Terminal::Impl::PayBonuses(const std::string& op_id, const std::string& account_id,
+                                  ledger::Book& book, std::int64_t now, Receipt& receipt) {
+  auto account = ledger->FindAccount(account_id);
+  if (!account.ok()) return account.status();
+  if (!*account) return Status::Ok();
+  auto credit = [&](const std::string& to, ledger::Book& to_book, Points points,
+                    const std::string& ref, const std::string& note) -> Status {
+    ledger::EntryRecord e = NewEntry(op_id, EntryKind::kEarn, to, now);
+    e.points = points;
+    SetCreditDates(e);
+    e.pending_until = now;
+    e.ref = ref;
+    e.note = note;
+    if (Status s = Post(to_book, e); !s.ok()) return s;
+    receipt.entry_seqs.push_back(e.seq);
+    if (to == account_id) {
+      receipt.earned += points;
+      receipt.explanations.push_back({ref, points, note + ": " + std::to_string(points) +
+                                                       " points"});
+    }
+    return Status::Ok();
+  };
+  const engine::LocalTime local = Local(now);
+  const std::chrono::year_month_day today{std::chrono::sys_days{std::chrono::days{local.day}}};
+  const std::string& birthday = (*account)->birthday;
+  if (program.birthday_bonus > 0 && birthday.size() == 5 &&
+      std::stoi(birthday.substr(0, 2)) == static_cast<int>(static_cast<unsigned>(today.month()))) {
+    const std::string ref = "birthday-" + std::to_string(static_cast<int>(today.year()));
+    auto paid = ledger->HasEntryWithRef(account_id, ref);
+    if (!paid.ok()) return paid.status();
+    if (!*paid) {
+      if (Status s = credit(account_id, book, program.birthday_bonus, ref, "birthday bonus");
+          !s.ok()) {
+        return s;
+      }
+    }
+  }
+  const std::string& referrer = (*account)->referred_by;
+  if (!referrer.empty() && (program.referral_new_member > 0 || program.referral_referrer > 0)) {
+    auto paid = ledger->HasEntryWithRef(account_id, "referral");
+    if (!paid.ok()) return paid.status();
+    auto activity = ledger->ActivitySince(account_id, 0);
+    if (!activity.ok()) return activity.status();
+    // The first purchase: this sale is the only one so far.
+    if (!*paid && activity->visits == 1) {
+      if (Status s = credit(account_id, book, program.referral_new_member, "referral",
+                            "welcome bonus for being referred");
+          !s.ok()) {
+        return s;
+      }
+      if (program.referral_referrer > 0) {
+        auto referrer_book = ledger->LoadBook(referrer);
+        if (!referrer_book.ok()) return referrer_book.status();
+        if (Status s = credit(referrer, *referrer_book, program.referral_referrer,
+                              "referral:" + account_id, "referral bonus");
+            !s.ok()) {
+          return s;
+        }
+        if (Status s = ledger->SaveBook(referrer, *referrer_book); !s.ok()) return s;
+      }
+    }
+  }
+  return Status::Ok();
+}
+
 }  // namespace loyalty

@@ -1,6 +1,8 @@
 #include "loyalty/terminal.hpp"
 
 #include <algorithm>
+#include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <mutex>
 #include <optional>
@@ -122,12 +124,36 @@ Result<Receipt> Terminal::Enroll(const Enrollment& request) {
   if (Status s = engine::CheckCardNumber(im.program.cards, request.card); !s.ok()) {
     return s;
   }
+  // "MM-DD", or the month and day of "YYYY-MM-DD".
+  std::string birthday = request.birthday;
+  if (birthday.size() == 10) birthday = birthday.substr(5);
+  if (!birthday.empty()) {
+    unsigned month = 0;
+    unsigned day = 0;
+    char tail = 0;
+    if (birthday.size() != 5 ||
+        std::sscanf(birthday.c_str(), "%2u-%2u%c", &month, &day, &tail) != 2 ||
+        !std::chrono::month_day{std::chrono::month{month}, std::chrono::day{day}}.ok()) {
+      return Status(StatusCode::kInvalidArgument,
+                    "birthday: '" + request.birthday + "' is not MM-DD or YYYY-MM-DD");
+    }
+  }
   const std::string digest = terminal::RequestDigest()
                                  .Add(request.card.value())
                                  .Add(request.account_id)
                                  .Add(request.name)
+                                 .Add(birthday)
+                                 .Add(request.referrer.value())
                                  .Finish();
   return im.Operation(request.op_id, "enroll", digest, [&]() -> Result<Receipt> {
+    std::string referred_by;
+    if (!request.referrer.empty()) {
+      auto referrer = im.FindCard(request.referrer, /*refuse_blocked=*/true);
+      if (!referrer.ok()) {
+        return Status(referrer.status().code(), "referrer: " + referrer.status().message());
+      }
+      referred_by = referrer->account_id;
+    }
     const std::string hash = im.CardHash(request.card);
     auto existing = im.ledger->FindCard(hash);
     if (!existing.ok()) return existing.status();
@@ -143,7 +169,7 @@ Result<Receipt> Terminal::Enroll(const Enrollment& request) {
       if (account_id.empty()) {
         return Status(StatusCode::kInternal, "could not draw a new account id");
       }
-      ledger::AccountRow row{account_id, request.name, now, 0, 0};
+      ledger::AccountRow row{account_id, request.name, now, 0, 0, birthday, referred_by};
       if (Status s = im.ledger->InsertAccount(row); !s.ok()) return s;
     } else {
       auto account = im.ledger->FindAccount(account_id);
@@ -315,6 +341,9 @@ Result<Receipt> Terminal::Commit(const Checkout& checkout) {
     }
     r.earned = quote->points_to_earn;
     r.entry_seqs.push_back(earn.seq);
+    if (Status s = im.PayBonuses(checkout.op_id, card->account_id, *book, now, r); !s.ok()) {
+      return s;
+    }
     for (const StampProgress& stamps : quote->stamps) {
       if (stamps.spent > 0) {
         EntryRecord e = im.NewEntry(checkout.op_id, EntryKind::kStamp, card->account_id, now);
@@ -341,7 +370,7 @@ Result<Receipt> Terminal::Commit(const Checkout& checkout) {
     r.card_masked = card->masked;
     r.discount_minor = quote->discount_minor;
     r.line_points = quote->line_points;
-    r.explanations = quote->lines;
+    r.explanations.insert(r.explanations.begin(), quote->lines.begin(), quote->lines.end());
     r.after = std::move(*view);
     return r;
   }, checkout.cashier_id);
@@ -438,7 +467,7 @@ Result<Receipt> Terminal::Impl::Reverse(const std::string& op_id,
   const EntryRecord* debit = nullptr;   // a redeem or a downward adjustment
   const EntryRecord* credit = nullptr;  // an upward adjustment
   for (const EntryRecord& e : *entries) {
-    if (e.kind == EntryKind::kEarn) earn = &e;
+    if (e.kind == EntryKind::kEarn && !e.ref) earn = &e;
     if (e.kind == EntryKind::kRedeem) debit = &e;
     if (e.kind == EntryKind::kAdjust) (e.points < 0 ? debit : credit) = &e;
   }
@@ -630,6 +659,31 @@ Result<Receipt> Terminal::Impl::Reverse(const std::string& op_id,
     e.note = std::string(what) + (note.empty() ? "" : ": " + note);
     if (Status s = Post(*book, e, outstanding); !s.ok()) return s;
     r.redeemed = -give_back;
+    r.entry_seqs.push_back(e.seq);
+  }
+  // Bonuses the sale triggered (birthday, referral, on whichever account)
+  // go back with the whole sale, so buying to return is no way to earn them.
+  for (const EntryRecord& bonus : *entries) {
+    if (!sale_settled || bonus.kind != EntryKind::kEarn || !bonus.ref) continue;
+    auto reversals = ledger->ReversalsOf(bonus.seq);
+    if (!reversals.ok()) return reversals.status();
+    Points left = bonus.points;
+    for (const EntryRecord& rev : *reversals) left += rev.points;
+    if (left <= 0) continue;
+    // A spent bonus lot is simply absent: TakeBack then takes from others.
+    const bool own = bonus.account_id == account_id;
+    Result<ledger::Book> other = own ? ledger::Book(0, 0) : ledger->LoadBook(bonus.account_id);
+    if (!other.ok()) return other.status();
+    ledger::Book& target = own ? *book : *other;
+    EntryRecord e = NewEntry(op_id, EntryKind::kEarnReversal, bonus.account_id, now);
+    e.points = -left;
+    e.reverses_seq = bonus.seq;
+    e.note = std::string(what) + ": " + bonus.note;
+    if (Status s = Post(target, e); !s.ok()) return s;
+    if (!own) {
+      if (Status s = ledger->SaveBook(bonus.account_id, target); !s.ok()) return s;
+    }
+    if (own) r.earned -= left;
     r.entry_seqs.push_back(e.seq);
   }
   // Stamps follow the points: collected ones go back in proportion (by the

@@ -159,6 +159,10 @@ struct Terminal::Impl {
     }
   }
 
+  // Birthday and referral bonuses a sale triggers, written in its operation.
+  Status PayBonuses(const std::string& op_id, const std::string& account_id,
+                    ledger::Book& book, std::int64_t now, Receipt& receipt);
+
   // Runs `body` as one idempotent POS operation in one SQLite transaction.
   template <typename Body>
   Result<Receipt> Operation(const std::string& op_id, const char* kind,

@@ -206,3 +206,51 @@ TEST_F(RulesAtTheTillTest, QuoteAndCommitAgreeAndRefundsRestore) {
 
 }  // namespace
 }  // namespace loyalty
+
+namespace loyalty {
+namespace {
+
+const char* kBonuses = R"({"format": 1, "id": "b", "version": 1, "currency": "EUR",
+  "earn": {"points": 1, "per": "1.00"},
+  "bonuses": {"birthday": 100, "referral": {"new_member": 50, "referrer": 200}}})";
+
+TEST(BonusTest, BirthdayBonusOncePerYearInTheBirthdayMonth) {
+  testing::TestTerminal t(kBonuses);  // the clock starts on 2026-01-01
+  ASSERT_TRUE(t->Enroll({"e1", testing::Card("LC0001"), "", "Ada", "1990-02-14"}).ok());
+  EXPECT_EQ(t->Enroll({"e2", testing::Card("LC0002"), "", "Bob", "02-30"}).status().code(),
+            StatusCode::kInvalidArgument);
+  Basket b{"EUR", {{"X", "x", 1, 1000, false}}};
+  EXPECT_EQ(t->Commit({"s1", testing::Card("LC0001"), b, 0})->earned, 10);  // January
+  t.clock.AdvanceDays(40);  // February
+  auto feb = t->Commit({"s2", testing::Card("LC0001"), b, 0});
+  EXPECT_EQ(feb->earned, 110);
+  EXPECT_EQ(feb->explanations.back().explanation, "birthday bonus: 100 points");
+  EXPECT_EQ(t->Commit({"s3", testing::Card("LC0001"), b, 0})->earned, 10);
+  t.clock.AdvanceDays(365);
+  EXPECT_EQ(t->Commit({"s4", testing::Card("LC0001"), b, 0})->earned, 110);
+}
+
+TEST(BonusTest, ReferralPaysBothOnTheFirstPurchaseAndReturnsTakeItBack) {
+  testing::TestTerminal t(kBonuses);
+  ASSERT_TRUE(t->Enroll({"e1", testing::Card("LC0001"), "", "Ada"}).ok());
+  auto unknown = t->Enroll({"e2", testing::Card("LC0002"), "", "Bob", "", testing::Card("LC9999")});
+  EXPECT_EQ(unknown.status().code(), StatusCode::kUnknownCard);
+  EXPECT_NE(unknown.status().message().find("referrer:"), std::string::npos);
+  ASSERT_TRUE(t->Enroll({"e3", testing::Card("LC0002"), "", "Bob", "", testing::Card("LC0001")})
+                  .ok());
+  EXPECT_EQ(t->Lookup(testing::Card("LC0001"))->balance, 0);  // nothing before a purchase
+  Basket b{"EUR", {{"X", "x", 1, 2000, false}}};
+  auto first = t->Commit({"s1", testing::Card("LC0002"), b, 0});
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  EXPECT_EQ(first->earned, 20 + 50);
+  EXPECT_EQ(t->Lookup(testing::Card("LC0001"))->balance, 200);
+  EXPECT_EQ(t->Commit({"s2", testing::Card("LC0002"), b, 0})->earned, 20);  // once only
+  // Returning the first purchase takes both bonuses back.
+  ASSERT_TRUE(t->Refund({"r1", "s1", std::nullopt}).ok());
+  EXPECT_EQ(t->Lookup(testing::Card("LC0001"))->balance, 0);
+  EXPECT_EQ(t->Lookup(testing::Card("LC0002"))->balance, 20);
+  EXPECT_TRUE(t->Verify()->ok);
+}
+
+}  // namespace
+}  // namespace loyalty
