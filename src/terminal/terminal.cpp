@@ -271,106 +271,22 @@ Result<Receipt> Terminal::Commit(const Checkout& checkout) {
     auto book = im.ledger->LoadBook(card->account_id);
     if (!book.ok()) return book.status();
     const std::int64_t now = im.NowMs();
-    // The quote is evaluated again here, on the state this transaction
-    // sees: a reward out of stock or points spent elsewhere fail cleanly.
-    auto context = im.ContextFor(card->account_id, *book, now);
-    if (!context.ok()) return context.status();
-    auto quote = engine::Evaluate(im.program, checkout.basket, *context, checkout.rewards,
-                                  checkout.redeem_points);
-    if (!quote.ok()) {
-      if (quote.status().code() == StatusCode::kInsufficientPoints) {
-        return Status(quote.status().code(),
-                      "card " + checkout.card.Masked() + ": " + quote.status().message());
-      }
-      return quote.status();
-    }
+    auto quote = im.QuoteForSale(checkout, card->account_id, *book, now);
+    if (!quote.ok()) return quote.status();
     Receipt r;
-    if (quote->points_to_spend > 0) {
-      EntryRecord spend = im.NewEntry(checkout.op_id, EntryKind::kRedeem,
-                                      card->account_id, now);
-      spend.points = -quote->points_to_spend;
-      spend.amount_minor = quote->basket_minor;
-      std::string note;
-      for (const std::string& reward : checkout.rewards) {
-        note += (note.empty() ? "reward " : ", ") + reward;
-      }
-      if (checkout.redeem_points > 0) {
-        note += (note.empty() ? "" : "; ") + std::to_string(checkout.redeem_points) +
-                " points as tender";
-      }
-      spend.note = note;
-      if (Status s = im.Post(*book, spend); !s.ok()) {
-        if (s.code() == StatusCode::kInsufficientPoints) {
-          return Status(s.code(), "card " + checkout.card.Masked() + ": " + s.message());
-        }
-        return s;
-      }
-      r.redeemed = quote->points_to_spend;
-      r.entry_seqs.push_back(spend.seq);
-    }
-    for (const std::string& reward_id : checkout.rewards) {
-      const engine::Reward* reward = im.program.FindReward(reward_id);
-      std::string code;
-      if (reward->kind == engine::RewardKind::kVoucher) {
-        code = im.ids->NewId().substr(0, 16);
-        r.vouchers.push_back(code);
-      }
-      if (Status s = im.ledger->InsertRewardUse(checkout.op_id, reward_id, card->account_id,
-                                                reward->cost, code, now);
-          !s.ok()) {
-        return s;
-      }
-    }
-    EntryRecord earn = im.NewEntry(checkout.op_id, EntryKind::kEarn,
-                                   card->account_id, now);
-    earn.points = quote->points_to_earn;
-    // What the customer paid: the base for proportional refunds.
-    earn.amount_minor = quote->basket_minor - quote->discount_minor;
-    im.SetCreditDates(earn);
-    for (const QuoteLine& line : quote->lines) {
-      if (line.points > 0) earn.note += (earn.note.empty() ? "" : "; ") + line.explanation;
-    }
-    if (Status s = im.Post(*book, earn); !s.ok()) return s;
-    for (size_t i = 0; i < checkout.basket.lines.size(); ++i) {
-      const BasketLine& l = checkout.basket.lines[i];
-      ledger::SaleLine line{static_cast<std::int64_t>(i), l.sku, l.category,
-                            l.voided ? 0 : l.quantity, l.voided ? 0 : l.amount_minor,
-                            quote->line_discounts[i], quote->line_points[i], 0,
-                            quote->line_stamps[i]};
-      if (Status s = im.ledger->InsertSaleLine(checkout.op_id, line); !s.ok()) return s;
-    }
-    r.earned = quote->points_to_earn;
-    r.entry_seqs.push_back(earn.seq);
-    if (Status s = im.PayBonuses(checkout.op_id, card->account_id, *book, now, r); !s.ok()) {
+    if (Status s = im.SpendSide(checkout, card->account_id, *book, *quote, now, r); !s.ok()) {
       return s;
     }
-    for (const StampProgress& stamps : quote->stamps) {
-      if (stamps.spent > 0) {
-        EntryRecord e = im.NewEntry(checkout.op_id, EntryKind::kStamp, card->account_id, now);
-        e.units = -stamps.spent;
-        e.ref = stamps.card;
-        e.note = "stamps for " + stamps.reward;
-        if (Status s = im.Post(*book, e); !s.ok()) return s;
-        r.entry_seqs.push_back(e.seq);
-      }
-      if (stamps.collected > 0) {
-        EntryRecord e = im.NewEntry(checkout.op_id, EntryKind::kStamp, card->account_id, now);
-        e.units = stamps.collected;
-        e.ref = stamps.card;
-        e.note = "stamps collected";
-        if (Status s = im.Post(*book, e); !s.ok()) return s;
-        r.entry_seqs.push_back(e.seq);
-      }
-      if (stamps.spent > 0 || stamps.collected > 0) r.stamps.push_back(stamps);
+    if (Status s = im.EarnSide(checkout.op_id, checkout.basket, card->account_id, *book,
+                               *quote, now, r);
+        !s.ok()) {
+      return s;
     }
     if (Status s = im.ledger->SaveBook(card->account_id, *book); !s.ok()) return s;
     auto view = im.View(card->account_id, *book, card->masked, false, now);
     if (!view.ok()) return view.status();
     r.account_id = card->account_id;
     r.card_masked = card->masked;
-    r.discount_minor = quote->discount_minor;
-    r.line_points = quote->line_points;
-    r.explanations.insert(r.explanations.begin(), quote->lines.begin(), quote->lines.end());
     r.after = std::move(*view);
     return r;
   }, checkout.cashier_id);

@@ -159,6 +159,15 @@ struct Terminal::Impl {
     }
   }
 
+  // The halves of a sale (src/terminal/sale.cpp).
+  Result<Quote> QuoteForSale(const Checkout& checkout, const std::string& account_id,
+                             const ledger::Book& book, std::int64_t now) const;
+  Status SpendSide(const Checkout& checkout, const std::string& account_id,
+                   ledger::Book& book, const Quote& quote, std::int64_t now, Receipt& r);
+  Status EarnSide(const std::string& sale_op_id, const Basket& basket,
+                  const std::string& account_id, ledger::Book& book, const Quote& quote,
+                  std::int64_t now, Receipt& r);
+
   // Birthday and referral bonuses a sale triggers, written in its operation.
   Status PayBonuses(const std::string& op_id, const std::string& account_id,
                     ledger::Book& book, std::int64_t now, Receipt& receipt);

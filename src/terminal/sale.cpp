@@ -1,0 +1,116 @@
+// A sale in two halves: what it spends (points, rewards, stamps) and what
+// it earns (points per line, bonuses, stamps). A plain sale does both at
+// once; a reservation does the first, and its confirmation the second.
+#include "terminal/terminal_impl.hpp"
+
+namespace loyalty {
+
+using ledger::EntryRecord;
+
+Result<Quote> Terminal::Impl::QuoteForSale(const Checkout& checkout,
+                                           const std::string& account_id,
+                                           const ledger::Book& book, std::int64_t now) const {
+  // Evaluated on the state this transaction sees: a reward out of stock or
+  // points spent elsewhere since the quote fail cleanly.
+  auto context = ContextFor(account_id, book, now);
+  if (!context.ok()) return context.status();
+  auto quote = engine::Evaluate(program, checkout.basket, *context, checkout.rewards,
+                                checkout.redeem_points);
+  if (!quote.ok() && quote.status().code() == StatusCode::kInsufficientPoints) {
+    return Status(quote.status().code(),
+                  "card " + checkout.card.Masked() + ": " + quote.status().message());
+  }
+  return quote;
+}
+
+Status Terminal::Impl::SpendSide(const Checkout& checkout, const std::string& account_id,
+                                 ledger::Book& book, const Quote& quote, std::int64_t now,
+                                 Receipt& r) {
+  if (quote.points_to_spend > 0) {
+    EntryRecord spend = NewEntry(checkout.op_id, EntryKind::kRedeem, account_id, now);
+    spend.points = -quote.points_to_spend;
+    spend.amount_minor = quote.basket_minor;
+    std::string note;
+    for (const std::string& reward : checkout.rewards) {
+      note += (note.empty() ? "reward " : ", ") + reward;
+    }
+    if (checkout.redeem_points > 0) {
+      note += (note.empty() ? "" : "; ") + std::to_string(checkout.redeem_points) +
+              " points as tender";
+    }
+    spend.note = note;
+    if (Status s = Post(book, spend); !s.ok()) {
+      if (s.code() == StatusCode::kInsufficientPoints) {
+        return {s.code(), "card " + checkout.card.Masked() + ": " + s.message()};
+      }
+      return s;
+    }
+    r.redeemed = quote.points_to_spend;
+    r.entry_seqs.push_back(spend.seq);
+  }
+  for (const std::string& reward_id : checkout.rewards) {
+    const engine::Reward* reward = program.FindReward(reward_id);
+    std::string code;
+    if (reward->kind == engine::RewardKind::kVoucher) {
+      code = ids->NewId().substr(0, 16);
+      r.vouchers.push_back(code);
+    }
+    if (Status s = ledger->InsertRewardUse(checkout.op_id, reward_id, account_id,
+                                           reward->cost, code, now);
+        !s.ok()) {
+      return s;
+    }
+  }
+  for (const StampProgress& stamps : quote.stamps) {
+    if (stamps.spent <= 0) continue;
+    EntryRecord e = NewEntry(checkout.op_id, EntryKind::kStamp, account_id, now);
+    e.units = -stamps.spent;
+    e.ref = stamps.card;
+    e.note = "stamps for " + stamps.reward;
+    if (Status s = Post(book, e); !s.ok()) return s;
+    r.entry_seqs.push_back(e.seq);
+  }
+  r.discount_minor = quote.discount_minor;
+  return Status::Ok();
+}
+
+Status Terminal::Impl::EarnSide(const std::string& sale_op_id, const Basket& basket,
+                                const std::string& account_id, ledger::Book& book,
+                                const Quote& quote, std::int64_t now, Receipt& r) {
+  EntryRecord earn = NewEntry(sale_op_id, EntryKind::kEarn, account_id, now);
+  earn.points = quote.points_to_earn;
+  // What the customer paid: the base for proportional refunds.
+  earn.amount_minor = quote.basket_minor - quote.discount_minor;
+  SetCreditDates(earn);
+  for (const QuoteLine& line : quote.lines) {
+    if (line.points > 0) earn.note += (earn.note.empty() ? "" : "; ") + line.explanation;
+  }
+  if (Status s = Post(book, earn); !s.ok()) return s;
+  for (size_t i = 0; i < basket.lines.size(); ++i) {
+    const BasketLine& l = basket.lines[i];
+    ledger::SaleLine line{static_cast<std::int64_t>(i), l.sku, l.category,
+                          l.voided ? 0 : l.quantity, l.voided ? 0 : l.amount_minor,
+                          quote.line_discounts[i], quote.line_points[i], 0,
+                          quote.line_stamps[i]};
+    if (Status s = ledger->InsertSaleLine(sale_op_id, line); !s.ok()) return s;
+  }
+  r.earned += quote.points_to_earn;
+  r.entry_seqs.push_back(earn.seq);
+  if (Status s = PayBonuses(sale_op_id, account_id, book, now, r); !s.ok()) return s;
+  for (const StampProgress& stamps : quote.stamps) {
+    if (stamps.collected > 0) {
+      EntryRecord e = NewEntry(sale_op_id, EntryKind::kStamp, account_id, now);
+      e.units = stamps.collected;
+      e.ref = stamps.card;
+      e.note = "stamps collected";
+      if (Status s = Post(book, e); !s.ok()) return s;
+      r.entry_seqs.push_back(e.seq);
+    }
+    if (stamps.spent > 0 || stamps.collected > 0) r.stamps.push_back(stamps);
+  }
+  r.line_points = quote.line_points;
+  r.explanations.insert(r.explanations.begin(), quote.lines.begin(), quote.lines.end());
+  return Status::Ok();
+}
+
+}  // namespace loyalty
