@@ -19,6 +19,7 @@ struct CardView {
   std::string card_masked;   // "************0002"
   Points available = 0;      // spendable now: not pending, not expired, less debt
   Points pending = 0;        // earned, inside the return window
+  Points held = 0;           // reserved by open reservations (already out of available)
   Points balance = 0;        // ledger balance: available + pending (+ not yet
                              // expired-by-entry points), may be negative (debt)
   std::string tier;          // empty while the program has no tiers

@@ -110,6 +110,12 @@ struct CustomerEvent {
   std::string cashier_id;  // optional: who rang it up, for the till report
 };
 
+// Confirm or release a reservation made with Terminal::Reserve.
+struct ReservationDecision {
+  std::string op_id;
+  std::string reservation_op_id;  // the op_id the reservation was made with
+};
+
 // What an operation did.
 struct Receipt {
   std::string op_id;
@@ -117,6 +123,7 @@ struct Receipt {
   std::string card_masked;
   Points earned = 0;    // credited by this operation (negative for reversals)
   Points redeemed = 0;  // debited by this operation (negative when given back)
+  Points held = 0;      // for a reservation: points held until confirmed or released
   std::int64_t discount_minor = 0;  // taken off the basket by rewards and points
   std::vector<Points> line_points;  // for a sale: points per basket line
   std::vector<std::string> vouchers;  // codes issued by voucher rewards

@@ -88,6 +88,20 @@ class Terminal {
   // kInvalidArgument (a reward the card cannot take, named).
   Result<Receipt> Commit(const Checkout& checkout);
   Result<Receipt> Redeem(const Redemption& request);
+
+  // For tills where payment can still fail after a reward was applied:
+  // Reserve takes what the sale spends (points, rewards, stamps: visible as
+  // held) and nothing more; ConfirmReservation then books what the sale
+  // earns, ReleaseReservation gives everything back. A reservation left
+  // open past the program's reservations.hold_minutes is released by
+  // itself: lookups show its points as available again at once, and the
+  // account's next sale, redemption or reservation writes the release;
+  // until then it can still be confirmed. The sale is refunded or voided by the
+  // reservation's op_id. kNotFound, kAlreadyReversed (released or already
+  // confirmed).
+  Result<Receipt> Reserve(const Checkout& checkout);
+  Result<Receipt> ConfirmReservation(const ReservationDecision& decision);
+  Result<Receipt> ReleaseReservation(const ReservationDecision& decision);
   // kNotFound (no such sale), kAlreadyReversed, kInvalidArgument (more
   // than is left to refund).
   Result<Receipt> Refund(const RefundRequest& request);

@@ -144,6 +144,7 @@ struct Program {
   // after the one they were earned in ("end of next year").
   enum class Period { kNone, kMonth, kQuarter, kYear } expire_at_end_of = Period::kNone;
   int expiry_periods_after = 0;
+  int hold_minutes = 15;    // a reservation left open this long is released
   int inactivity_days = 0;  // all points expire after this long without a sale; 0: never
   // Points as a tender: minor units one point is worth (0: not a tender).
   std::int64_t point_value_minor = 0;

@@ -697,7 +697,8 @@ Result<Program> ParseProgram(std::string_view json_text) {
   check.OnlyKnownKeys(doc, "",
                       {"format", "id", "version", "name", "currency", "time_zone", "earn",
                        "rules", "exclusions", "caps", "bonuses", "tiers", "segments",
-                       "rewards", "stamp_cards", "tender", "points", "cards"});
+                       "rewards", "stamp_cards", "tender", "reservations", "points",
+                       "cards"});
   std::int64_t format = 1;
   check.Integer(doc, "", "format", 1, 1, format, true);
   program.format = static_cast<int>(format);
@@ -746,6 +747,12 @@ Result<Program> ParseProgram(std::string_view json_text) {
   }
   if (doc.contains("rewards")) ParseRewards(check, doc.at("rewards"), program);
   if (doc.contains("stamp_cards")) ParseStampCards(check, doc.at("stamp_cards"), program);
+  if (const Json* holds = check.Object(doc, "", "reservations")) {
+    check.OnlyKnownKeys(*holds, "reservations", {"hold_minutes"});
+    std::int64_t minutes = program.hold_minutes;
+    check.Integer(*holds, "reservations", "hold_minutes", 1, 7 * 24 * 60, minutes);
+    program.hold_minutes = static_cast<int>(minutes);
+  }
   if (const Json* tender = check.Object(doc, "", "tender")) {
     check.OnlyKnownKeys(*tender, "tender", {"point_value"});
     if (auto v = ParseAmount(check, *tender, "tender", "point_value", program.currency, true)) {

@@ -48,6 +48,16 @@ Status Ledger::PrepareActivity() {
        "GROUP BY ref"},
       {&activity_->has_ref,
        "SELECT EXISTS (SELECT 1 FROM entries WHERE account_id = ?1 AND ref = ?2)"},
+      {&activity_->insert_hold,
+       "INSERT INTO holds(op_id, account_id, points, expires_at, state, payload) "
+       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
+      {&activity_->find_hold,
+       "SELECT op_id, account_id, points, expires_at, state, payload FROM holds "
+       "WHERE op_id = ?1"},
+      {&activity_->set_hold, "UPDATE holds SET state = ?2 WHERE op_id = ?1"},
+      {&activity_->open_holds,
+       "SELECT op_id, account_id, points, expires_at, state, payload FROM holds "
+       "WHERE account_id = ?1 AND state = 'open' ORDER BY expires_at"},
       {&activity_->codes,
        "SELECT code FROM reward_uses WHERE op_id = ?1 AND code != '' ORDER BY reward_id"},
   };
@@ -93,6 +103,48 @@ Result<bool> Ledger::HasEntryWithRef(const std::string& account_id, const std::s
   const bool found = *row && s.Int(0) != 0;
   s.Reset();
   return found;
+}
+
+Status Ledger::InsertHold(const Hold& h) {
+  return activity_->insert_hold.Bind(1, h.op_id).Bind(2, h.account_id).Bind(3, h.points)
+      .Bind(4, h.expires_at).Bind(5, h.state).Bind(6, h.payload).Run();
+}
+
+namespace {
+
+Hold ReadHold(const Statement& s) {
+  return {s.Text(0), s.Text(1), s.Int(2), s.Int(3), s.Text(4), s.Text(5)};
+}
+
+}  // namespace
+
+Result<std::optional<Hold>> Ledger::FindHold(const std::string& op_id) {
+  Statement& s = activity_->find_hold;
+  s.Bind(1, op_id);
+  auto row = s.Step();
+  if (!row.ok()) return row.status();
+  std::optional<Hold> found;
+  if (*row) found = ReadHold(s);
+  s.Reset();
+  return found;
+}
+
+Status Ledger::SetHoldState(const std::string& op_id, const std::string& state) {
+  return activity_->set_hold.Bind(1, op_id).Bind(2, state).Run();
+}
+
+Result<std::vector<Hold>> Ledger::OpenHolds(const std::string& account_id) {
+  std::vector<Hold> holds;
+  Statement& s = activity_->open_holds;
+  s.Bind(1, account_id);
+  for (;;) {
+    auto row = s.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    holds.push_back(ReadHold(s));
+  }
+  s.Reset();
+  return holds;
 }
 
 Status Ledger::InsertSaleLine(const std::string& op_id, const SaleLine& l) {

@@ -62,6 +62,16 @@ struct Activity {
   std::int64_t last_visit_at = 0; // 0: never
 };
 
+// A reservation: points and rewards held until the sale is confirmed.
+struct Hold {
+  std::string op_id;
+  std::string account_id;
+  Points points = 0;
+  std::int64_t expires_at = 0;
+  std::string state;    // open, confirmed, released
+  std::string payload;  // the basket and its quote, as JSON
+};
+
 struct LedgerOptions {
   DatabaseOptions database;
   std::string terminal_key;
@@ -133,6 +143,13 @@ class Ledger {
   Result<std::vector<std::string>> VoucherCodes(const std::string& op_id);
   // Stamps on each stamp card of the account.
   Result<std::map<std::string, std::int64_t>> StampBalances(const std::string& account_id);
+
+  // --- reservations (ledger/activity.cpp) ---
+  Status InsertHold(const Hold& hold);
+  Result<std::optional<Hold>> FindHold(const std::string& op_id);
+  Status SetHoldState(const std::string& op_id, const std::string& state);
+  // Open holds of the account, expired or not.
+  Result<std::vector<Hold>> OpenHolds(const std::string& account_id);
 
   // --- integrity ---
   Result<VerifyReport> Verify(const ProgressFn& progress);

@@ -7,7 +7,7 @@ namespace loyalty::ledger {
 namespace {
 
 // Append only: a released migration is never edited.
-constexpr std::array<const char*, 6> kMigrations{
+constexpr std::array<const char*, 7> kMigrations{
     // 1: the ledger.
     R"sql(
 CREATE TABLE meta (
@@ -128,6 +128,18 @@ CREATE INDEX entries_by_at ON entries(at);
 ALTER TABLE accounts ADD COLUMN birthday TEXT NOT NULL DEFAULT '';  -- "MM-DD" or ''
 ALTER TABLE accounts ADD COLUMN referred_by TEXT NOT NULL DEFAULT '';  -- an account id
 CREATE INDEX entries_by_ref ON entries(account_id, ref) WHERE ref IS NOT NULL;
+)sql",
+    // 7: reservations: points and rewards held while payment may fail.
+    R"sql(
+CREATE TABLE holds (
+  op_id      TEXT PRIMARY KEY,            -- the reservation (and the sale's) op id
+  account_id TEXT NOT NULL,
+  points     INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL,
+  state      TEXT NOT NULL,               -- open, confirmed, released
+  payload    TEXT NOT NULL                -- the basket and its quote, as JSON
+) STRICT, WITHOUT ROWID;
+CREATE INDEX open_holds ON holds(account_id, expires_at) WHERE state = 'open';
 )sql",
 };
 

@@ -19,7 +19,7 @@ struct Ledger::Statements {
 
 struct Ledger::ActivityStatements {
   Statement activity, earned, insert_line, lines, set_returned, insert_use, reverse_uses,
-      uses, stock, codes, stamps, has_ref;
+      uses, stock, codes, stamps, has_ref, insert_hold, find_hold, set_hold, open_holds;
 };
 
 }  // namespace loyalty::ledger

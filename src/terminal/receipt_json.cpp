@@ -58,6 +58,7 @@ Json ToJson(const Receipt& r) {
   }
   return Json{{"op_id", r.op_id},
               {"discount", r.discount_minor},
+              {"held", r.held},
               {"line_points", r.line_points},
               {"vouchers", r.vouchers},
               {"stamps", StampsJson(r.stamps)},
@@ -73,6 +74,7 @@ Json ToJson(const Receipt& r) {
                 {"card", r.after.card_masked},
                 {"available", r.after.available},
                 {"pending", r.after.pending},
+                {"held", r.after.held},
                 {"balance", r.after.balance},
                 {"tier", r.after.tier},
                 {"segment", r.after.segment},
@@ -90,6 +92,7 @@ Receipt FromJsonValue(const Json& j) {
   r.redeemed = j.at("redeemed").get<Points>();
   r.entry_seqs = j.at("entries").get<std::vector<std::int64_t>>();
   r.discount_minor = j.at("discount").get<std::int64_t>();
+  r.held = j.at("held").get<Points>();
   r.line_points = j.at("line_points").get<std::vector<Points>>();
   r.vouchers = j.at("vouchers").get<std::vector<std::string>>();
   r.stamps = StampsFrom(j.at("stamps"));
@@ -105,6 +108,7 @@ Receipt FromJsonValue(const Json& j) {
   r.after.card_masked = a.at("card").get<std::string>();
   r.after.available = a.at("available").get<Points>();
   r.after.pending = a.at("pending").get<Points>();
+  r.after.held = a.at("held").get<Points>();
   r.after.balance = a.at("balance").get<Points>();
   r.after.tier = a.at("tier").get<std::string>();
   r.after.segment = a.at("segment").get<std::string>();
@@ -140,6 +144,64 @@ Result<std::vector<Receipt>> ReceiptsFromJson(const std::string& json) {
   } catch (const Json::exception& e) {
     return Status(StatusCode::kDatabaseCorrupt,
                   std::string("stored receipts are unreadable: ") + e.what());
+  }
+}
+
+std::string HoldToJson(const Basket& basket, const Quote& quote) {
+  Json lines = Json::array();
+  for (const auto& l : basket.lines) {
+    lines.push_back({{"sku", l.sku}, {"category", l.category}, {"quantity", l.quantity},
+                     {"amount", l.amount_minor}, {"voided", l.voided}});
+  }
+  Json explanations = Json::array();
+  for (const auto& line : quote.lines) {
+    explanations.push_back({{"rule", line.rule}, {"points", line.points},
+                            {"text", line.explanation}});
+  }
+  return Json{{"currency", basket.currency},
+              {"lines", lines},
+              {"basket", quote.basket_minor},
+              {"discount", quote.discount_minor},
+              {"earn", quote.points_to_earn},
+              {"spend", quote.points_to_spend},
+              {"line_points", quote.line_points},
+              {"line_discounts", quote.line_discounts},
+              {"line_stamps", quote.line_stamps},
+              {"stamps", StampsJson(quote.stamps)},
+              {"explanations", explanations}}
+      .dump();
+}
+
+Result<std::pair<Basket, Quote>> HoldFromJson(const std::string& json) {
+  try {
+    const Json j = Json::parse(json);
+    Basket basket;
+    basket.currency = j.at("currency").get<std::string>();
+    for (const auto& l : j.at("lines")) {
+      basket.lines.push_back({l.at("sku").get<std::string>(),
+                              l.at("category").get<std::string>(),
+                              l.at("quantity").get<std::int64_t>(),
+                              l.at("amount").get<std::int64_t>(), l.at("voided").get<bool>()});
+    }
+    Quote quote;
+    quote.currency = basket.currency;
+    quote.basket_minor = j.at("basket").get<std::int64_t>();
+    quote.discount_minor = j.at("discount").get<std::int64_t>();
+    quote.points_to_earn = j.at("earn").get<Points>();
+    quote.points_to_spend = j.at("spend").get<Points>();
+    quote.line_points = j.at("line_points").get<std::vector<Points>>();
+    quote.line_discounts = j.at("line_discounts").get<std::vector<std::int64_t>>();
+    quote.line_stamps = j.at("line_stamps").get<std::vector<std::int64_t>>();
+    quote.stamps = StampsFrom(j.at("stamps"));
+    for (const auto& line : j.at("explanations")) {
+      quote.lines.push_back({line.at("rule").get<std::string>(),
+                             line.at("points").get<Points>(),
+                             line.at("text").get<std::string>()});
+    }
+    return std::make_pair(std::move(basket), std::move(quote));
+  } catch (const Json::exception& e) {
+    return Status(StatusCode::kDatabaseCorrupt,
+                  std::string("stored reservation is unreadable: ") + e.what());
   }
 }
 

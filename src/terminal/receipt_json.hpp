@@ -4,6 +4,7 @@
 #include <string>
 #include <vector>
 
+#include "loyalty/quote.hpp"
 #include "loyalty/receipt.hpp"
 #include "loyalty/status.hpp"
 
@@ -13,6 +14,10 @@ std::string ReceiptToJson(const Receipt& receipt);
 Result<Receipt> ReceiptFromJson(const std::string& json);
 std::string ReceiptsToJson(const std::vector<Receipt>& receipts);
 Result<std::vector<Receipt>> ReceiptsFromJson(const std::string& json);
+
+// What a reservation keeps to book the earn half later.
+std::string HoldToJson(const Basket& basket, const Quote& quote);
+Result<std::pair<Basket, Quote>> HoldFromJson(const std::string& json);
 
 // SHA-256 over length-prefixed fields: what "the same request" means.
 class RequestDigest {

@@ -7,6 +7,19 @@ namespace loyalty {
 
 using ledger::EntryRecord;
 
+std::string Terminal::Impl::CheckoutDigest(const Checkout& checkout) {
+  terminal::RequestDigest digest;
+  digest.Add(checkout.card.value()).Add(checkout.basket.currency)
+      .Add(checkout.redeem_points).Add(static_cast<std::int64_t>(checkout.basket.lines.size()));
+  for (const BasketLine& line : checkout.basket.lines) {
+    digest.Add(line.sku).Add(line.category).Add(line.quantity).Add(line.amount_minor)
+        .Add(static_cast<std::int64_t>(line.voided));
+  }
+  digest.Add(static_cast<std::int64_t>(checkout.rewards.size()));
+  for (const std::string& reward : checkout.rewards) digest.Add(reward);
+  return digest.Finish();
+}
+
 Result<Quote> Terminal::Impl::QuoteForSale(const Checkout& checkout,
                                            const std::string& account_id,
                                            const ledger::Book& book, std::int64_t now) const {

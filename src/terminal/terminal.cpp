@@ -256,21 +256,13 @@ Result<Receipt> Terminal::Commit(const Checkout& checkout) {
       }
     }
   }
-  terminal::RequestDigest digest;
-  digest.Add(checkout.card.value()).Add(checkout.basket.currency)
-      .Add(checkout.redeem_points).Add(static_cast<std::int64_t>(checkout.basket.lines.size()));
-  for (const BasketLine& line : checkout.basket.lines) {
-    digest.Add(line.sku).Add(line.category).Add(line.quantity).Add(line.amount_minor)
-        .Add(static_cast<std::int64_t>(line.voided));
-  }
-  digest.Add(static_cast<std::int64_t>(checkout.rewards.size()));
-  for (const std::string& reward : checkout.rewards) digest.Add(reward);
-  return im.Operation(checkout.op_id, "sale", digest.Finish(), [&]() -> Result<Receipt> {
+  return im.Operation(checkout.op_id, "sale", im.CheckoutDigest(checkout), [&]() -> Result<Receipt> {
     auto card = im.FindCard(checkout.card, /*refuse_blocked=*/true);
     if (!card.ok()) return card.status();
     auto book = im.ledger->LoadBook(card->account_id);
     if (!book.ok()) return book.status();
     const std::int64_t now = im.NowMs();
+    if (Status s = im.ReleaseExpiredHolds(card->account_id, *book, now); !s.ok()) return s;
     auto quote = im.QuoteForSale(checkout, card->account_id, *book, now);
     if (!quote.ok()) return quote.status();
     Receipt r;
@@ -350,6 +342,7 @@ Result<Receipt> Terminal::Redeem(const Redemption& request) {
     auto book = im.ledger->LoadBook(card->account_id);
     if (!book.ok()) return book.status();
     const std::int64_t now = im.NowMs();
+    if (Status s = im.ReleaseExpiredHolds(card->account_id, *book, now); !s.ok()) return s;
     EntryRecord e = im.NewEntry(request.op_id, EntryKind::kRedeem, card->account_id, now);
     e.points = -request.points;
     e.note = request.reason;

@@ -109,6 +109,13 @@ struct Terminal::Impl {
     view.card_masked = masked;
     view.available = book.Available(now);
     view.pending = book.Pending(now);
+    // Open holds are out of available already; expired ones come back at
+    // the account's next operation, and are shown as back now.
+    auto holds = ledger->OpenHolds(account_id);
+    if (!holds.ok()) return holds.status();
+    for (const ledger::Hold& hold : *holds) {
+      (hold.expires_at > now ? view.held : view.available) += hold.points;
+    }
     view.balance = book.balance();
     view.blocked = blocked;
     if (const engine::Tier* tier = engine::TierFor(program, context->tier_measure)) {
@@ -167,6 +174,16 @@ struct Terminal::Impl {
   Status EarnSide(const std::string& sale_op_id, const Basket& basket,
                   const std::string& account_id, ledger::Book& book, const Quote& quote,
                   std::int64_t now, Receipt& r);
+
+  // What makes two checkouts "the same request" for op_id replays.
+  static std::string CheckoutDigest(const Checkout& checkout);
+
+  // Reservations (src/terminal/reservation.cpp): give back what a hold
+  // took, writing under `op_id`; release every expired hold of an account.
+  Status ReleaseHold(const ledger::Hold& hold, const std::string& op_id, ledger::Book& book,
+                     std::int64_t now, Receipt& r);
+  Status ReleaseExpiredHolds(const std::string& account_id, ledger::Book& book,
+                             std::int64_t now);
 
   // Birthday and referral bonuses a sale triggers, written in its operation.
   Status PayBonuses(const std::string& op_id, const std::string& account_id,
