@@ -1,0 +1,662 @@
+/* libloyalty: the C ABI.
+ *
+ * Plain C (C99, and valid C++), for POS software written in C, C#, Java,
+ * Delphi, Python or anything else with a foreign-function interface. It is a
+ * thin layer over the C++ loyalty::Terminal (include/loyalty/terminal.hpp)
+ * and follows libcurl's habits so that it lasts:
+ *
+ *  - Opaque handles (loyalty_options, loyalty_terminal, loyalty_basket,
+ *    loyalty_result, loyalty_reader); no struct layout crosses the ABI.
+ *  - Setters instead of structs for inputs; keyed getters for results
+ *    (loyalty_result_int / _string / _count / _int_at / _string_at /
+ *    _item_at with a LOYALTY_<KIND>_<FIELD> key).
+ *  - Every function that can fail returns a loyalty_status. Its numbers
+ *    mirror loyalty::StatusCode exactly; they are appended only, never
+ *    renumbered or reused. The same holds for every enum and key below.
+ *  - Results are written through out-parameters, only on LOYALTY_OK; on an
+ *    error the out-parameter is set to NULL / 0.
+ *  - Error text: loyalty_last_error() returns the message of the last call
+ *    made ON THIS THREAD (thread-local), naming the field and the value,
+ *    e.g. "points: 50 asked, 40 available". A handle may therefore be
+ *    shared between threads without the messages getting mixed up.
+ *  - Whatever the library allocates, the caller frees with the matching
+ *    loyalty_*_free / loyalty_close. Strings the library returns are owned
+ *    by the handle they came from and live as long as it.
+ *  - Strings are UTF-8, NUL-terminated. NULL is accepted wherever a string
+ *    is optional and means "" (the docs say which are required).
+ *  - Amounts are integers: money in minor units of the program's currency
+ *    (cents for EUR), points as int64. No floating point anywhere.
+ *  - Times are int64 milliseconds since 1970-01-01 UTC.
+ *  - No exception, C++ type or allocator crosses this header: every entry
+ *    point catches everything and turns it into LOYALTY_INTERNAL.
+ *
+ * Thread safety (per function below, summarised here):
+ *  - loyalty_terminal: every function taking one may be called from several
+ *    threads at once on the same handle (a till thread committing while a
+ *    sync or back-office thread looks up, verifies or reports); calls are
+ *    serialised inside. loyalty_close must not race with other calls on the
+ *    handle.
+ *  - loyalty_options, loyalty_basket: not thread-safe; build one per thread
+ *    (or guard it). Reading them (open, quote, commit) from several threads
+ *    at once is fine while nobody modifies them.
+ *  - loyalty_result: immutable; any number of threads may read one.
+ *  - loyalty_reader: one thread waits; loyalty_reader_cancel may be called
+ *    from any other thread.
+ *  - loyalty_version, loyalty_status_name, loyalty_last_error: any thread.
+ */
+#ifndef LOYALTY_LOYALTY_H_
+#define LOYALTY_LOYALTY_H_
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* Symbols of the C ABI; everything else in the shared library is hidden. */
+#if defined(_WIN32)
+#if defined(LOYALTY_BUILDING_SHARED)
+#define LOYALTY_EXPORT __declspec(dllexport)
+#else
+#define LOYALTY_EXPORT
+#endif
+#elif defined(__GNUC__)
+#define LOYALTY_EXPORT __attribute__((visibility("default")))
+#else
+#define LOYALTY_EXPORT
+#endif
+
+/* ------------------------------------------------------------------ */
+/* Version                                                             */
+/* ------------------------------------------------------------------ */
+
+/* The version of this header. A test checks they equal the C++ ones. */
+#define LOYALTY_VERSION_MAJOR 0
+#define LOYALTY_VERSION_MINOR 1
+#define LOYALTY_VERSION_PATCH 0
+#define LOYALTY_VERSION_STRING "0.1.0"
+/* MAJOR * 10000 + MINOR * 100 + PATCH, for #if comparisons. */
+#define LOYALTY_VERSION_NUMBER \
+  (LOYALTY_VERSION_MAJOR * 10000 + LOYALTY_VERSION_MINOR * 100 + LOYALTY_VERSION_PATCH)
+
+/* The version of the library actually linked, e.g. "0.1.0" (static
+ * storage). Never fails. Any thread. */
+LOYALTY_EXPORT const char* loyalty_version(void);
+/* The same as LOYALTY_VERSION_NUMBER computes, for the linked library. */
+LOYALTY_EXPORT int loyalty_version_number(void);
+
+/* ------------------------------------------------------------------ */
+/* Status codes and error text                                         */
+/* ------------------------------------------------------------------ */
+
+/* Mirrors loyalty::StatusCode number for number (a test checks it). */
+typedef enum loyalty_status {
+  LOYALTY_OK = 0,
+  LOYALTY_INVALID_ARGUMENT = 1,      /* a field of a request is malformed */
+  LOYALTY_UNKNOWN_CARD = 2,          /* no account holds this card */
+  LOYALTY_CARD_BLOCKED = 3,          /* the card is blocked */
+  LOYALTY_INSUFFICIENT_POINTS = 4,   /* redemption exceeds the available balance */
+  LOYALTY_AMOUNT_NEGATIVE = 5,       /* a price, quantity or amount below zero */
+  LOYALTY_AMOUNT_OVERFLOW = 6,       /* arithmetic would leave the int64 range */
+  LOYALTY_CURRENCY_MISMATCH = 7,     /* basket currency is not the program's */
+  LOYALTY_DUPLICATE_ID_CONFLICT = 8, /* op_id used before with other content */
+  LOYALTY_DATABASE_LOCKED = 9,       /* another process holds the ledger */
+  LOYALTY_DATABASE_CORRUPT = 10,     /* SQLite corruption or a foreign schema */
+  LOYALTY_TAMPERED = 11,             /* the hash chain does not verify */
+  LOYALTY_NOT_FOUND = 12,            /* a named operation or account is absent */
+  LOYALTY_ALREADY_REVERSED = 13,     /* voided or fully refunded before */
+  LOYALTY_CARD_ALREADY_ENROLLED = 14,/* the card belongs to an account already */
+  LOYALTY_PAYMENT_CARD_REFUSED = 15, /* the number looks like a payment card */
+  LOYALTY_PROGRAM_INVALID = 16,      /* the program document failed validation */
+  LOYALTY_IO_ERROR = 17,             /* reading a file or the disk failed */
+  LOYALTY_INTERNAL = 18,             /* a bug (or out of memory): report it */
+  LOYALTY_BAD_READ = 19,             /* a card read failed; ask to try again */
+  LOYALTY_TIMEOUT = 20,              /* nothing happened in the time asked */
+  LOYALTY_CANCELLED = 21,            /* loyalty_reader_cancel was called */
+  LOYALTY_DEVICE_GONE = 22,          /* the reader was unplugged */
+  LOYALTY_UNSUPPORTED = 23           /* not built into this library */
+} loyalty_status;
+
+/* Stable name of a code, e.g. "insufficient_points"; "unknown_status" for
+ * a number this library does not know. Static storage. Any thread. */
+LOYALTY_EXPORT const char* loyalty_status_name(int status);
+
+/* The message of the last loyalty_* call made on the calling thread that
+ * returned an error ("" after a call that succeeded). Names the field and
+ * the value. Valid until the next loyalty_* call on this thread; copy it
+ * to keep it. Thread-local: never NULL, never another thread's message. */
+LOYALTY_EXPORT const char* loyalty_last_error(void);
+
+/* ------------------------------------------------------------------ */
+/* Results: immutable, keyed getters                                   */
+/* ------------------------------------------------------------------ */
+
+/* Everything the library returns (card views, quotes, receipts, history,
+ * reports...) is a loyalty_result. Its kind says which LOYALTY_<KIND>_*
+ * keys it has; a key's number is kind * 100 + n. Asking a result for a key
+ * of another kind, or an integer key as a string, is
+ * LOYALTY_INVALID_ARGUMENT. Free the results you receive with
+ * loyalty_result_free; items reached through loyalty_result_item_at are
+ * borrowed and live as long as the result they belong to. */
+typedef struct loyalty_result loyalty_result;
+
+typedef enum loyalty_result_kind {
+  LOYALTY_KIND_CARD = 1,        /* what a swipe shows */
+  LOYALTY_KIND_REWARD = 2,      /* one reward of the catalog, for this card */
+  LOYALTY_KIND_QUOTE = 3,       /* what a basket would earn */
+  LOYALTY_KIND_RECEIPT = 4,     /* what an operation did */
+  LOYALTY_KIND_HISTORY = 5,     /* an account's entries */
+  LOYALTY_KIND_ENTRY = 6,       /* one ledger entry */
+  LOYALTY_KIND_VERIFY = 7,      /* the integrity check */
+  LOYALTY_KIND_PROGRAM = 8,     /* the program in force */
+  LOYALTY_KIND_EXPIRY = 9,      /* what an expiry run did */
+  LOYALTY_KIND_EXPLANATION = 11,/* one figure and its sentence */
+  LOYALTY_KIND_REPORT = 12,     /* the till report */
+  LOYALTY_KIND_FIGURES = 13,    /* the till report's figures, total or per cashier */
+  LOYALTY_KIND_CARD_READ = 14,  /* one good read from a card reader */
+  LOYALTY_KIND_STAMPS = 15      /* one stamp card: where the customer stands */
+} loyalty_result_kind;
+
+/* Integer keys are marked (i), strings (s), integer lists (i[]), string
+ * lists (s[]), lists of results (r[] of a kind). Booleans are 0/1. */
+typedef enum loyalty_key {
+  /* LOYALTY_KIND_CARD */
+  LOYALTY_CARD_ACCOUNT_ID = 100,   /* s */
+  LOYALTY_CARD_NAME = 101,         /* s as given at enrolment */
+  LOYALTY_CARD_MASKED = 102,       /* s "************0002" */
+  LOYALTY_CARD_AVAILABLE = 103,    /* i spendable now */
+  LOYALTY_CARD_PENDING = 104,      /* i inside the return window */
+  LOYALTY_CARD_BALANCE = 105,      /* i ledger balance, may be negative (debt) */
+  LOYALTY_CARD_TIER = 106,         /* s "" without tiers */
+  LOYALTY_CARD_SEGMENT = 107,      /* s new, regular, loyal or lapsing */
+  LOYALTY_CARD_IS_BLOCKED = 108,     /* i 0/1 */
+  LOYALTY_CARD_REWARDS = 109,      /* r[] LOYALTY_KIND_REWARD */
+  LOYALTY_CARD_STAMPS = 110,       /* r[] LOYALTY_KIND_STAMPS, per stamp card */
+
+  /* LOYALTY_KIND_REWARD */
+  LOYALTY_REWARD_ID = 200,             /* s */
+  LOYALTY_REWARD_NAME = 201,           /* s */
+  LOYALTY_REWARD_COST = 202,           /* i points */
+  LOYALTY_REWARD_DISCOUNT_MINOR = 203, /* i off this basket (quotes only) */
+  LOYALTY_REWARD_AVAILABLE = 204,      /* i 0/1: the card can take it now */
+  LOYALTY_REWARD_WHY_NOT = 205,        /* s "needs tier gold" */
+  LOYALTY_REWARD_EXPLANATION = 206,    /* s */
+
+  /* LOYALTY_KIND_QUOTE */
+  LOYALTY_QUOTE_CURRENCY = 300,        /* s */
+  LOYALTY_QUOTE_BASKET_MINOR = 301,    /* i non-voided lines before rewards */
+  LOYALTY_QUOTE_DISCOUNT_MINOR = 302,  /* i taken off by the chosen rewards */
+  LOYALTY_QUOTE_ELIGIBLE_MINOR = 303,  /* i what earn rules counted */
+  LOYALTY_QUOTE_POINTS_TO_EARN = 304,  /* i */
+  LOYALTY_QUOTE_POINTS_TO_SPEND = 305, /* i cost of the chosen rewards */
+  LOYALTY_QUOTE_LINE_POINTS = 306,     /* i[] per basket line */
+  LOYALTY_QUOTE_LINE_DISCOUNTS = 307,  /* i[] per basket line */
+  LOYALTY_QUOTE_EXPLANATIONS = 308,    /* r[] LOYALTY_KIND_EXPLANATION */
+  LOYALTY_QUOTE_REWARDS = 309,         /* r[] LOYALTY_KIND_REWARD */
+  LOYALTY_QUOTE_TIER = 310,            /* s */
+  LOYALTY_QUOTE_NEXT_TIER = 311,       /* s "" at the top */
+  LOYALTY_QUOTE_TIER_MEASURE = 312,    /* i */
+  LOYALTY_QUOTE_TIER_TO_NEXT = 313,    /* i */
+  LOYALTY_QUOTE_SEGMENT = 314,         /* s */
+  LOYALTY_QUOTE_STAMPS = 315,          /* r[] LOYALTY_KIND_STAMPS */
+
+  /* LOYALTY_KIND_RECEIPT */
+  LOYALTY_RECEIPT_OP_ID = 400,          /* s */
+  LOYALTY_RECEIPT_ACCOUNT_ID = 401,     /* s */
+  LOYALTY_RECEIPT_CARD_MASKED = 402,    /* s */
+  LOYALTY_RECEIPT_EARNED = 403,         /* i negative for reversals */
+  LOYALTY_RECEIPT_REDEEMED = 404,       /* i negative when given back */
+  LOYALTY_RECEIPT_DISCOUNT_MINOR = 405, /* i taken off by rewards and points */
+  LOYALTY_RECEIPT_REPLAYED = 406,       /* i 0/1: the stored first result */
+  LOYALTY_RECEIPT_LINE_POINTS = 407,    /* i[] for a sale: per basket line */
+  LOYALTY_RECEIPT_VOUCHERS = 408,       /* s[] codes issued */
+  LOYALTY_RECEIPT_EXPLANATIONS = 409,   /* r[] LOYALTY_KIND_EXPLANATION */
+  LOYALTY_RECEIPT_ENTRY_SEQS = 410,     /* i[] ledger entries written */
+  LOYALTY_RECEIPT_CARD = 411,           /* r[] one LOYALTY_KIND_CARD: the account right after */
+
+  /* LOYALTY_KIND_HISTORY */
+  LOYALTY_HISTORY_ENTRIES = 500,        /* r[] LOYALTY_KIND_ENTRY, newest first */
+
+  /* LOYALTY_KIND_ENTRY */
+  LOYALTY_ENTRY_SEQ = 600,              /* i */
+  LOYALTY_ENTRY_AT_MS = 601,            /* i */
+  LOYALTY_ENTRY_OP_ID = 602,            /* s */
+  LOYALTY_ENTRY_KIND = 603,             /* i a loyalty_entry_kind */
+  LOYALTY_ENTRY_KIND_NAME = 604,        /* s "earn", "redeem", ... */
+  LOYALTY_ENTRY_POINTS = 605,           /* i signed movement */
+  LOYALTY_ENTRY_AMOUNT_MINOR = 606,     /* i sale or refund amount, 0 when none */
+  LOYALTY_ENTRY_CURRENCY = 607,         /* s */
+  LOYALTY_ENTRY_REVERSES_SEQ = 608,     /* i the entry undone, 0 when none */
+  LOYALTY_ENTRY_NOTE = 609,             /* s */
+
+  /* LOYALTY_KIND_VERIFY */
+  LOYALTY_VERIFY_OK = 700,              /* i 0/1 */
+  LOYALTY_VERIFY_ENTRIES_CHECKED = 701, /* i */
+  LOYALTY_VERIFY_ACCOUNTS_CHECKED = 702,/* i */
+  LOYALTY_VERIFY_FIRST_BAD_SEQ = 703,   /* i 0 when not an entry */
+  LOYALTY_VERIFY_PROBLEM = 704,         /* s */
+
+  /* LOYALTY_KIND_PROGRAM */
+  LOYALTY_PROGRAM_ID = 800,             /* s */
+  LOYALTY_PROGRAM_VERSION = 801,        /* i */
+  LOYALTY_PROGRAM_NAME = 802,           /* s */
+  LOYALTY_PROGRAM_CURRENCY = 803,       /* s */
+
+  /* LOYALTY_KIND_EXPIRY */
+  LOYALTY_EXPIRY_RECEIPTS = 900,        /* r[] LOYALTY_KIND_RECEIPT, one per account */
+
+  /* LOYALTY_KIND_EXPLANATION */
+  LOYALTY_EXPLANATION_RULE = 1100,      /* s id of the rule, "cap", "tier"... */
+  LOYALTY_EXPLANATION_POINTS = 1101,    /* i */
+  LOYALTY_EXPLANATION_TEXT = 1102,      /* s what a cashier reads aloud */
+
+  /* LOYALTY_KIND_REPORT (see loyalty_till_report) */
+  LOYALTY_REPORT_TERMINAL_ID = 1200,    /* s */
+  LOYALTY_REPORT_STORE_ID = 1201,       /* s */
+  LOYALTY_REPORT_FROM_MS = 1202,        /* i window start, included */
+  LOYALTY_REPORT_TO_MS = 1203,          /* i window end, excluded */
+  LOYALTY_REPORT_CURRENCY = 1204,       /* s */
+  LOYALTY_REPORT_OUTSTANDING_POINTS = 1205, /* i liability at the window's end */
+  LOYALTY_REPORT_OUTSTANDING_MINOR = 1206,  /* i the same in money */
+  LOYALTY_REPORT_POINT_VALUE_MINOR = 1207,  /* i as asked */
+  LOYALTY_REPORT_POINT_VALUE_POINTS = 1208, /* i as asked */
+  LOYALTY_REPORT_SYNC_BUILT = 1209,     /* i 0/1 */
+  LOYALTY_REPORT_UNSYNCED_ENTRIES = 1210,/* i 0 while sync is not built */
+  LOYALTY_REPORT_TOTAL = 1211,          /* r[] one LOYALTY_KIND_FIGURES: the till */
+  LOYALTY_REPORT_CASHIERS = 1212,       /* r[] LOYALTY_KIND_FIGURES per cashier */
+  LOYALTY_REPORT_TEXT = 1213,           /* s the report for a screen or printer */
+  LOYALTY_REPORT_JSON = 1214,           /* s the report as JSON */
+
+  /* LOYALTY_KIND_FIGURES */
+  LOYALTY_FIGURES_CASHIER_ID = 1300,    /* s "" for the total and for unattributed */
+  LOYALTY_FIGURES_POINTS_ISSUED = 1301, /* i earn entries */
+  LOYALTY_FIGURES_POINTS_REDEEMED = 1302,/* i redeem entries, positive */
+  LOYALTY_FIGURES_POINTS_EXPIRED = 1303,/* i expire entries, positive */
+  LOYALTY_FIGURES_POINTS_REVERSED_EARNED = 1304,  /* i taken back by refunds/voids */
+  LOYALTY_FIGURES_POINTS_REVERSED_REDEEMED = 1305,/* i given back by refunds/voids */
+  LOYALTY_FIGURES_POINTS_ADJUSTED = 1306,/* i net manual adjustments, signed */
+  LOYALTY_FIGURES_REWARDS_GIVEN = 1307, /* i catalog rewards taken, not reversed */
+  LOYALTY_FIGURES_MEMBER_SALES = 1308,  /* i sales with a card */
+  LOYALTY_FIGURES_MEMBER_SALES_MINOR = 1309,  /* i what they paid */
+  LOYALTY_FIGURES_ANONYMOUS_SALES = 1310,     /* i sales without a card */
+  LOYALTY_FIGURES_ANONYMOUS_SALES_MINOR = 1311,
+  LOYALTY_FIGURES_CARD_SHARE_BP = 1312, /* i member / all sales, basis points */
+  LOYALTY_FIGURES_AVERAGE_MEMBER_BASKET_MINOR = 1313,
+  LOYALTY_FIGURES_AVERAGE_ANONYMOUS_BASKET_MINOR = 1314,
+  LOYALTY_FIGURES_NEW_MEMBERS = 1315,   /* i accounts enrolled */
+  LOYALTY_FIGURES_REDEMPTIONS = 1316,   /* i operations that spent points */
+  LOYALTY_FIGURES_ACTIVE_MEMBERS = 1317,/* i accounts that bought or spent */
+  LOYALTY_FIGURES_ACTIVATION_RATE_BP = 1318, /* i redemptions / active, basis points */
+
+  /* LOYALTY_KIND_CARD_READ */
+  LOYALTY_READ_CARD = 1400,             /* s canonical card id: pass it to loyalty_lookup */
+  LOYALTY_READ_MASKED = 1401,           /* s for screens and logs */
+  LOYALTY_READ_SOURCE = 1402,           /* i a loyalty_card_source */
+  LOYALTY_READ_SOURCE_NAME = 1403,      /* s */
+  LOYALTY_READ_AT_MS = 1404,            /* i */
+
+  /* LOYALTY_KIND_STAMPS */
+  LOYALTY_STAMPS_CARD = 1500,           /* s the stamp card's id */
+  LOYALTY_STAMPS_COLLECTED = 1501,      /* i stamps this basket adds (quotes) */
+  LOYALTY_STAMPS_SPENT = 1502,          /* i stamps this basket's rewards use (quotes) */
+  LOYALTY_STAMPS_BALANCE = 1503,        /* i stamps on the card (afterwards, in quotes) */
+  LOYALTY_STAMPS_NEEDED = 1504,         /* i stamps that make the reward */
+  LOYALTY_STAMPS_REWARD = 1505          /* s the reward they make */
+} loyalty_key;
+
+/* Mirrors loyalty::EntryKind. */
+typedef enum loyalty_entry_kind {
+  LOYALTY_ENTRY_KIND_ENROLL = 0,
+  LOYALTY_ENTRY_KIND_EARN = 1,
+  LOYALTY_ENTRY_KIND_REDEEM = 2,
+  LOYALTY_ENTRY_KIND_EARN_REVERSAL = 3,
+  LOYALTY_ENTRY_KIND_REDEEM_REVERSAL = 4,
+  LOYALTY_ENTRY_KIND_ADJUST = 5,
+  LOYALTY_ENTRY_KIND_EXPIRE = 6,
+  LOYALTY_ENTRY_KIND_BLOCK = 7,
+  LOYALTY_ENTRY_KIND_UNBLOCK = 8,
+  LOYALTY_ENTRY_KIND_STAMP = 9   /* stamps collected or spent; moves no points */
+} loyalty_entry_kind;
+
+/* Mirrors loyalty::CardSource. */
+typedef enum loyalty_card_source {
+  LOYALTY_SOURCE_KEYED = 0,
+  LOYALTY_SOURCE_MAGSTRIPE_TRACK1 = 1,
+  LOYALTY_SOURCE_MAGSTRIPE_TRACK2 = 2,
+  LOYALTY_SOURCE_MAGSTRIPE_TRACK3 = 3,
+  LOYALTY_SOURCE_NFC_UID = 4,
+  LOYALTY_SOURCE_NFC_NDEF = 5,
+  LOYALTY_SOURCE_NFC_SUN = 6,
+  LOYALTY_SOURCE_SIMULATED = 7
+} loyalty_card_source;
+
+/* *out = the result's loyalty_result_kind. Any thread. */
+LOYALTY_EXPORT loyalty_status loyalty_result_kind_of(const loyalty_result* result,
+                                                     int* out);
+/* An integer key (i). */
+LOYALTY_EXPORT loyalty_status loyalty_result_int(const loyalty_result* result, int key,
+                                                 int64_t* out);
+/* A string key (s); *out is owned by `result`. */
+LOYALTY_EXPORT loyalty_status loyalty_result_string(const loyalty_result* result, int key,
+                                                    const char** out);
+/* The number of items of a list key (i[], s[] or r[]). */
+LOYALTY_EXPORT loyalty_status loyalty_result_count(const loyalty_result* result, int key,
+                                                   size_t* out);
+/* Item `index` of an i[] key. */
+LOYALTY_EXPORT loyalty_status loyalty_result_int_at(const loyalty_result* result, int key,
+                                                    size_t index, int64_t* out);
+/* Item `index` of an s[] key; *out is owned by `result`. */
+LOYALTY_EXPORT loyalty_status loyalty_result_string_at(const loyalty_result* result,
+                                                       int key, size_t index,
+                                                       const char** out);
+/* Item `index` of an r[] key; *out is borrowed from `result`: do not free. */
+LOYALTY_EXPORT loyalty_status loyalty_result_item_at(const loyalty_result* result, int key,
+                                                     size_t index,
+                                                     const loyalty_result** out);
+/* Frees a result received from the library (not a borrowed item). NULL is
+ * fine. */
+LOYALTY_EXPORT void loyalty_result_free(loyalty_result* result);
+
+/* ------------------------------------------------------------------ */
+/* Options and opening a terminal                                      */
+/* ------------------------------------------------------------------ */
+
+typedef struct loyalty_options loyalty_options;
+typedef struct loyalty_terminal loyalty_terminal;
+
+/* The time as the library should see it: int64 ms since 1970 UTC. Must be
+ * callable from any thread that calls the library. */
+typedef int64_t (*loyalty_clock_fn)(void* user_data);
+/* Levels: 0 debug, 1 info, 2 warning, 3 error. `message` is valid during
+ * the call only; it never holds raw track data or a full card number.
+ * Called from whichever thread made the library call. */
+typedef void (*loyalty_log_fn)(void* user_data, int level, const char* message);
+/* Called now and then during loyalty_verify with entries checked so far
+ * and the total. */
+typedef void (*loyalty_progress_fn)(void* user_data, int64_t done, int64_t total);
+
+/* A fresh options handle, every field at its default (see
+ * docs/integration.md: the C++ Options table). Free with
+ * loyalty_options_free. Not thread-safe. */
+LOYALTY_EXPORT loyalty_status loyalty_options_new(loyalty_options** out);
+LOYALTY_EXPORT void loyalty_options_free(loyalty_options* options);
+/* Required: the SQLite ledger file (created and migrated as needed). */
+LOYALTY_EXPORT loyalty_status loyalty_options_set_database_path(loyalty_options* options,
+                                                                const char* path);
+/* Required: this till's id, unique in the chain. */
+LOYALTY_EXPORT loyalty_status loyalty_options_set_terminal_id(loyalty_options* options,
+                                                              const char* terminal_id);
+/* Optional: the store, for rules limited to stores. */
+LOYALTY_EXPORT loyalty_status loyalty_options_set_store_id(loyalty_options* options,
+                                                           const char* store_id);
+/* Required: >= 32 bytes of secret keying the ledger's hash chain. Bytes,
+ * not a string: `length` counts them and NULs are allowed. */
+LOYALTY_EXPORT loyalty_status loyalty_options_set_terminal_key(loyalty_options* options,
+                                                               const void* key,
+                                                               size_t length);
+/* Optional: keys the hash of stored card numbers (default: terminal key). */
+LOYALTY_EXPORT loyalty_status loyalty_options_set_card_key(loyalty_options* options,
+                                                           const void* key, size_t length);
+/* Required: the program document (JSON). */
+LOYALTY_EXPORT loyalty_status loyalty_options_set_program_path(loyalty_options* options,
+                                                               const char* path);
+/* Default 1. 0: synchronous=NORMAL (faster, may lose the last commits on
+ * power loss). */
+LOYALTY_EXPORT loyalty_status loyalty_options_set_synchronous_full(loyalty_options* options,
+                                                                   int on);
+/* Default 2000. Must be >= 0. */
+LOYALTY_EXPORT loyalty_status loyalty_options_set_busy_timeout_ms(loyalty_options* options,
+                                                                  int ms);
+/* Default: the system clock. NULL restores it. `user_data` is passed back
+ * and must outlive every terminal opened with these options. */
+LOYALTY_EXPORT loyalty_status loyalty_options_set_clock(loyalty_options* options,
+                                                        loyalty_clock_fn now_ms,
+                                                        void* user_data);
+/* Default: silent. NULL silences it again. */
+LOYALTY_EXPORT loyalty_status loyalty_options_set_log(loyalty_options* options,
+                                                      loyalty_log_fn log, void* user_data);
+
+/* Opens (creating or migrating) the ledger and loads the program. The
+ * options are copied: free them whenever you like. Errors:
+ * LOYALTY_INVALID_ARGUMENT (a missing option, named), PROGRAM_INVALID,
+ * DATABASE_LOCKED (the ledger is open elsewhere), DATABASE_CORRUPT,
+ * IO_ERROR. Any thread. */
+LOYALTY_EXPORT loyalty_status loyalty_open(const loyalty_options* options,
+                                           loyalty_terminal** out);
+/* Closes the ledger and frees the handle. NULL is fine. Must not race with
+ * other calls on the same handle. */
+LOYALTY_EXPORT void loyalty_close(loyalty_terminal* terminal);
+
+/* A new program document; on any problem the current one stays in force
+ * and PROGRAM_INVALID lists every problem with its JSON path. Thread-safe. */
+LOYALTY_EXPORT loyalty_status loyalty_load_program(loyalty_terminal* terminal,
+                                                   const char* path);
+/* *out: a LOYALTY_KIND_PROGRAM result. Thread-safe. */
+LOYALTY_EXPORT loyalty_status loyalty_program(loyalty_terminal* terminal,
+                                              loyalty_result** out);
+
+/* ------------------------------------------------------------------ */
+/* The basket                                                          */
+/* ------------------------------------------------------------------ */
+
+/* A basket the POS rings up, plus what the sale takes (rewards, points as
+ * a tender). Not thread-safe; may be reused for a quote and then the
+ * commit. Free with loyalty_basket_free. */
+typedef struct loyalty_basket loyalty_basket;
+
+/* `currency`: ISO 4217 code, must equal the program's (checked at quote
+ * and commit: CURRENCY_MISMATCH). */
+LOYALTY_EXPORT loyalty_status loyalty_basket_new(const char* currency,
+                                                 loyalty_basket** out);
+LOYALTY_EXPORT void loyalty_basket_free(loyalty_basket* basket);
+/* Appends a line: `amount_minor` is what the customer pays for it
+ * (quantity x unit price after line discounts), >= 0; `category` may be
+ * NULL. Negative amounts are refused at quote/commit with the line named. */
+LOYALTY_EXPORT loyalty_status loyalty_basket_add_line(loyalty_basket* basket,
+                                                      const char* sku,
+                                                      const char* category,
+                                                      int64_t quantity,
+                                                      int64_t amount_minor);
+/* Marks line `index` (0-based, in order of adding) voided or not: a
+ * voided line earns nothing. INVALID_ARGUMENT for an index out of range. */
+LOYALTY_EXPORT loyalty_status loyalty_basket_set_line_voided(loyalty_basket* basket,
+                                                             size_t index, int voided);
+/* A reward (catalog id) the sale takes; applied in the order added. */
+LOYALTY_EXPORT loyalty_status loyalty_basket_add_reward(loyalty_basket* basket,
+                                                        const char* reward_id);
+/* Points the customer pays with (the program's tender value); default 0.
+ * Used by commit; quotes show rewards only. */
+LOYALTY_EXPORT loyalty_status loyalty_basket_set_redeem_points(loyalty_basket* basket,
+                                                               int64_t points);
+
+/* ------------------------------------------------------------------ */
+/* Operations                                                          */
+/* ------------------------------------------------------------------ */
+
+/* Every operation that writes takes `op_id`, the POS's own id for it
+ * (receipt number, <= 128 characters). The same op_id again returns the
+ * first receipt (LOYALTY_RECEIPT_REPLAYED = 1) and writes nothing; the same
+ * op_id with other content is DUPLICATE_ID_CONFLICT. A failed operation
+ * wrote nothing and may be retried with the same op_id.
+ *
+ * `cashier_id` (optional, NULL or "" for none) names who rang it up; it is
+ * stored beside the operation for the till report and is not part of the
+ * operation's content (a retry from another cashier is still a replay).
+ *
+ * Cards are passed as text ("9900 1234-5678"): spaces and dashes are
+ * dropped, letters upper-cased; INVALID_ARGUMENT names a malformed card.
+ *
+ * All of these are thread-safe on one loyalty_terminal. On success *out is
+ * a result the caller frees with loyalty_result_free. */
+
+/* Puts a card on a new account (account_id NULL or "") or an existing one.
+ * *out: a receipt. CARD_ALREADY_ENROLLED, PAYMENT_CARD_REFUSED, NOT_FOUND. */
+LOYALTY_EXPORT loyalty_status loyalty_enroll(loyalty_terminal* terminal, const char* op_id,
+                                             const char* card, const char* account_id,
+                                             const char* name, const char* cashier_id,
+                                             loyalty_result** out);
+
+/* What the till shows for a card. *out: a LOYALTY_KIND_CARD. UNKNOWN_CARD.
+ * A blocked card is shown, with LOYALTY_CARD_IS_BLOCKED = 1. Writes nothing. */
+LOYALTY_EXPORT loyalty_status loyalty_lookup(loyalty_terminal* terminal, const char* card,
+                                             loyalty_result** out);
+
+/* What the basket would earn for the card with the basket's rewards.
+ * *out: a LOYALTY_KIND_QUOTE. Writes nothing. */
+LOYALTY_EXPORT loyalty_status loyalty_quote(loyalty_terminal* terminal, const char* card,
+                                            const loyalty_basket* basket,
+                                            loyalty_result** out);
+
+/* A sale: takes the basket's rewards, spends its redeem points and earns
+ * on what is left to pay, re-checking what the quote showed. *out: a
+ * receipt. UNKNOWN_CARD, CARD_BLOCKED, INSUFFICIENT_POINTS, AMOUNT_NEGATIVE,
+ * AMOUNT_OVERFLOW, CURRENCY_MISMATCH, DUPLICATE_ID_CONFLICT,
+ * INVALID_ARGUMENT (a reward the card cannot take, named). */
+LOYALTY_EXPORT loyalty_status loyalty_commit(loyalty_terminal* terminal, const char* op_id,
+                                             const char* card,
+                                             const loyalty_basket* basket,
+                                             const char* cashier_id,
+                                             loyalty_result** out);
+
+/* Points spent outside a sale (a reward handed over the counter).
+ * `points` > 0. INSUFFICIENT_POINTS. *out: a receipt. */
+LOYALTY_EXPORT loyalty_status loyalty_redeem(loyalty_terminal* terminal, const char* op_id,
+                                             const char* card, int64_t points,
+                                             const char* reason, const char* cashier_id,
+                                             loyalty_result** out);
+
+/* A return of `amount_minor` of sale `sale_op_id`: earned points are taken
+ * back and redeemed points given back in proportion. NOT_FOUND,
+ * ALREADY_REVERSED, INVALID_ARGUMENT (more than is left), AMOUNT_NEGATIVE. */
+LOYALTY_EXPORT loyalty_status loyalty_refund(loyalty_terminal* terminal, const char* op_id,
+                                             const char* sale_op_id, int64_t amount_minor,
+                                             const char* cashier_id, loyalty_result** out);
+/* The same for everything of the sale not refunded yet. */
+LOYALTY_EXPORT loyalty_status loyalty_refund_rest(loyalty_terminal* terminal,
+                                                  const char* op_id,
+                                                  const char* sale_op_id,
+                                                  const char* cashier_id,
+                                                  loyalty_result** out);
+/* A return line by line: `count` pairs of (line number in the sale's
+ * basket, units returned); the points those lines earned are taken back
+ * exactly. */
+LOYALTY_EXPORT loyalty_status loyalty_refund_lines(loyalty_terminal* terminal,
+                                                   const char* op_id,
+                                                   const char* sale_op_id,
+                                                   const int64_t* line_numbers,
+                                                   const int64_t* quantities, size_t count,
+                                                   const char* cashier_id,
+                                                   loyalty_result** out);
+
+/* Undoes a sale, redemption or adjustment made by mistake. `operator_id`
+ * required. NOT_FOUND, ALREADY_REVERSED. */
+LOYALTY_EXPORT loyalty_status loyalty_void(loyalty_terminal* terminal, const char* op_id,
+                                           const char* target_op_id,
+                                           const char* operator_id, const char* reason,
+                                           const char* cashier_id, loyalty_result** out);
+
+/* A manual correction by staff: `points` signed, non-zero; `operator_id`
+ * and `reason` required. */
+LOYALTY_EXPORT loyalty_status loyalty_adjust(loyalty_terminal* terminal, const char* op_id,
+                                             const char* card, int64_t points,
+                                             const char* operator_id, const char* reason,
+                                             const char* cashier_id, loyalty_result** out);
+
+/* Blocks (blocked = 1) or unblocks (0) a card; `operator_id` required. */
+LOYALTY_EXPORT loyalty_status loyalty_block(loyalty_terminal* terminal, const char* op_id,
+                                            const char* card, int blocked,
+                                            const char* operator_id, const char* reason,
+                                            const char* cashier_id, loyalty_result** out);
+
+/* A bonus for something the customer did ("review"): the program's
+ * bonuses.events entry; INVALID_ARGUMENT when it has none. */
+LOYALTY_EXPORT loyalty_status loyalty_record_event(loyalty_terminal* terminal,
+                                                   const char* op_id, const char* card,
+                                                   const char* event,
+                                                   const char* cashier_id,
+                                                   loyalty_result** out);
+
+/* A sale made without a card, for the till report's member share and
+ * average baskets. Idempotent on op_id like the others (the same op_id
+ * with another amount: DUPLICATE_ID_CONFLICT). `amount_minor` >= 0 in the
+ * program's currency (CURRENCY_MISMATCH otherwise). Writes no ledger entry. */
+LOYALTY_EXPORT loyalty_status loyalty_record_anonymous_sale(loyalty_terminal* terminal,
+                                                            const char* op_id,
+                                                            const char* currency,
+                                                            int64_t amount_minor,
+                                                            const char* cashier_id);
+
+/* Writes expiry entries for every lot past its date (run daily).
+ * *out: a LOYALTY_KIND_EXPIRY with one receipt per account touched. */
+LOYALTY_EXPORT loyalty_status loyalty_expire(loyalty_terminal* terminal, const char* op_id,
+                                             loyalty_result** out);
+
+/* The card's account entries, newest first, at most `limit` (> 0).
+ * *out: a LOYALTY_KIND_HISTORY. */
+LOYALTY_EXPORT loyalty_status loyalty_history(loyalty_terminal* terminal, const char* card,
+                                              int limit, loyalty_result** out);
+
+/* Checks the hash chain, its head and every cached balance. Never writes.
+ * LOYALTY_OK with LOYALTY_VERIFY_OK = 0 when the ledger does not verify;
+ * `progress` may be NULL. *out: a LOYALTY_KIND_VERIFY. */
+LOYALTY_EXPORT loyalty_status loyalty_verify(loyalty_terminal* terminal,
+                                             loyalty_progress_fn progress, void* user_data,
+                                             loyalty_result** out);
+
+/* Rebuilds cached balances and lots from the entries. */
+LOYALTY_EXPORT loyalty_status loyalty_rebuild_balances(loyalty_terminal* terminal);
+
+/* The end-of-day loyalty report of this till for [from_ms, to_ms), in
+ * total and per cashier. The money value of points is
+ * `point_value_minor` minor units per `point_value_points` points (e.g.
+ * 1 and 1: a point is worth a cent); pass 0 and 1 when unknown.
+ * *out: a LOYALTY_KIND_REPORT (text and JSON renderings included).
+ * INVALID_ARGUMENT: from_ms > to_ms, point_value_points <= 0 or
+ * point_value_minor < 0. Writes nothing. Thread-safe. */
+LOYALTY_EXPORT loyalty_status loyalty_till_report(loyalty_terminal* terminal,
+                                                  int64_t from_ms, int64_t to_ms,
+                                                  int64_t point_value_minor,
+                                                  int64_t point_value_points,
+                                                  loyalty_result** out);
+
+/* ------------------------------------------------------------------ */
+/* Card readers                                                        */
+/* ------------------------------------------------------------------ */
+
+/* Present in every build. When the library was built without card
+ * readers, loyalty_reader_open returns LOYALTY_UNSUPPORTED. */
+typedef struct loyalty_reader loyalty_reader;
+
+/* Opens a reader by connection string ("sim:", "magstripe-evdev:/dev/input/
+ * event3", "pn532_uart:/dev/ttyUSB0", "" = first NFC reader found) and
+ * starts it. INVALID_ARGUMENT naming the string when no driver matches;
+ * UNSUPPORTED when the driver (or readers at all) is not built in;
+ * DEVICE_GONE / IO_ERROR naming the device. */
+LOYALTY_EXPORT loyalty_status loyalty_reader_open(const char* connection,
+                                                  loyalty_reader** out);
+/* Blocks until the next card, at most `timeout_ms`. A good read: LOYALTY_OK
+ * and *out a LOYALTY_KIND_CARD_READ. A bad read (torn swipe): BAD_READ with
+ * the reason in loyalty_last_error(), for the cashier. Also TIMEOUT,
+ * CANCELLED, DEVICE_GONE (call loyalty_reader_restart), IO_ERROR. One
+ * thread at a time. */
+LOYALTY_EXPORT loyalty_status loyalty_reader_wait(loyalty_reader* reader, int64_t timeout_ms,
+                                                  loyalty_result** out);
+/* Makes a loyalty_reader_wait blocked in another thread return CANCELLED
+ * promptly. Any thread; harmless when nothing waits. */
+LOYALTY_EXPORT loyalty_status loyalty_reader_cancel(loyalty_reader* reader);
+/* Reopens the device after DEVICE_GONE. */
+LOYALTY_EXPORT loyalty_status loyalty_reader_restart(loyalty_reader* reader);
+/* Releases the device and frees the handle. NULL is fine. */
+LOYALTY_EXPORT void loyalty_reader_close(loyalty_reader* reader);
+/* What the till shows for a good read (a LOYALTY_KIND_CARD_READ result):
+ * the same as loyalty_lookup on its LOYALTY_READ_CARD. Thread-safe. */
+LOYALTY_EXPORT loyalty_status loyalty_identify(loyalty_terminal* terminal,
+                                               const loyalty_result* read,
+                                               loyalty_result** out);
+
+#ifdef __cplusplus
+}  /* extern "C" */
+#endif
+
+#endif /* LOYALTY_LOYALTY_H_ */

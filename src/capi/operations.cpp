@@ -1,0 +1,256 @@
+// The till's operations: enrol, look up, quote, commit, redeem, refund,
+// void, adjust, block, events, anonymous sales, expiry.
+#include "capi/capi_internal.hpp"
+
+using loyalty::StatusCode;
+using loyalty::capi::Fail;
+using loyalty::capi::Give;
+using loyalty::capi::Guard;
+using loyalty::capi::Missing;
+using loyalty::capi::Ok;
+using loyalty::capi::ParseCard;
+using loyalty::capi::Report;
+using loyalty::capi::Text;
+
+namespace {
+
+// Clears *out and checks the handle: LOYALTY_OK to go on.
+loyalty_status Begin(loyalty_terminal* terminal, loyalty_result** out) {
+  if (out == nullptr) return Missing("out");
+  *out = nullptr;
+  if (terminal == nullptr) return Missing("terminal");
+  return LOYALTY_OK;
+}
+
+loyalty_status GiveReceipt(const loyalty::Result<loyalty::Receipt>& receipt,
+                           loyalty_result** out) {
+  if (!receipt.ok()) return Report(receipt.status());
+  return Give(loyalty::capi::FromReceipt(*receipt), out);
+}
+
+}  // namespace
+
+extern "C" {
+
+loyalty_status loyalty_enroll(loyalty_terminal* terminal, const char* op_id, const char* card,
+                              const char* account_id, const char* name,
+                              const char* cashier_id, loyalty_result** out) {
+  return Guard([&] {
+    if (loyalty_status s = Begin(terminal, out); s != LOYALTY_OK) return s;
+    auto parsed = ParseCard(card);
+    if (!parsed.ok()) return Report(parsed.status());
+    loyalty::Enrollment request;
+    request.op_id = Text(op_id);
+    request.card = *parsed;
+    request.account_id = Text(account_id);
+    request.name = Text(name);
+    request.cashier_id = Text(cashier_id);
+    return GiveReceipt(terminal->terminal->Enroll(request), out);
+  });
+}
+
+loyalty_status loyalty_lookup(loyalty_terminal* terminal, const char* card,
+                              loyalty_result** out) {
+  return Guard([&] {
+    if (loyalty_status s = Begin(terminal, out); s != LOYALTY_OK) return s;
+    auto parsed = ParseCard(card);
+    if (!parsed.ok()) return Report(parsed.status());
+    auto view = terminal->terminal->Lookup(*parsed);
+    if (!view.ok()) return Report(view.status());
+    return Give(loyalty::capi::FromCardView(*view), out);
+  });
+}
+
+loyalty_status loyalty_quote(loyalty_terminal* terminal, const char* card,
+                             const loyalty_basket* basket, loyalty_result** out) {
+  return Guard([&] {
+    if (loyalty_status s = Begin(terminal, out); s != LOYALTY_OK) return s;
+    if (basket == nullptr) return Missing("basket");
+    auto parsed = ParseCard(card);
+    if (!parsed.ok()) return Report(parsed.status());
+    auto quote = terminal->terminal->QuoteBasket(*parsed, basket->basket, basket->rewards);
+    if (!quote.ok()) return Report(quote.status());
+    return Give(loyalty::capi::FromQuote(*quote), out);
+  });
+}
+
+loyalty_status loyalty_commit(loyalty_terminal* terminal, const char* op_id, const char* card,
+                              const loyalty_basket* basket, const char* cashier_id,
+                              loyalty_result** out) {
+  return Guard([&] {
+    if (loyalty_status s = Begin(terminal, out); s != LOYALTY_OK) return s;
+    if (basket == nullptr) return Missing("basket");
+    auto parsed = ParseCard(card);
+    if (!parsed.ok()) return Report(parsed.status());
+    loyalty::Checkout checkout;
+    checkout.op_id = Text(op_id);
+    checkout.card = *parsed;
+    checkout.basket = basket->basket;
+    checkout.redeem_points = basket->redeem_points;
+    checkout.rewards = basket->rewards;
+    checkout.cashier_id = Text(cashier_id);
+    return GiveReceipt(terminal->terminal->Commit(checkout), out);
+  });
+}
+
+loyalty_status loyalty_redeem(loyalty_terminal* terminal, const char* op_id, const char* card,
+                              int64_t points, const char* reason, const char* cashier_id,
+                              loyalty_result** out) {
+  return Guard([&] {
+    if (loyalty_status s = Begin(terminal, out); s != LOYALTY_OK) return s;
+    auto parsed = ParseCard(card);
+    if (!parsed.ok()) return Report(parsed.status());
+    loyalty::Redemption request;
+    request.op_id = Text(op_id);
+    request.card = *parsed;
+    request.points = points;
+    request.reason = Text(reason);
+    request.cashier_id = Text(cashier_id);
+    return GiveReceipt(terminal->terminal->Redeem(request), out);
+  });
+}
+
+namespace {
+
+loyalty_status Refund(loyalty_terminal* terminal, loyalty::RefundRequest& request,
+                      const char* op_id, const char* sale_op_id, const char* cashier_id,
+                      loyalty_result** out) {
+  request.op_id = Text(op_id);
+  request.sale_op_id = Text(sale_op_id);
+  request.cashier_id = Text(cashier_id);
+  return GiveReceipt(terminal->terminal->Refund(request), out);
+}
+
+}  // namespace
+
+loyalty_status loyalty_refund(loyalty_terminal* terminal, const char* op_id,
+                              const char* sale_op_id, int64_t amount_minor,
+                              const char* cashier_id, loyalty_result** out) {
+  return Guard([&] {
+    if (loyalty_status s = Begin(terminal, out); s != LOYALTY_OK) return s;
+    loyalty::RefundRequest request;
+    request.amount_minor = amount_minor;
+    return Refund(terminal, request, op_id, sale_op_id, cashier_id, out);
+  });
+}
+
+loyalty_status loyalty_refund_rest(loyalty_terminal* terminal, const char* op_id,
+                                   const char* sale_op_id, const char* cashier_id,
+                                   loyalty_result** out) {
+  return Guard([&] {
+    if (loyalty_status s = Begin(terminal, out); s != LOYALTY_OK) return s;
+    loyalty::RefundRequest request;
+    return Refund(terminal, request, op_id, sale_op_id, cashier_id, out);
+  });
+}
+
+loyalty_status loyalty_refund_lines(loyalty_terminal* terminal, const char* op_id,
+                                    const char* sale_op_id, const int64_t* line_numbers,
+                                    const int64_t* quantities, size_t count,
+                                    const char* cashier_id, loyalty_result** out) {
+  return Guard([&] {
+    if (loyalty_status s = Begin(terminal, out); s != LOYALTY_OK) return s;
+    if (count == 0) {
+      return Fail(StatusCode::kInvalidArgument,
+                  "count: 0 lines; use loyalty_refund_rest for everything left");
+    }
+    if (line_numbers == nullptr) return Missing("line_numbers");
+    if (quantities == nullptr) return Missing("quantities");
+    loyalty::RefundRequest request;
+    for (size_t i = 0; i < count; ++i) request.lines.push_back({line_numbers[i], quantities[i]});
+    return Refund(terminal, request, op_id, sale_op_id, cashier_id, out);
+  });
+}
+
+loyalty_status loyalty_void(loyalty_terminal* terminal, const char* op_id,
+                            const char* target_op_id, const char* operator_id,
+                            const char* reason, const char* cashier_id, loyalty_result** out) {
+  return Guard([&] {
+    if (loyalty_status s = Begin(terminal, out); s != LOYALTY_OK) return s;
+    loyalty::VoidRequest request;
+    request.op_id = Text(op_id);
+    request.target_op_id = Text(target_op_id);
+    request.operator_id = Text(operator_id);
+    request.reason = Text(reason);
+    request.cashier_id = Text(cashier_id);
+    return GiveReceipt(terminal->terminal->Void(request), out);
+  });
+}
+
+loyalty_status loyalty_adjust(loyalty_terminal* terminal, const char* op_id, const char* card,
+                              int64_t points, const char* operator_id, const char* reason,
+                              const char* cashier_id, loyalty_result** out) {
+  return Guard([&] {
+    if (loyalty_status s = Begin(terminal, out); s != LOYALTY_OK) return s;
+    auto parsed = ParseCard(card);
+    if (!parsed.ok()) return Report(parsed.status());
+    loyalty::Adjustment request;
+    request.op_id = Text(op_id);
+    request.card = *parsed;
+    request.points = points;
+    request.operator_id = Text(operator_id);
+    request.reason = Text(reason);
+    request.cashier_id = Text(cashier_id);
+    return GiveReceipt(terminal->terminal->Adjust(request), out);
+  });
+}
+
+loyalty_status loyalty_block(loyalty_terminal* terminal, const char* op_id, const char* card,
+                             int blocked, const char* operator_id, const char* reason,
+                             const char* cashier_id, loyalty_result** out) {
+  return Guard([&] {
+    if (loyalty_status s = Begin(terminal, out); s != LOYALTY_OK) return s;
+    auto parsed = ParseCard(card);
+    if (!parsed.ok()) return Report(parsed.status());
+    loyalty::CardBlock request;
+    request.op_id = Text(op_id);
+    request.card = *parsed;
+    request.blocked = blocked != 0;
+    request.operator_id = Text(operator_id);
+    request.reason = Text(reason);
+    request.cashier_id = Text(cashier_id);
+    return GiveReceipt(terminal->terminal->Block(request), out);
+  });
+}
+
+loyalty_status loyalty_record_event(loyalty_terminal* terminal, const char* op_id,
+                                    const char* card, const char* event,
+                                    const char* cashier_id, loyalty_result** out) {
+  return Guard([&] {
+    if (loyalty_status s = Begin(terminal, out); s != LOYALTY_OK) return s;
+    auto parsed = ParseCard(card);
+    if (!parsed.ok()) return Report(parsed.status());
+    loyalty::CustomerEvent request;
+    request.op_id = Text(op_id);
+    request.card = *parsed;
+    request.event = Text(event);
+    request.cashier_id = Text(cashier_id);
+    return GiveReceipt(terminal->terminal->RecordEvent(request), out);
+  });
+}
+
+loyalty_status loyalty_record_anonymous_sale(loyalty_terminal* terminal, const char* op_id,
+                                             const char* currency, int64_t amount_minor,
+                                             const char* cashier_id) {
+  return Guard([&] {
+    if (terminal == nullptr) return Missing("terminal");
+    loyalty::AnonymousSale sale;
+    sale.op_id = Text(op_id);
+    sale.currency = Text(currency);
+    sale.amount_minor = amount_minor;
+    sale.cashier_id = Text(cashier_id);
+    return Report(terminal->terminal->RecordAnonymousSale(sale));
+  });
+}
+
+loyalty_status loyalty_expire(loyalty_terminal* terminal, const char* op_id,
+                              loyalty_result** out) {
+  return Guard([&] {
+    if (loyalty_status s = Begin(terminal, out); s != LOYALTY_OK) return s;
+    auto receipts = terminal->terminal->ExpirePoints(Text(op_id));
+    if (!receipts.ok()) return Report(receipts.status());
+    return Give(loyalty::capi::FromReceipts(*receipts), out);
+  });
+}
+
+}  // extern "C"
