@@ -58,6 +58,7 @@ struct Quote {
   std::vector<RewardOption> rewards;
   std::vector<StampProgress> stamps;
   std::vector<std::int64_t> line_stamps;  // per basket line
+  std::vector<std::string> coupons_to_issue;  // coupon ids rules will issue codes for
   TierProgress tier;
   std::string segment;              // new, regular, loyal or lapsing
 };

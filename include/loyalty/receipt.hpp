@@ -37,6 +37,7 @@ struct Checkout {
   Basket basket;
   Points redeem_points = 0;          // points as a tender (program's tender.point_value)
   std::vector<std::string> rewards;  // reward ids taken on this sale, applied in order
+  std::vector<std::string> coupons;  // coupon codes presented, applied after rewards
   // Optional: who rang it up, for the till report. Not part of the content
   // an op_id replay compares (a retry from another till user is a replay).
   std::string cashier_id;
@@ -127,6 +128,7 @@ struct Receipt {
   std::int64_t discount_minor = 0;  // taken off the basket by rewards and points
   std::vector<Points> line_points;  // for a sale: points per basket line
   std::vector<std::string> vouchers;  // codes issued by voucher rewards
+  std::vector<std::string> coupons_issued;  // coupon codes for a next visit
   std::vector<StampProgress> stamps;  // stamp cards moved by this operation
   std::vector<QuoteLine> explanations;  // what a cashier reads aloud
   std::vector<std::int64_t> entry_seqs;  // ledger entries written

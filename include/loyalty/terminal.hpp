@@ -79,7 +79,8 @@ class Terminal {
   // what each would do to this basket, tier progress and explanations.
   // `rewards` are applied as Commit would apply them. Writes nothing.
   Result<Quote> QuoteBasket(const CardId& card, const Basket& basket,
-                            const std::vector<std::string>& rewards = {}) const;
+                            const std::vector<std::string>& rewards = {},
+                            const std::vector<std::string>& coupons = {}) const;
 
   // A sale: takes the chosen rewards, spends `redeem_points` as a tender and
   // earns on what is left to pay, re-checking everything the quote showed.

@@ -231,7 +231,8 @@ std::vector<RewardOption> RewardOptions(const Program& program, const Context& c
 }
 
 Result<Quote> Evaluate(const Program& program, const Basket& basket, const Context& context,
-                       const std::vector<std::string>& chosen_rewards, Points tender_points) {
+                       const std::vector<std::string>& chosen_rewards, Points tender_points,
+                       const std::vector<std::string>& coupons) {
   if (basket.currency != program.currency.code()) {
     return Status(StatusCode::kCurrencyMismatch,
                   "basket.currency: '" + basket.currency + "' but the program '" + program.id +
@@ -335,6 +336,31 @@ Result<Quote> Evaluate(const Program& program, const Basket& basket, const Conte
                            DescribeReward(*r, program.currency) + " for " +
                                Price(program, *r)});
   }
+  // Coupons: like rewards at no points cost.
+  for (size_t k = 0; k < coupons.size(); ++k) {
+    const Reward* coupon = program.FindCoupon(coupons[k]);
+    if (coupon == nullptr) {
+      return Status(StatusCode::kInvalidArgument,
+                    "coupons[" + std::to_string(k) + "]: '" + coupons[k] +
+                        "' is not a coupon of this program");
+    }
+    const std::string why = WhyNot(program, *coupon, context, tier_id, 0);
+    if (!why.empty()) {
+      return Status(StatusCode::kInvalidArgument, "coupon '" + coupon->id + "': " + why);
+    }
+    const Pricing p = Discount(*coupon, basket, net);
+    if (p.total == 0) {
+      return Status(StatusCode::kInvalidArgument,
+                    "coupon '" + coupon->id + "': nothing in this basket it applies to");
+    }
+    for (size_t i = 0; i < n; ++i) {
+      net[i] -= p.discounts[i];
+      quote.line_discounts[i] += p.discounts[i];
+      free_units[i] += p.free_units[i];
+    }
+    quote.discount_minor += p.total;
+    quote.lines.push_back({coupon->id, 0, "coupon: " + DescribeReward(*coupon, program.currency)});
+  }
   if (tender_points < 0) {
     return Status(StatusCode::kAmountNegative,
                   "redeem_points: " + std::to_string(tender_points) + " is negative");
@@ -433,6 +459,7 @@ Result<Quote> Evaluate(const Program& program, const Basket& basket, const Conte
     quote.eligible_minor = std::max(quote.eligible_minor, eligible);
     const std::string text = rule.explain.empty() ? how : rule.explain;
     quote.lines.push_back({rule.id, *points, text + ": " + PointsText(*points)});
+    if (!rule.issue_coupon.empty()) quote.coupons_to_issue.push_back(rule.issue_coupon);
     if (rule.stop) break;
   }
 

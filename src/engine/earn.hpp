@@ -45,9 +45,11 @@ const Tier* TierFor(const Program& program, std::int64_t measure);
 // kInsufficientPoints).
 // `tender_points` are points paid as a tender at the program's point value;
 // they, like reward discounts, lower what the basket earns on.
+// `coupons` are coupon ids the terminal resolved from presented codes.
 Result<Quote> Evaluate(const Program& program, const Basket& basket, const Context& context,
                        const std::vector<std::string>& chosen_rewards = {},
-                       Points tender_points = 0);
+                       Points tender_points = 0,
+                       const std::vector<std::string>& coupons = {});
 
 // The catalog as it stands for a card, before any basket.
 std::vector<RewardOption> RewardOptions(const Program& program, const Context& context);

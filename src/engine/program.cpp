@@ -24,6 +24,20 @@ const StampCard* Program::FindStampCard(const std::string& card_id) const {
   return nullptr;
 }
 
+const Reward* Program::FindCoupon(const std::string& coupon_id) const {
+  for (const Reward& c : coupons) {
+    if (c.id == coupon_id) return &c;
+  }
+  return nullptr;
+}
+
+const Reward* Program::FindCouponByCode(const std::string& code) const {
+  for (const Reward& c : coupons) {
+    if (!c.code.empty() && c.code == code) return &c;
+  }
+  return nullptr;
+}
+
 const Tier* Program::FindTier(const std::string& tier_id) const {
   if (!tiers) return nullptr;
   for (const Tier& t : tiers->levels) {

@@ -57,6 +57,7 @@ struct EarnRule {
   std::int64_t min_basket_minor = 0;
   std::optional<Points> max_points;  // cap on this rule per receipt
   bool stop = false;                 // when it applies, later rules do not run
+  std::string issue_coupon;          // a coupon id: a code for the next visit
   std::string explain;               // what the cashier reads aloud
 };
 
@@ -106,6 +107,10 @@ struct Reward {
   std::optional<std::int64_t> per_customer;  // times one account may take it
   std::optional<std::int64_t> stock;         // on this terminal
   std::string stamp_card;  // paid with this card's stamps instead of points
+  // Coupons only: a code anyone may present (empty: codes are issued), and
+  // how long an issued code stays valid.
+  std::string code;
+  int valid_days = 30;
 };
 
 // "Every 10th coffee free": matching lines collect stamps; `needed` stamps
@@ -138,6 +143,7 @@ struct Program {
   SegmentPlan segments;
   std::vector<Reward> rewards;
   std::vector<StampCard> stamp_cards;
+  std::vector<Reward> coupons;  // taken by code, at no points cost
   int pending_days = 0;  // earned points wait this long (the return window)
   int expiry_days = 0;   // 0: points never expire (unless expire_at_end_of)
   // Points expire at the end of the period `expiry_periods_after` periods
@@ -159,6 +165,8 @@ struct Program {
   const Reward* FindReward(const std::string& reward_id) const;
   const Tier* FindTier(const std::string& tier_id) const;
   const StampCard* FindStampCard(const std::string& card_id) const;
+  const Reward* FindCoupon(const std::string& coupon_id) const;
+  const Reward* FindCouponByCode(const std::string& code) const;
 };
 
 using CardNumberFormat = Program::CardNumberFormat;

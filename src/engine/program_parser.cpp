@@ -354,7 +354,7 @@ void ParseRules(Checker& check, const Json& rules, Program& program) {
     check.OnlyKnownKeys(r, path,
                         {"id", "type", "points", "per", "multiplier", "rounding", "products",
                          "categories", "when", "tiers", "segments", "stores", "terminals",
-                         "min_basket", "max_points", "stop", "explain"});
+                         "min_basket", "max_points", "stop", "explain", "issue_coupon"});
     EarnRule rule;
     check.Text(r, path, "id", rule.id, true);
     std::string type = "spend";
@@ -386,6 +386,7 @@ void ParseRules(Checker& check, const Json& rules, Program& program) {
     }
     check.Boolean(r, path, "stop", rule.stop);
     check.Text(r, path, "explain", rule.explain);
+    check.Text(r, path, "issue_coupon", rule.issue_coupon);
     for (const EarnRule& earlier : program.rules) {
       if (earlier.id == rule.id && !rule.id.empty()) {
         check.Problem(path + ".id", "\"" + rule.id + "\" is used by another rule");
@@ -465,9 +466,14 @@ void ParseSegments(Checker& check, const Json& segments, Program& program) {
   plan.lapsing_days = static_cast<int>(v);
 }
 
-void ParseRewards(Checker& check, const Json& rewards, Program& program) {
+// Rewards and coupons share one shape; coupons cost no points and are taken
+// by code.
+void ParseRewards(Checker& check, const Json& rewards, Program& program,
+                  const std::string& section = "rewards") {
+  const bool coupons = section == "coupons";
+  std::vector<Reward>& out = coupons ? program.coupons : program.rewards;
   if (!rewards.is_array()) {
-    check.Problem("rewards", "must be a list of rewards");
+    check.Problem(section, "must be a list of " + section);
     return;
   }
   static const std::pair<const char*, RewardKind> kKinds[] = {
@@ -476,16 +482,23 @@ void ParseRewards(Checker& check, const Json& rewards, Program& program) {
       {"cheapest_free", RewardKind::kCheapestFree}, {"free_product", RewardKind::kFreeProduct},
       {"voucher", RewardKind::kVoucher}};
   for (size_t i = 0; i < rewards.size(); ++i) {
-    const std::string path = "rewards[" + std::to_string(i) + "]";
+    const std::string path = section + "[" + std::to_string(i) + "]";
     const Json& r = rewards[i];
     if (!r.is_object()) {
       check.Problem(path, "must be an object");
       continue;
     }
-    check.OnlyKnownKeys(r, path,
-                        {"id", "name", "kind", "cost", "amount", "percent", "products",
-                         "categories", "min_tier", "valid_from", "valid_until",
-                         "per_customer", "stock", "stamp_card"});
+    if (coupons) {
+      check.OnlyKnownKeys(r, path,
+                          {"id", "name", "kind", "amount", "percent", "products", "categories",
+                           "min_tier", "valid_from", "valid_until", "per_customer", "code",
+                           "valid_days"});
+    } else {
+      check.OnlyKnownKeys(r, path,
+                          {"id", "name", "kind", "cost", "amount", "percent", "products",
+                           "categories", "min_tier", "valid_from", "valid_until",
+                           "per_customer", "stock", "stamp_card"});
+    }
     Reward reward;
     check.Text(r, path, "id", reward.id, true);
     check.Text(r, path, "name", reward.name);
@@ -506,8 +519,14 @@ void ParseRewards(Checker& check, const Json& rewards, Program& program) {
     }
     check.Text(r, path, "stamp_card", reward.stamp_card);
     // A stamp reward is paid in stamps; a points cost would be a typo.
-    check.Integer(r, path, "cost", reward.stamp_card.empty() ? 1 : 0, INT64_MAX / 4,
-                  reward.cost, reward.stamp_card.empty());
+    if (!coupons) {
+      check.Integer(r, path, "cost", reward.stamp_card.empty() ? 1 : 0, INT64_MAX / 4,
+                    reward.cost, reward.stamp_card.empty());
+    }
+    check.Text(r, path, "code", reward.code);
+    std::int64_t valid_days = reward.valid_days;
+    check.Integer(r, path, "valid_days", 1, 3650, valid_days);
+    reward.valid_days = static_cast<int>(valid_days);
     const bool needs_amount = reward.kind == RewardKind::kOrderAmount ||
                               reward.kind == RewardKind::kLinesAmount ||
                               reward.kind == RewardKind::kVoucher;
@@ -521,6 +540,9 @@ void ParseRewards(Checker& check, const Json& rewards, Program& program) {
     const bool needs_lines = reward.kind == RewardKind::kLinesAmount ||
                              reward.kind == RewardKind::kLinesPercent ||
                              reward.kind == RewardKind::kFreeProduct;
+    if (coupons && reward.kind == RewardKind::kVoucher) {
+      check.Problem(path + ".kind", "a coupon takes something off the basket; voucher is a reward");
+    }
     if (known && needs_lines && reward.lines.Any()) {
       check.Problem(path, "a " + kind + " reward needs products or categories");
     }
@@ -542,7 +564,12 @@ void ParseRewards(Checker& check, const Json& rewards, Program& program) {
         check.Problem(path + ".id", "\"" + reward.id + "\" is used by another reward");
       }
     }
-    program.rewards.push_back(std::move(reward));
+    for (const Reward& earlier : program.coupons) {
+      if (earlier.id == reward.id && !reward.id.empty()) {
+        check.Problem(path + ".id", "\"" + reward.id + "\" is used by another coupon");
+      }
+    }
+    out.push_back(std::move(reward));
   }
 }
 
@@ -670,6 +697,13 @@ void CrossCheck(Checker& check, const Program& program) {
       }
     }
   }
+  for (size_t i = 0; i < program.rules.size(); ++i) {
+    const std::string& coupon = program.rules[i].issue_coupon;
+    if (!coupon.empty() && program.FindCoupon(coupon) == nullptr) {
+      check.Problem("rules[" + std::to_string(i) + "].issue_coupon",
+                    "\"" + coupon + "\" is not a coupon of this program");
+    }
+  }
   for (size_t i = 0; i < program.rewards.size(); ++i) {
     const std::string& tier = program.rewards[i].min_tier;
     if (!tier.empty() && !known_tier(tier)) {
@@ -697,8 +731,8 @@ Result<Program> ParseProgram(std::string_view json_text) {
   check.OnlyKnownKeys(doc, "",
                       {"format", "id", "version", "name", "currency", "time_zone", "earn",
                        "rules", "exclusions", "caps", "bonuses", "tiers", "segments",
-                       "rewards", "stamp_cards", "tender", "reservations", "points",
-                       "cards"});
+                       "rewards", "coupons", "stamp_cards", "tender", "reservations",
+                       "points", "cards"});
   std::int64_t format = 1;
   check.Integer(doc, "", "format", 1, 1, format, true);
   program.format = static_cast<int>(format);
@@ -746,6 +780,7 @@ Result<Program> ParseProgram(std::string_view json_text) {
     ParseSegments(check, *segments, program);
   }
   if (doc.contains("rewards")) ParseRewards(check, doc.at("rewards"), program);
+  if (doc.contains("coupons")) ParseRewards(check, doc.at("coupons"), program, "coupons");
   if (doc.contains("stamp_cards")) ParseStampCards(check, doc.at("stamp_cards"), program);
   if (const Json* holds = check.Object(doc, "", "reservations")) {
     check.OnlyKnownKeys(*holds, "reservations", {"hold_minutes"});

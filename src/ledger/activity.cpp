@@ -6,6 +6,22 @@
 namespace loyalty::ledger {
 
 
+namespace {
+
+Result<std::map<std::string, std::int64_t>> CountByReward(Statement& s) {
+  std::map<std::string, std::int64_t> counts;
+  for (;;) {
+    auto row = s.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    counts[s.Text(0)] = s.Int(1);
+  }
+  s.Reset();
+  return counts;
+}
+
+}  // namespace
+
 Status Ledger::PrepareActivity() {
   activity_ = std::make_unique<ActivityStatements>();
   struct Item {
@@ -58,6 +74,27 @@ Status Ledger::PrepareActivity() {
       {&activity_->open_holds,
        "SELECT op_id, account_id, points, expires_at, state, payload FROM holds "
        "WHERE account_id = ?1 AND state = 'open' ORDER BY expires_at"},
+      {&activity_->insert_coupon,
+       "INSERT INTO coupons(code, coupon_id, account_id, uses_left, expires_at, issued_op) "
+       "VALUES (?1, ?2, ?3, ?4, ?5, ?6)"},
+      {&activity_->find_coupon,
+       "SELECT code, coupon_id, account_id, uses_left, expires_at, issued_op FROM coupons "
+       "WHERE code = ?1"},
+      {&activity_->insert_coupon_use,
+       "INSERT INTO coupon_uses(op_id, code, coupon_id, account_id) VALUES (?1, ?2, ?3, ?4)"},
+      {&activity_->take_coupon_use,
+       "UPDATE coupons SET uses_left = uses_left - 1 WHERE code = ?1 AND uses_left IS NOT NULL"},
+      {&activity_->return_coupon_uses,
+       "UPDATE coupons SET uses_left = uses_left + 1 WHERE uses_left IS NOT NULL AND code IN "
+       "(SELECT code FROM coupon_uses WHERE op_id = ?1 AND reversed = 0)"},
+      {&activity_->reverse_coupon_uses,
+       "UPDATE coupon_uses SET reversed = 1 WHERE op_id = ?1"},
+      {&activity_->coupon_uses,
+       "SELECT coupon_id, count(*) FROM coupon_uses WHERE account_id = ?1 AND reversed = 0 "
+       "GROUP BY coupon_id"},
+      {&activity_->coupons_issued,
+       "SELECT code FROM coupons WHERE issued_op = ?1 ORDER BY code"},
+      {&activity_->revoke_coupons, "UPDATE coupons SET uses_left = 0 WHERE issued_op = ?1"},
       {&activity_->codes,
        "SELECT code FROM reward_uses WHERE op_id = ?1 AND code != '' ORDER BY reward_id"},
   };
@@ -103,6 +140,63 @@ Result<bool> Ledger::HasEntryWithRef(const std::string& account_id, const std::s
   const bool found = *row && s.Int(0) != 0;
   s.Reset();
   return found;
+}
+
+Status Ledger::InsertCoupon(const IssuedCoupon& c) {
+  return activity_->insert_coupon.Bind(1, c.code).Bind(2, c.coupon_id).Bind(3, c.account_id)
+      .Bind(4, c.uses_left).Bind(5, c.expires_at).Bind(6, c.issued_op).Run();
+}
+
+Result<std::optional<IssuedCoupon>> Ledger::FindCoupon(const std::string& code) {
+  Statement& s = activity_->find_coupon;
+  s.Bind(1, code);
+  auto row = s.Step();
+  if (!row.ok()) return row.status();
+  std::optional<IssuedCoupon> found;
+  if (*row) {
+    found = IssuedCoupon{s.Text(0), s.Text(1), s.Text(2), s.OptionalInt(3), s.OptionalInt(4),
+                         s.Text(5)};
+  }
+  s.Reset();
+  return found;
+}
+
+Status Ledger::UseCoupon(const std::string& op_id, const std::string& code,
+                         const std::string& coupon_id, const std::string& account_id) {
+  if (Status s = activity_->insert_coupon_use.Bind(1, op_id).Bind(2, code).Bind(3, coupon_id)
+                     .Bind(4, account_id).Run();
+      !s.ok()) {
+    return s;
+  }
+  return activity_->take_coupon_use.Bind(1, code).Run();
+}
+
+Status Ledger::ReverseCouponUses(const std::string& op_id) {
+  if (Status s = activity_->return_coupon_uses.Bind(1, op_id).Run(); !s.ok()) return s;
+  return activity_->reverse_coupon_uses.Bind(1, op_id).Run();
+}
+
+Result<std::map<std::string, std::int64_t>> Ledger::CouponUses(const std::string& account_id) {
+  activity_->coupon_uses.Bind(1, account_id);
+  return CountByReward(activity_->coupon_uses);
+}
+
+Result<std::vector<std::string>> Ledger::CouponsIssuedBy(const std::string& op_id) {
+  std::vector<std::string> codes;
+  Statement& s = activity_->coupons_issued;
+  s.Bind(1, op_id);
+  for (;;) {
+    auto row = s.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    codes.push_back(s.Text(0));
+  }
+  s.Reset();
+  return codes;
+}
+
+Status Ledger::RevokeCouponsIssuedBy(const std::string& op_id) {
+  return activity_->revoke_coupons.Bind(1, op_id).Run();
 }
 
 Status Ledger::InsertHold(const Hold& h) {
@@ -185,21 +279,6 @@ Status Ledger::ReverseRewardUses(const std::string& op_id) {
   return activity_->reverse_uses.Bind(1, op_id).Run();
 }
 
-namespace {
-
-Result<std::map<std::string, std::int64_t>> CountByReward(Statement& s) {
-  std::map<std::string, std::int64_t> counts;
-  for (;;) {
-    auto row = s.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    counts[s.Text(0)] = s.Int(1);
-  }
-  s.Reset();
-  return counts;
-}
-
-}  // namespace
 
 Result<std::map<std::string, std::int64_t>> Ledger::RewardUses(const std::string& account_id) {
   activity_->uses.Bind(1, account_id);

@@ -62,6 +62,16 @@ struct Activity {
   std::int64_t last_visit_at = 0; // 0: never
 };
 
+// A coupon code issued on this terminal.
+struct IssuedCoupon {
+  std::string code;
+  std::string coupon_id;
+  std::string account_id;  // empty: anyone
+  std::optional<std::int64_t> uses_left;
+  std::optional<std::int64_t> expires_at;
+  std::string issued_op;
+};
+
 // A reservation: points and rewards held until the sale is confirmed.
 struct Hold {
   std::string op_id;
@@ -143,6 +153,19 @@ class Ledger {
   Result<std::vector<std::string>> VoucherCodes(const std::string& op_id);
   // Stamps on each stamp card of the account.
   Result<std::map<std::string, std::int64_t>> StampBalances(const std::string& account_id);
+
+  // --- coupons (ledger/activity.cpp) ---
+  Status InsertCoupon(const IssuedCoupon& coupon);
+  Result<std::optional<IssuedCoupon>> FindCoupon(const std::string& code);
+  // Records a presented code; an issued code loses a use.
+  Status UseCoupon(const std::string& op_id, const std::string& code,
+                   const std::string& coupon_id, const std::string& account_id);
+  // Gives the uses of the operation's codes back.
+  Status ReverseCouponUses(const std::string& op_id);
+  Result<std::map<std::string, std::int64_t>> CouponUses(const std::string& account_id);
+  Result<std::vector<std::string>> CouponsIssuedBy(const std::string& op_id);
+  // The codes an operation issued can no longer be used (its sale came back).
+  Status RevokeCouponsIssuedBy(const std::string& op_id);
 
   // --- reservations (ledger/activity.cpp) ---
   Status InsertHold(const Hold& hold);

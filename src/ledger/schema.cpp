@@ -7,7 +7,7 @@ namespace loyalty::ledger {
 namespace {
 
 // Append only: a released migration is never edited.
-constexpr std::array<const char*, 7> kMigrations{
+constexpr std::array<const char*, 8> kMigrations{
     // 1: the ledger.
     R"sql(
 CREATE TABLE meta (
@@ -140,6 +140,26 @@ CREATE TABLE holds (
   payload    TEXT NOT NULL                -- the basket and its quote, as JSON
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX open_holds ON holds(account_id, expires_at) WHERE state = 'open';
+)sql",
+    // 8: coupon codes issued here, and every coupon presented.
+    R"sql(
+CREATE TABLE coupons (
+  code       TEXT PRIMARY KEY,
+  coupon_id  TEXT NOT NULL,
+  account_id TEXT NOT NULL,               -- '' : anyone may present it
+  uses_left  INTEGER,                     -- NULL: unlimited
+  expires_at INTEGER,                     -- NULL: never
+  issued_op  TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE TABLE coupon_uses (
+  op_id      TEXT NOT NULL,
+  code       TEXT NOT NULL,
+  coupon_id  TEXT NOT NULL,
+  account_id TEXT NOT NULL,
+  reversed   INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (op_id, code)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX coupon_uses_by_account ON coupon_uses(account_id, coupon_id);
 )sql",
 };
 

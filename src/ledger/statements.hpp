@@ -19,7 +19,9 @@ struct Ledger::Statements {
 
 struct Ledger::ActivityStatements {
   Statement activity, earned, insert_line, lines, set_returned, insert_use, reverse_uses,
-      uses, stock, codes, stamps, has_ref, insert_hold, find_hold, set_hold, open_holds;
+      uses, stock, codes, stamps, has_ref, insert_hold, find_hold, set_hold, open_holds,
+      insert_coupon, find_coupon, insert_coupon_use, take_coupon_use, reverse_coupon_uses,
+      return_coupon_uses, coupon_uses, coupons_issued, revoke_coupons;
 };
 
 }  // namespace loyalty::ledger

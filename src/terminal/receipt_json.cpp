@@ -61,6 +61,7 @@ Json ToJson(const Receipt& r) {
               {"held", r.held},
               {"line_points", r.line_points},
               {"vouchers", r.vouchers},
+              {"coupons_issued", r.coupons_issued},
               {"stamps", StampsJson(r.stamps)},
               {"explanations", explanations},
               {"account_id", r.account_id},
@@ -95,6 +96,7 @@ Receipt FromJsonValue(const Json& j) {
   r.held = j.at("held").get<Points>();
   r.line_points = j.at("line_points").get<std::vector<Points>>();
   r.vouchers = j.at("vouchers").get<std::vector<std::string>>();
+  r.coupons_issued = j.at("coupons_issued").get<std::vector<std::string>>();
   r.stamps = StampsFrom(j.at("stamps"));
   r.after.stamps = StampsFrom(j.at("after").at("stamps"));
   for (const auto& line : j.at("explanations")) {
@@ -167,6 +169,7 @@ std::string HoldToJson(const Basket& basket, const Quote& quote) {
               {"line_points", quote.line_points},
               {"line_discounts", quote.line_discounts},
               {"line_stamps", quote.line_stamps},
+              {"coupons_to_issue", quote.coupons_to_issue},
               {"stamps", StampsJson(quote.stamps)},
               {"explanations", explanations}}
       .dump();
@@ -192,6 +195,7 @@ Result<std::pair<Basket, Quote>> HoldFromJson(const std::string& json) {
     quote.line_points = j.at("line_points").get<std::vector<Points>>();
     quote.line_discounts = j.at("line_discounts").get<std::vector<std::int64_t>>();
     quote.line_stamps = j.at("line_stamps").get<std::vector<std::int64_t>>();
+    quote.coupons_to_issue = j.at("coupons_to_issue").get<std::vector<std::string>>();
     quote.stamps = StampsFrom(j.at("stamps"));
     for (const auto& line : j.at("explanations")) {
       quote.lines.push_back({line.at("rule").get<std::string>(),

@@ -42,6 +42,7 @@ Status Terminal::Impl::ReleaseHold(const ledger::Hold& hold, const std::string& 
     }
   }
   if (Status s = ledger->ReverseRewardUses(hold.op_id); !s.ok()) return s;
+  if (Status s = ledger->ReverseCouponUses(hold.op_id); !s.ok()) return s;
   return ledger->SetHoldState(hold.op_id, "released");
 }
 

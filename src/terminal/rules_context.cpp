@@ -70,10 +70,15 @@ Result<engine::Context> Terminal::Impl::ContextFor(const std::string& account_id
     if (!stamps.ok()) return stamps.status();
     c.stamps = std::move(*stamps);
   }
+  if (!program.coupons.empty()) {
+    auto coupon_uses = ledger->CouponUses(account_id);
+    if (!coupon_uses.ok()) return coupon_uses.status();
+    c.reward_uses.insert(coupon_uses->begin(), coupon_uses->end());
+  }
   if (!program.rewards.empty()) {
     auto uses = ledger->RewardUses(account_id);
     if (!uses.ok()) return uses.status();
-    c.reward_uses = std::move(*uses);
+    c.reward_uses.insert(uses->begin(), uses->end());
     auto stock = ledger->RewardStockUsed();
     if (!stock.ok()) return stock.status();
     c.reward_stock_used = std::move(*stock);

@@ -17,7 +17,41 @@ std::string Terminal::Impl::CheckoutDigest(const Checkout& checkout) {
   }
   digest.Add(static_cast<std::int64_t>(checkout.rewards.size()));
   for (const std::string& reward : checkout.rewards) digest.Add(reward);
+  digest.Add(static_cast<std::int64_t>(checkout.coupons.size()));
+  for (const std::string& code : checkout.coupons) digest.Add(code);
   return digest.Finish();
+}
+
+Result<std::vector<std::pair<std::string, std::string>>> Terminal::Impl::ResolveCoupons(
+    const std::vector<std::string>& codes, const std::string& account_id,
+    std::int64_t now) const {
+  std::vector<std::pair<std::string, std::string>> resolved;
+  for (size_t i = 0; i < codes.size(); ++i) {
+    const std::string where = "coupons[" + std::to_string(i) + "]: '" + codes[i] + "' ";
+    for (const auto& [code, id] : resolved) {
+      if (code == codes[i]) return Status(StatusCode::kInvalidArgument, where + "is listed twice");
+    }
+    if (const engine::Reward* coupon = program.FindCouponByCode(codes[i])) {
+      resolved.emplace_back(codes[i], coupon->id);
+      continue;
+    }
+    auto issued = ledger->FindCoupon(codes[i]);
+    if (!issued.ok()) return issued.status();
+    if (!*issued || program.FindCoupon((*issued)->coupon_id) == nullptr) {
+      return Status(StatusCode::kInvalidArgument, where + "is not a coupon code of this program");
+    }
+    if (!(*issued)->account_id.empty() && (*issued)->account_id != account_id) {
+      return Status(StatusCode::kInvalidArgument, where + "was issued to another card");
+    }
+    if ((*issued)->uses_left && *(*issued)->uses_left <= 0) {
+      return Status(StatusCode::kInvalidArgument, where + "was already used");
+    }
+    if ((*issued)->expires_at && *(*issued)->expires_at <= now) {
+      return Status(StatusCode::kInvalidArgument, where + "has expired");
+    }
+    resolved.emplace_back(codes[i], (*issued)->coupon_id);
+  }
+  return resolved;
 }
 
 Result<Quote> Terminal::Impl::QuoteForSale(const Checkout& checkout,
@@ -27,8 +61,12 @@ Result<Quote> Terminal::Impl::QuoteForSale(const Checkout& checkout,
   // points spent elsewhere since the quote fail cleanly.
   auto context = ContextFor(account_id, book, now);
   if (!context.ok()) return context.status();
+  auto coupons = ResolveCoupons(checkout.coupons, account_id, now);
+  if (!coupons.ok()) return coupons.status();
+  std::vector<std::string> coupon_ids;
+  for (const auto& [code, id] : *coupons) coupon_ids.push_back(id);
   auto quote = engine::Evaluate(program, checkout.basket, *context, checkout.rewards,
-                                checkout.redeem_points);
+                                checkout.redeem_points, coupon_ids);
   if (!quote.ok() && quote.status().code() == StatusCode::kInsufficientPoints) {
     return Status(quote.status().code(),
                   "card " + checkout.card.Masked() + ": " + quote.status().message());
@@ -71,6 +109,13 @@ Status Terminal::Impl::SpendSide(const Checkout& checkout, const std::string& ac
     if (Status s = ledger->InsertRewardUse(checkout.op_id, reward_id, account_id,
                                            reward->cost, code, now);
         !s.ok()) {
+      return s;
+    }
+  }
+  auto coupons = ResolveCoupons(checkout.coupons, account_id, now);
+  if (!coupons.ok()) return coupons.status();
+  for (const auto& [code, coupon_id] : *coupons) {
+    if (Status s = ledger->UseCoupon(checkout.op_id, code, coupon_id, account_id); !s.ok()) {
       return s;
     }
   }
@@ -120,6 +165,14 @@ Status Terminal::Impl::EarnSide(const std::string& sale_op_id, const Basket& bas
       r.entry_seqs.push_back(e.seq);
     }
     if (stamps.spent > 0 || stamps.collected > 0) r.stamps.push_back(stamps);
+  }
+  for (const std::string& coupon_id : quote.coupons_to_issue) {
+    const engine::Reward* coupon = program.FindCoupon(coupon_id);
+    ledger::IssuedCoupon issued{ids->NewId().substr(0, 12), coupon_id, account_id, 1,
+                                now + std::int64_t{coupon->valid_days} * terminal::kDayMs,
+                                sale_op_id};
+    if (Status s = ledger->InsertCoupon(issued); !s.ok()) return s;
+    r.coupons_issued.push_back(issued.code);
   }
   r.line_points = quote.line_points;
   r.explanations.insert(r.explanations.begin(), quote.lines.begin(), quote.lines.end());

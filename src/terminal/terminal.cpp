@@ -228,16 +228,22 @@ Result<CardView> Terminal::Identify(const CardRead& read) const {
 }
 
 Result<Quote> Terminal::QuoteBasket(const CardId& card, const Basket& basket,
-                                    const std::vector<std::string>& rewards) const {
+                                    const std::vector<std::string>& rewards,
+                                    const std::vector<std::string>& coupons) const {
   Impl& im = *impl_;
   std::lock_guard<std::mutex> guard(im.mutex);
   auto row = im.FindCard(card, /*refuse_blocked=*/true);
   if (!row.ok()) return row.status();
   auto book = im.ledger->LoadBook(row->account_id);
   if (!book.ok()) return book.status();
-  auto context = im.ContextFor(row->account_id, *book, im.NowMs());
+  const std::int64_t now = im.NowMs();
+  auto context = im.ContextFor(row->account_id, *book, now);
   if (!context.ok()) return context.status();
-  return engine::Evaluate(im.program, basket, *context, rewards);
+  auto resolved = im.ResolveCoupons(coupons, row->account_id, now);
+  if (!resolved.ok()) return resolved.status();
+  std::vector<std::string> coupon_ids;
+  for (const auto& [code, id] : *resolved) coupon_ids.push_back(id);
+  return engine::Evaluate(im.program, basket, *context, rewards, 0, coupon_ids);
 }
 
 Result<Receipt> Terminal::Commit(const Checkout& checkout) {
@@ -521,6 +527,8 @@ Result<Receipt> Terminal::Impl::Reverse(const std::string& op_id,
     if (done_after >= total) {
       take_back = earn->points + earn_done;  // nothing of the sale stays earned
       if (Status s = ledger->ReverseRewardUses(target_op_id); !s.ok()) return s;
+      if (Status s = ledger->ReverseCouponUses(target_op_id); !s.ok()) return s;
+      if (Status s = ledger->RevokeCouponsIssuedBy(target_op_id); !s.ok()) return s;
     }
   } else {
     std::int64_t unused = 0;

@@ -166,6 +166,12 @@ struct Terminal::Impl {
     }
   }
 
+  // Coupon codes presented at the till → (code, coupon id); names the
+  // first code that is unknown, someone else's, used up or expired.
+  Result<std::vector<std::pair<std::string, std::string>>> ResolveCoupons(
+      const std::vector<std::string>& codes, const std::string& account_id,
+      std::int64_t now) const;
+
   // The halves of a sale (src/terminal/sale.cpp).
   Result<Quote> QuoteForSale(const Checkout& checkout, const std::string& account_id,
                              const ledger::Book& book, std::int64_t now) const;
