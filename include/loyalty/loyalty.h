@@ -115,7 +115,8 @@ typedef enum loyalty_status {
   LOYALTY_TIMEOUT = 20,              /* nothing happened in the time asked */
   LOYALTY_CANCELLED = 21,            /* loyalty_reader_cancel was called */
   LOYALTY_DEVICE_GONE = 22,          /* the reader was unplugged */
-  LOYALTY_UNSUPPORTED = 23           /* not built into this library */
+  LOYALTY_UNSUPPORTED = 23,          /* not built into this library */
+  LOYALTY_INSUFFICIENT_FUNDS = 24    /* a gift card or wallet holds less */
 } loyalty_status;
 
 /* Stable name of a code, e.g. "insufficient_points"; "unknown_status" for

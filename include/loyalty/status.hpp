@@ -36,6 +36,7 @@ enum class StatusCode : int {
   kCancelled = 21,          // Cancel() was called from another thread
   kDeviceGone = 22,         // the reader was unplugged or stopped answering
   kUnsupported = 23,        // the feature is not built into this library
+  kInsufficientFunds = 24,  // a gift card or wallet holds less than asked
 };
 
 // Stable, human-readable name of a code, e.g. "insufficient_points".

@@ -28,6 +28,7 @@ const char* StatusCodeName(StatusCode code) noexcept {
     case StatusCode::kCancelled: return "cancelled";
     case StatusCode::kDeviceGone: return "device_gone";
     case StatusCode::kUnsupported: return "unsupported";
+    case StatusCode::kInsufficientFunds: return "insufficient_funds";
   }
   return "unknown_status";
 }

@@ -1,0 +1,419 @@
+// The C ABI as a POS written in C sees it: only loyalty.h, handles,
+// status codes, keyed results and loyalty_last_error().
+#include "loyalty/loyalty.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "loyalty/status.hpp"
+#include "loyalty/version.hpp"
+#include "support/test_env.hpp"
+
+namespace {
+
+using loyalty::testing::ScratchDir;
+using loyalty::testing::WriteFile;
+
+const char* kProgram = R"({"format": 1, "id": "capi", "version": 3, "name": "C Rewards",
+  "currency": "EUR", "earn": {"points": 1, "per": "1.00"},
+  "bonuses": {"signup": 10, "events": {"review": 40}},
+  "rewards": [{"id": "five-off", "kind": "order_amount", "cost": 50, "amount": "5.00"}]})";
+
+std::int64_t FakeNow(void* user) {
+  return static_cast<std::atomic<std::int64_t>*>(user)->load();
+}
+
+std::int64_t Int(const loyalty_result* r, int key) {
+  std::int64_t v = -999;
+  EXPECT_EQ(loyalty_result_int(r, key, &v), LOYALTY_OK) << loyalty_last_error();
+  return v;
+}
+
+std::string Str(const loyalty_result* r, int key) {
+  const char* s = nullptr;
+  EXPECT_EQ(loyalty_result_string(r, key, &s), LOYALTY_OK) << loyalty_last_error();
+  return s ? s : "<null>";
+}
+
+const loyalty_result* Item(const loyalty_result* r, int key, size_t i) {
+  const loyalty_result* item = nullptr;
+  EXPECT_EQ(loyalty_result_item_at(r, key, i, &item), LOYALTY_OK) << loyalty_last_error();
+  return item;
+}
+
+// Frees the result at the end of the scope.
+struct Owned {
+  loyalty_result* r = nullptr;
+  ~Owned() { loyalty_result_free(r); }
+  loyalty_result** out() { return &r; }
+  const loyalty_result* get() const { return r; }
+};
+
+class CapiTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    ASSERT_EQ(loyalty_options_new(&options_), LOYALTY_OK);
+    const std::string db = dir_.File("ledger.db");
+    const std::string program = WriteFile(dir_.File("program.json"), kProgram);
+    ASSERT_EQ(loyalty_options_set_database_path(options_, db.c_str()), LOYALTY_OK);
+    ASSERT_EQ(loyalty_options_set_terminal_id(options_, "till-7"), LOYALTY_OK);
+    ASSERT_EQ(loyalty_options_set_store_id(options_, "store-2"), LOYALTY_OK);
+    ASSERT_EQ(loyalty_options_set_terminal_key(options_, loyalty::testing::kTestKey.data(),
+                                               loyalty::testing::kTestKey.size()),
+              LOYALTY_OK);
+    ASSERT_EQ(loyalty_options_set_program_path(options_, program.c_str()), LOYALTY_OK);
+    ASSERT_EQ(loyalty_options_set_clock(options_, FakeNow, &now_), LOYALTY_OK);
+    ASSERT_EQ(loyalty_open(options_, &t_), LOYALTY_OK) << loyalty_last_error();
+    Owned enrolled;
+    ASSERT_EQ(loyalty_enroll(t_, "e1", "LC-0001", nullptr, "Ada", "alice", enrolled.out()),
+              LOYALTY_OK)
+        << loyalty_last_error();
+  }
+  void TearDown() override {
+    loyalty_close(t_);
+    loyalty_options_free(options_);
+  }
+
+  // A basket of one line per amount, in EUR.
+  loyalty_basket* Basket(std::initializer_list<std::int64_t> amounts) {
+    loyalty_basket* b = nullptr;
+    EXPECT_EQ(loyalty_basket_new("EUR", &b), LOYALTY_OK);
+    int n = 0;
+    for (std::int64_t amount : amounts) {
+      const std::string sku = "SKU" + std::to_string(++n);
+      EXPECT_EQ(loyalty_basket_add_line(b, sku.c_str(), "grocery", 1, amount), LOYALTY_OK);
+    }
+    return b;
+  }
+
+  ScratchDir dir_;
+  std::atomic<std::int64_t> now_{1'767'261'600'000};  // 2026-01-01 10:00 UTC
+  loyalty_options* options_ = nullptr;
+  loyalty_terminal* t_ = nullptr;
+};
+
+TEST(CapiStatusTest, CodesAndNamesMirrorTheCppOnes) {
+  static_assert(LOYALTY_INSUFFICIENT_POINTS ==
+                static_cast<int>(loyalty::StatusCode::kInsufficientPoints));
+  static_assert(LOYALTY_UNSUPPORTED == static_cast<int>(loyalty::StatusCode::kUnsupported));
+  static_assert(LOYALTY_INSUFFICIENT_FUNDS ==
+                static_cast<int>(loyalty::StatusCode::kInsufficientFunds));
+  for (int code = LOYALTY_OK; code <= LOYALTY_INSUFFICIENT_FUNDS; ++code) {
+    EXPECT_STREQ(loyalty_status_name(code),
+                 loyalty::StatusCodeName(static_cast<loyalty::StatusCode>(code)));
+  }
+  // A code appended in C++ must be appended to loyalty.h too.
+  EXPECT_STREQ(loyalty_status_name(LOYALTY_INSUFFICIENT_FUNDS + 1), "unknown_status")
+      << "loyalty::StatusCode grew: add it to loyalty_status in loyalty.h";
+}
+
+TEST(CapiStatusTest, VersionIsTheBuildsAndTheHeaders) {
+  EXPECT_STREQ(loyalty_version(), LOYALTY_VERSION_STRING);
+  EXPECT_STREQ(loyalty_version(), loyalty::Version());
+  EXPECT_EQ(loyalty_version_number(), LOYALTY_VERSION_NUMBER);
+}
+
+TEST_F(CapiTest, WholeCheckoutPath) {
+  Owned card;
+  ASSERT_EQ(loyalty_lookup(t_, "lc 0001", card.out()), LOYALTY_OK) << loyalty_last_error();
+  EXPECT_EQ(Str(card.get(), LOYALTY_CARD_NAME), "Ada");
+  EXPECT_EQ(Str(card.get(), LOYALTY_CARD_MASKED), "**0001");
+  EXPECT_EQ(Int(card.get(), LOYALTY_CARD_AVAILABLE), 10);  // sign-up bonus
+  EXPECT_EQ(Int(card.get(), LOYALTY_CARD_IS_BLOCKED), 0);
+
+  loyalty_basket* basket = Basket({1250, 4000, 999});
+  ASSERT_EQ(loyalty_basket_set_line_voided(basket, 2, 1), LOYALTY_OK);
+  Owned quote;
+  ASSERT_EQ(loyalty_quote(t_, "LC0001", basket, quote.out()), LOYALTY_OK)
+      << loyalty_last_error();
+  EXPECT_EQ(Int(quote.get(), LOYALTY_QUOTE_BASKET_MINOR), 5250);
+  EXPECT_EQ(Int(quote.get(), LOYALTY_QUOTE_POINTS_TO_EARN), 52);
+  size_t lines = 0;
+  ASSERT_EQ(loyalty_result_count(quote.get(), LOYALTY_QUOTE_LINE_POINTS, &lines), LOYALTY_OK);
+  EXPECT_EQ(lines, 3u);
+
+  Owned receipt;
+  ASSERT_EQ(loyalty_commit(t_, "sale-1", "LC0001", basket, "alice", receipt.out()),
+            LOYALTY_OK)
+      << loyalty_last_error();
+  EXPECT_EQ(Int(receipt.get(), LOYALTY_RECEIPT_EARNED), 52);
+  EXPECT_EQ(Int(receipt.get(), LOYALTY_RECEIPT_REPLAYED), 0);
+  EXPECT_EQ(Str(receipt.get(), LOYALTY_RECEIPT_OP_ID), "sale-1");
+  EXPECT_EQ(Int(Item(receipt.get(), LOYALTY_RECEIPT_CARD, 0), LOYALTY_CARD_BALANCE), 62);
+
+  // The POS retries after a timeout: the first receipt, nothing written.
+  Owned again;
+  ASSERT_EQ(loyalty_commit(t_, "sale-1", "LC0001", basket, "bob", again.out()), LOYALTY_OK);
+  EXPECT_EQ(Int(again.get(), LOYALTY_RECEIPT_REPLAYED), 1);
+  EXPECT_EQ(Int(again.get(), LOYALTY_RECEIPT_EARNED), 52);
+
+  // Spend 50 points on the five-off reward in the next sale.
+  loyalty_basket* second = Basket({2000});
+  ASSERT_EQ(loyalty_basket_add_reward(second, "five-off"), LOYALTY_OK);
+  Owned with_reward;
+  ASSERT_EQ(loyalty_commit(t_, "sale-2", "LC0001", second, "bob", with_reward.out()),
+            LOYALTY_OK)
+      << loyalty_last_error();
+  EXPECT_EQ(Int(with_reward.get(), LOYALTY_RECEIPT_REDEEMED), 50);
+  EXPECT_EQ(Int(with_reward.get(), LOYALTY_RECEIPT_DISCOUNT_MINOR), 500);
+  EXPECT_EQ(Int(with_reward.get(), LOYALTY_RECEIPT_EARNED), 15);
+
+  Owned refund;
+  ASSERT_EQ(loyalty_refund(t_, "ret-1", "sale-1", 1250, "alice", refund.out()), LOYALTY_OK)
+      << loyalty_last_error();
+  EXPECT_EQ(Int(refund.get(), LOYALTY_RECEIPT_EARNED), -13);  // ceil(52 * 1250 / 5250)
+  const std::int64_t lines_back[] = {0};
+  const std::int64_t units_back[] = {1};
+  Owned line_refund;
+  ASSERT_EQ(loyalty_refund_lines(t_, "ret-2", "sale-2", lines_back, units_back, 1, nullptr,
+                                 line_refund.out()),
+            LOYALTY_OK)
+      << loyalty_last_error();
+  Owned voided;
+  ASSERT_EQ(loyalty_redeem(t_, "red-1", "LC0001", 5, "coffee", "alice", voided.out()),
+            LOYALTY_OK);
+  Owned void_receipt;
+  ASSERT_EQ(loyalty_void(t_, "void-1", "red-1", "mgr-1", "wrong card", "alice",
+                         void_receipt.out()),
+            LOYALTY_OK)
+      << loyalty_last_error();
+  EXPECT_EQ(Int(void_receipt.get(), LOYALTY_RECEIPT_REDEEMED), -5);
+  Owned adjusted;
+  ASSERT_EQ(loyalty_adjust(t_, "adj-1", "LC0001", 7, "mgr-1", "goodwill", nullptr,
+                           adjusted.out()),
+            LOYALTY_OK);
+  Owned bonus;
+  ASSERT_EQ(loyalty_record_event(t_, "ev-1", "LC0001", "review", nullptr, bonus.out()),
+            LOYALTY_OK);
+  EXPECT_EQ(Int(bonus.get(), LOYALTY_RECEIPT_EARNED), 40);
+  ASSERT_EQ(loyalty_record_anonymous_sale(t_, "anon-1", "EUR", 3000, "bob"), LOYALTY_OK);
+
+  Owned history;
+  ASSERT_EQ(loyalty_history(t_, "LC0001", 100, history.out()), LOYALTY_OK);
+  size_t n = 0;
+  ASSERT_EQ(loyalty_result_count(history.get(), LOYALTY_HISTORY_ENTRIES, &n), LOYALTY_OK);
+  std::int64_t sum = 0;
+  for (size_t i = 0; i < n; ++i) sum += Int(Item(history.get(), LOYALTY_HISTORY_ENTRIES, i),
+                                            LOYALTY_ENTRY_POINTS);
+  Owned after;
+  ASSERT_EQ(loyalty_lookup(t_, "LC0001", after.out()), LOYALTY_OK);
+  EXPECT_EQ(sum, Int(after.get(), LOYALTY_CARD_BALANCE));
+  const loyalty_result* newest = Item(history.get(), LOYALTY_HISTORY_ENTRIES, 0);
+  EXPECT_EQ(Str(newest, LOYALTY_ENTRY_KIND_NAME), "earn");
+  EXPECT_EQ(Int(newest, LOYALTY_ENTRY_KIND), LOYALTY_ENTRY_KIND_EARN);
+  EXPECT_EQ(Int(newest, LOYALTY_ENTRY_AT_MS), now_.load());
+
+  Owned verify;
+  ASSERT_EQ(loyalty_verify(t_, nullptr, nullptr, verify.out()), LOYALTY_OK);
+  EXPECT_EQ(Int(verify.get(), LOYALTY_VERIFY_OK), 1) << Str(verify.get(), LOYALTY_VERIFY_PROBLEM);
+  EXPECT_EQ(loyalty_rebuild_balances(t_), LOYALTY_OK);
+
+  Owned report;
+  ASSERT_EQ(loyalty_till_report(t_, 0, now_.load() + 1, 1, 1, report.out()), LOYALTY_OK)
+      << loyalty_last_error();
+  const loyalty_result* total = Item(report.get(), LOYALTY_REPORT_TOTAL, 0);
+  EXPECT_EQ(Int(total, LOYALTY_FIGURES_MEMBER_SALES), 2);
+  EXPECT_EQ(Int(total, LOYALTY_FIGURES_ANONYMOUS_SALES), 1);
+  EXPECT_EQ(Int(total, LOYALTY_FIGURES_CARD_SHARE_BP), 6666);
+  EXPECT_EQ(Int(total, LOYALTY_FIGURES_NEW_MEMBERS), 1);
+  EXPECT_EQ(Int(report.get(), LOYALTY_REPORT_OUTSTANDING_POINTS), sum);
+  EXPECT_EQ(Int(report.get(), LOYALTY_REPORT_OUTSTANDING_MINOR), sum);
+  EXPECT_EQ(Str(report.get(), LOYALTY_REPORT_TERMINAL_ID), "till-7");
+  size_t cashiers = 0;
+  ASSERT_EQ(loyalty_result_count(report.get(), LOYALTY_REPORT_CASHIERS, &cashiers), LOYALTY_OK);
+  ASSERT_EQ(cashiers, 3u);  // unattributed, alice, bob
+  EXPECT_EQ(Str(Item(report.get(), LOYALTY_REPORT_CASHIERS, 1), LOYALTY_FIGURES_CASHIER_ID),
+            "alice");
+  EXPECT_NE(Str(report.get(), LOYALTY_REPORT_TEXT).find("sales with a card"),
+            std::string::npos);
+  EXPECT_NE(Str(report.get(), LOYALTY_REPORT_JSON).find("\"member_sales\": 2"),
+            std::string::npos);
+
+  Owned program;
+  ASSERT_EQ(loyalty_program(t_, program.out()), LOYALTY_OK);
+  EXPECT_EQ(Str(program.get(), LOYALTY_PROGRAM_ID), "capi");
+  EXPECT_EQ(Int(program.get(), LOYALTY_PROGRAM_VERSION), 3);
+  loyalty_basket_free(basket);
+  loyalty_basket_free(second);
+}
+
+TEST_F(CapiTest, ErrorsCarryTheCodeAndNameTheFieldAndValue) {
+  Owned r;
+  r.r = reinterpret_cast<loyalty_result*>(0x1);  // must be reset to NULL on error
+  loyalty_result* bogus = r.r;
+  EXPECT_EQ(loyalty_redeem(t_, "red-9", "LC0001", 500, "tv", nullptr, r.out()),
+            LOYALTY_INSUFFICIENT_POINTS);
+  EXPECT_EQ(r.r, nullptr);
+  (void)bogus;
+  EXPECT_NE(std::string(loyalty_last_error()).find("**0001"), std::string::npos)
+      << loyalty_last_error();
+
+  EXPECT_EQ(loyalty_lookup(t_, "LC0099", r.out()), LOYALTY_UNKNOWN_CARD);
+  EXPECT_EQ(loyalty_lookup(t_, "LC/01", r.out()), LOYALTY_INVALID_ARGUMENT);
+  EXPECT_EQ(std::string(loyalty_last_error()).rfind("card:", 0), 0u) << loyalty_last_error();
+  EXPECT_EQ(loyalty_lookup(nullptr, "LC0001", r.out()), LOYALTY_INVALID_ARGUMENT);
+  EXPECT_STREQ(loyalty_last_error(), "terminal: is NULL");
+  EXPECT_EQ(loyalty_history(t_, "LC0001", 0, r.out()), LOYALTY_INVALID_ARGUMENT);
+  EXPECT_STREQ(loyalty_last_error(), "limit: 0 must be > 0");
+
+  loyalty_basket* usd = nullptr;
+  ASSERT_EQ(loyalty_basket_new("USD", &usd), LOYALTY_OK);
+  ASSERT_EQ(loyalty_basket_add_line(usd, "A", nullptr, 1, 100), LOYALTY_OK);
+  EXPECT_EQ(loyalty_commit(t_, "s-usd", "LC0001", usd, nullptr, r.out()),
+            LOYALTY_CURRENCY_MISMATCH);
+  EXPECT_EQ(loyalty_basket_set_line_voided(usd, 5, 1), LOYALTY_INVALID_ARGUMENT);
+  EXPECT_STREQ(loyalty_last_error(), "index: 5 but the basket has 1 lines");
+  loyalty_basket_free(usd);
+
+  loyalty_basket* negative = Basket({-50});
+  EXPECT_EQ(loyalty_commit(t_, "s-neg", "LC0001", negative, nullptr, r.out()),
+            LOYALTY_AMOUNT_NEGATIVE);
+  EXPECT_NE(std::string(loyalty_last_error()).find("-50"), std::string::npos);
+  loyalty_basket_free(negative);
+
+  // Same op_id, other content.
+  loyalty_basket* one = Basket({100});
+  loyalty_basket* two = Basket({200});
+  ASSERT_EQ(loyalty_commit(t_, "s-dup", "LC0001", one, nullptr, r.out()), LOYALTY_OK);
+  loyalty_result_free(r.r);
+  r.r = nullptr;
+  EXPECT_EQ(loyalty_commit(t_, "s-dup", "LC0001", two, nullptr, r.out()),
+            LOYALTY_DUPLICATE_ID_CONFLICT);
+  EXPECT_EQ(loyalty_record_anonymous_sale(t_, "s-dup", "EUR", 100, nullptr),
+            LOYALTY_DUPLICATE_ID_CONFLICT);
+  loyalty_basket_free(one);
+  loyalty_basket_free(two);
+
+  // A second terminal on the same ledger.
+  loyalty_terminal* second = reinterpret_cast<loyalty_terminal*>(0x1);
+  EXPECT_EQ(loyalty_open(options_, &second), LOYALTY_DATABASE_LOCKED);
+  EXPECT_EQ(second, nullptr);
+
+  // Asking a result for another kind's key, or an integer as a string.
+  Owned card;
+  ASSERT_EQ(loyalty_lookup(t_, "LC0001", card.out()), LOYALTY_OK);
+  std::int64_t v = 0;
+  EXPECT_EQ(loyalty_result_int(card.get(), LOYALTY_RECEIPT_EARNED, &v),
+            LOYALTY_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(loyalty_last_error()).find("403"), std::string::npos);
+  const char* s = nullptr;
+  EXPECT_EQ(loyalty_result_string(card.get(), LOYALTY_CARD_AVAILABLE, &s),
+            LOYALTY_INVALID_ARGUMENT);
+  const loyalty_result* item = nullptr;
+  EXPECT_EQ(loyalty_result_item_at(card.get(), LOYALTY_CARD_REWARDS, 9, &item),
+            LOYALTY_INVALID_ARGUMENT);
+  EXPECT_STREQ(loyalty_last_error(), "index: 9 but key 109 has 1 items");
+
+  EXPECT_EQ(loyalty_till_report(t_, 10, 5, 1, 1, r.out()), LOYALTY_INVALID_ARGUMENT);
+  EXPECT_EQ(loyalty_till_report(t_, 0, 5, 1, 0, r.out()), LOYALTY_INVALID_ARGUMENT);
+  EXPECT_STREQ(loyalty_last_error(), "point_value.points: 0 must be > 0");
+
+  // Success clears the message.
+  ASSERT_EQ(loyalty_result_int(card.get(), LOYALTY_CARD_AVAILABLE, &v), LOYALTY_OK);
+  EXPECT_STREQ(loyalty_last_error(), "");
+}
+
+TEST_F(CapiTest, LastErrorBelongsToTheThreadThatFailed) {
+  Owned r;
+  EXPECT_EQ(loyalty_lookup(t_, "LC0099", r.out()), LOYALTY_UNKNOWN_CARD);
+  const std::string mine = loyalty_last_error();
+  std::string theirs = "unset";
+  std::thread other([&] {
+    theirs = loyalty_last_error();  // nothing failed on that thread
+    loyalty_result* x = nullptr;
+    EXPECT_EQ(loyalty_history(t_, "LC0001", -1, &x), LOYALTY_INVALID_ARGUMENT);
+  });
+  other.join();
+  EXPECT_EQ(theirs, "");
+  EXPECT_EQ(loyalty_last_error(), mine);
+  EXPECT_NE(mine.find("not enrolled"), std::string::npos) << mine;
+}
+
+TEST_F(CapiTest, TillThreadAndBackOfficeThreadShareOneHandle) {
+  constexpr int kSales = 150;
+  std::atomic<bool> done{false};
+  std::atomic<int> failures{0};
+  std::thread till([&] {
+    loyalty_basket* b = Basket({1000});
+    for (int i = 0; i < kSales; ++i) {
+      loyalty_result* r = nullptr;
+      const std::string op = "s" + std::to_string(i);
+      if (loyalty_commit(t_, op.c_str(), "LC0001", b, "alice", &r) != LOYALTY_OK) ++failures;
+      loyalty_result_free(r);
+    }
+    loyalty_basket_free(b);
+    done = true;
+  });
+  std::thread office([&] {
+    std::int64_t last = 0;
+    int rounds = 0;
+    while (!done || rounds < 3) {
+      ++rounds;
+      loyalty_result* card = nullptr;
+      if (loyalty_lookup(t_, "LC0001", &card) != LOYALTY_OK) ++failures;
+      std::int64_t balance = 0;
+      loyalty_result_int(card, LOYALTY_CARD_BALANCE, &balance);
+      if (balance < last) ++failures;  // never goes back
+      last = balance;
+      loyalty_result_free(card);
+      loyalty_result* verify = nullptr;
+      std::int64_t ok = 0;
+      if (loyalty_verify(t_, nullptr, nullptr, &verify) != LOYALTY_OK) ++failures;
+      loyalty_result_int(verify, LOYALTY_VERIFY_OK, &ok);
+      if (ok != 1) ++failures;
+      loyalty_result_free(verify);
+      loyalty_result* report = nullptr;
+      if (loyalty_till_report(t_, 0, INT64_MAX, 0, 1, &report) != LOYALTY_OK) ++failures;
+      loyalty_result_free(report);
+    }
+  });
+  till.join();
+  office.join();
+  EXPECT_EQ(failures.load(), 0);
+  Owned card;
+  ASSERT_EQ(loyalty_lookup(t_, "LC0001", card.out()), LOYALTY_OK);
+  EXPECT_EQ(Int(card.get(), LOYALTY_CARD_BALANCE), 10 + 10 * kSales);
+}
+
+struct LogLines {
+  std::vector<std::string> lines;
+};
+
+void Collect(void* user, int level, const char* message) {
+  static_cast<LogLines*>(user)->lines.push_back(std::to_string(level) + " " + message);
+}
+
+TEST_F(CapiTest, LogCallbackHearsOperationsWithMaskedCards) {
+  loyalty_close(t_);
+  t_ = nullptr;
+  LogLines log;
+  ASSERT_EQ(loyalty_options_set_log(options_, Collect, &log), LOYALTY_OK);
+  ASSERT_EQ(loyalty_open(options_, &t_), LOYALTY_OK) << loyalty_last_error();
+  loyalty_basket* b = Basket({500});
+  Owned r;
+  ASSERT_EQ(loyalty_commit(t_, "s-log", "LC0001", b, nullptr, r.out()), LOYALTY_OK);
+  loyalty_basket_free(b);
+  ASSERT_FALSE(log.lines.empty());
+  EXPECT_NE(log.lines.back().find("s-log"), std::string::npos) << log.lines.back();
+  for (const std::string& line : log.lines) EXPECT_EQ(line.find("LC0001"), std::string::npos);
+}
+
+TEST_F(CapiTest, ReadersAreThereOrSayUnsupported) {
+  loyalty_reader* reader = nullptr;
+  const loyalty_status s = loyalty_reader_open("sim:", &reader);
+#if defined(LOYALTY_TEST_READERS)
+  EXPECT_EQ(s, LOYALTY_OK) << loyalty_last_error();
+  loyalty_reader_close(reader);
+#else
+  EXPECT_EQ(s, LOYALTY_UNSUPPORTED);
+  EXPECT_EQ(reader, nullptr);
+  EXPECT_NE(std::string(loyalty_last_error()).find("sim:"), std::string::npos);
+#endif
+  EXPECT_EQ(loyalty_reader_open("nonsense:", nullptr), LOYALTY_INVALID_ARGUMENT);
+}
+
+}  // namespace
