@@ -20,6 +20,7 @@ struct CardView {
   Points available = 0;      // spendable now: not pending, not expired, less debt
   Points pending = 0;        // earned, inside the return window
   Points held = 0;           // reserved by open reservations (already out of available)
+  std::int64_t wallet_minor = 0;  // e-wallet balance, in the program currency
   Points balance = 0;        // ledger balance: available + pending (+ not yet
                              // expired-by-entry points), may be negative (debt)
   std::string tier;          // empty while the program has no tiers
@@ -43,6 +44,7 @@ enum class EntryKind : int {
   kBlock = 7,
   kUnblock = 8,
   kStamp = 9,           // stamps collected (units > 0) or spent (units < 0)
+  kStoredValue = 10,    // money loaded (units > 0) or spent on a gift card or wallet
 };
 
 const char* EntryKindName(EntryKind kind) noexcept;

@@ -30,6 +30,12 @@ struct Enrollment {
   std::string cashier_id;  // optional: who rang it up, for the till report
 };
 
+// Part of a sale paid from a gift card.
+struct GiftCardTender {
+  CardId gift_card;
+  std::int64_t amount_minor = 0;
+};
+
 // A sale: earn on the basket, take rewards, optionally pay with points.
 struct Checkout {
   std::string op_id;
@@ -38,6 +44,9 @@ struct Checkout {
   Points redeem_points = 0;          // points as a tender (program's tender.point_value)
   std::vector<std::string> rewards;  // reward ids taken on this sale, applied in order
   std::vector<std::string> coupons;  // coupon codes presented, applied after rewards
+  // Money tenders: they pay, they do not lower what the basket earns.
+  std::vector<GiftCardTender> gift_cards;
+  std::int64_t wallet_minor = 0;     // paid from the member's e-wallet
   // Optional: who rang it up, for the till report. Not part of the content
   // an op_id replay compares (a retry from another till user is a replay).
   std::string cashier_id;
@@ -111,6 +120,13 @@ struct CustomerEvent {
   std::string cashier_id;  // optional: who rang it up, for the till report
 };
 
+// Money put on a gift card (sold or topped up) or in a member's e-wallet.
+struct StoredValueLoad {
+  std::string op_id;
+  CardId card;  // the gift card's number, or the member's loyalty card
+  std::int64_t amount_minor = 0;
+};
+
 // Confirm or release a reservation made with Terminal::Reserve.
 struct ReservationDecision {
   std::string op_id;
@@ -125,6 +141,7 @@ struct Receipt {
   Points earned = 0;    // credited by this operation (negative for reversals)
   Points redeemed = 0;  // debited by this operation (negative when given back)
   Points held = 0;      // for a reservation: points held until confirmed or released
+  std::int64_t stored_value_minor = 0;  // money moved on gift cards and wallet (negative: paid)
   std::int64_t discount_minor = 0;  // taken off the basket by rewards and points
   std::vector<Points> line_points;  // for a sale: points per basket line
   std::vector<std::string> vouchers;  // codes issued by voucher rewards

@@ -113,6 +113,15 @@ class Terminal {
   Result<Receipt> RecordEvent(const CustomerEvent& event);
   Result<Receipt> Block(const CardBlock& request);
 
+  // Gift cards and the e-wallet: money in the program currency, used as a
+  // tender at Commit, given back in proportion by refunds and in full by
+  // voids, idempotent on op_id like everything else. A gift card is
+  // created by its first load. kInvalidArgument (amount not > 0),
+  // kInsufficientFunds at Commit, kUnknownCard (wallet of an unknown card).
+  Result<Receipt> LoadGiftCard(const StoredValueLoad& load);
+  Result<std::int64_t> GiftCardBalance(const CardId& gift_card) const;
+  Result<Receipt> TopUpWallet(const StoredValueLoad& load);
+
   // Writes expiry entries for every lot past its expiry date; returns
   // the receipts written (one per account touched). Idempotent per op_id.
   Result<std::vector<Receipt>> ExpirePoints(const std::string& op_id);

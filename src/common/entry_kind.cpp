@@ -14,6 +14,7 @@ const char* EntryKindName(EntryKind kind) noexcept {
     case EntryKind::kBlock: return "block";
     case EntryKind::kUnblock: return "unblock";
     case EntryKind::kStamp: return "stamp";
+    case EntryKind::kStoredValue: return "stored_value";
   }
   return "unknown";
 }

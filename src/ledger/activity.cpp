@@ -95,6 +95,12 @@ Status Ledger::PrepareActivity() {
       {&activity_->coupons_issued,
        "SELECT code FROM coupons WHERE issued_op = ?1 ORDER BY code"},
       {&activity_->revoke_coupons, "UPDATE coupons SET uses_left = 0 WHERE issued_op = ?1"},
+      {&activity_->find_gift_card, "SELECT account_id FROM gift_cards WHERE card_hash = ?1"},
+      {&activity_->insert_gift_card,
+       "INSERT INTO gift_cards(card_hash, account_id, masked) VALUES (?1, ?2, ?3)"},
+      {&activity_->stored_value,
+       "SELECT COALESCE(SUM(units), 0) FROM entries WHERE account_id = ?1 "
+       "AND kind = 'stored_value' AND ref = ?2"},
       {&activity_->codes,
        "SELECT code FROM reward_uses WHERE op_id = ?1 AND code != '' ORDER BY reward_id"},
   };
@@ -140,6 +146,33 @@ Result<bool> Ledger::HasEntryWithRef(const std::string& account_id, const std::s
   const bool found = *row && s.Int(0) != 0;
   s.Reset();
   return found;
+}
+
+Result<std::optional<std::string>> Ledger::FindGiftCard(const std::string& card_hash) {
+  Statement& s = activity_->find_gift_card;
+  s.BindBlob(1, card_hash);
+  auto row = s.Step();
+  if (!row.ok()) return row.status();
+  std::optional<std::string> found;
+  if (*row) found = s.Text(0);
+  s.Reset();
+  return found;
+}
+
+Status Ledger::InsertGiftCard(const std::string& card_hash, const std::string& account_id,
+                              const std::string& masked) {
+  return activity_->insert_gift_card.BindBlob(1, card_hash).Bind(2, account_id)
+      .Bind(3, masked).Run();
+}
+
+Result<std::int64_t> Ledger::StoredValue(const std::string& account_id, const std::string& ref) {
+  Statement& s = activity_->stored_value;
+  s.Bind(1, account_id).Bind(2, ref);
+  auto row = s.Step();
+  if (!row.ok()) return row.status();
+  const std::int64_t value = *row ? s.Int(0) : 0;
+  s.Reset();
+  return value;
 }
 
 Status Ledger::InsertCoupon(const IssuedCoupon& c) {

@@ -10,7 +10,8 @@ Result<std::vector<LotMove>> ApplyEntry(Book& book, const EntryRecord& e,
     case EntryKind::kUnblock:
       return std::vector<LotMove>{};
     case EntryKind::kStamp:
-      if (e.points != 0) return Status(StatusCode::kInternal, "stamp entry moves points");
+    case EntryKind::kStoredValue:
+      if (e.points != 0) return Status(StatusCode::kInternal, "stamp or money entry moves points");
       return std::vector<LotMove>{};
     case EntryKind::kEarn:
     case EntryKind::kAdjust:

@@ -13,6 +13,8 @@ namespace loyalty::ledger {
 inline constexpr std::int64_t kNever = INT64_MAX;
 // ref of an expiry entry that empties every lot of an inactive account.
 inline constexpr const char* kInactivityRef = "inactivity";
+inline constexpr const char* kGiftCardRef = "gift";
+inline constexpr const char* kWalletRef = "wallet";
 
 struct EntryRecord {
   std::int64_t seq = 0;
@@ -27,8 +29,10 @@ struct EntryRecord {
   std::optional<std::int64_t> expires_at;     // credits only
   std::int64_t at = 0;              // UTC milliseconds
   std::string note;
-  std::optional<std::int64_t> units;  // stamps, for stamp entries
-  std::optional<std::string> ref;     // the stamp card, for stamp entries
+  // What else the entry moves: stamps on a stamp card (ref = the card's id),
+  // or minor units of money on a gift card or wallet (ref = "gift"/"wallet").
+  std::optional<std::int64_t> units;
+  std::optional<std::string> ref;
   std::string mac;                  // 32 bytes
 };
 

@@ -154,6 +154,14 @@ class Ledger {
   // Stamps on each stamp card of the account.
   Result<std::map<std::string, std::int64_t>> StampBalances(const std::string& account_id);
 
+  // --- stored value (ledger/activity.cpp) ---
+  // The gift card's own account, if the card was ever loaded here.
+  Result<std::optional<std::string>> FindGiftCard(const std::string& card_hash);
+  Status InsertGiftCard(const std::string& card_hash, const std::string& account_id,
+                        const std::string& masked);
+  // Money on an account under `ref` ("gift" or "wallet"), in minor units.
+  Result<std::int64_t> StoredValue(const std::string& account_id, const std::string& ref);
+
   // --- coupons (ledger/activity.cpp) ---
   Status InsertCoupon(const IssuedCoupon& coupon);
   Result<std::optional<IssuedCoupon>> FindCoupon(const std::string& code);

@@ -7,7 +7,7 @@ namespace loyalty::ledger {
 namespace {
 
 // Append only: a released migration is never edited.
-constexpr std::array<const char*, 8> kMigrations{
+constexpr std::array<const char*, 9> kMigrations{
     // 1: the ledger.
     R"sql(
 CREATE TABLE meta (
@@ -160,6 +160,16 @@ CREATE TABLE coupon_uses (
   PRIMARY KEY (op_id, code)
 ) STRICT, WITHOUT ROWID;
 CREATE INDEX coupon_uses_by_account ON coupon_uses(account_id, coupon_id);
+)sql",
+    // 9: gift cards. Each is an account of its own holding money; its
+    // number is stored only as a keyed hash, like every card number.
+    R"sql(
+CREATE TABLE gift_cards (
+  card_hash  BLOB PRIMARY KEY,
+  account_id TEXT NOT NULL REFERENCES accounts(account_id),
+  masked     TEXT NOT NULL
+) STRICT;
+CREATE INDEX stored_value_by_account ON entries(account_id, ref) WHERE kind = 'stored_value';
 )sql",
 };
 

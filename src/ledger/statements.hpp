@@ -21,7 +21,8 @@ struct Ledger::ActivityStatements {
   Statement activity, earned, insert_line, lines, set_returned, insert_use, reverse_uses,
       uses, stock, codes, stamps, has_ref, insert_hold, find_hold, set_hold, open_holds,
       insert_coupon, find_coupon, insert_coupon_use, take_coupon_use, reverse_coupon_uses,
-      return_coupon_uses, coupon_uses, coupons_issued, revoke_coupons;
+      return_coupon_uses, coupon_uses, coupons_issued, revoke_coupons, find_gift_card,
+      insert_gift_card, stored_value;
 };
 
 }  // namespace loyalty::ledger

@@ -59,6 +59,7 @@ Json ToJson(const Receipt& r) {
   return Json{{"op_id", r.op_id},
               {"discount", r.discount_minor},
               {"held", r.held},
+              {"stored_value", r.stored_value_minor},
               {"line_points", r.line_points},
               {"vouchers", r.vouchers},
               {"coupons_issued", r.coupons_issued},
@@ -76,6 +77,7 @@ Json ToJson(const Receipt& r) {
                 {"available", r.after.available},
                 {"pending", r.after.pending},
                 {"held", r.after.held},
+                {"wallet", r.after.wallet_minor},
                 {"balance", r.after.balance},
                 {"tier", r.after.tier},
                 {"segment", r.after.segment},
@@ -94,6 +96,7 @@ Receipt FromJsonValue(const Json& j) {
   r.entry_seqs = j.at("entries").get<std::vector<std::int64_t>>();
   r.discount_minor = j.at("discount").get<std::int64_t>();
   r.held = j.at("held").get<Points>();
+  r.stored_value_minor = j.at("stored_value").get<std::int64_t>();
   r.line_points = j.at("line_points").get<std::vector<Points>>();
   r.vouchers = j.at("vouchers").get<std::vector<std::string>>();
   r.coupons_issued = j.at("coupons_issued").get<std::vector<std::string>>();
@@ -111,6 +114,7 @@ Receipt FromJsonValue(const Json& j) {
   r.after.available = a.at("available").get<Points>();
   r.after.pending = a.at("pending").get<Points>();
   r.after.held = a.at("held").get<Points>();
+  r.after.wallet_minor = a.at("wallet").get<std::int64_t>();
   r.after.balance = a.at("balance").get<Points>();
   r.after.tier = a.at("tier").get<std::string>();
   r.after.segment = a.at("segment").get<std::string>();

@@ -30,6 +30,14 @@ Status Terminal::Impl::ReleaseHold(const ledger::Hold& hold, const std::string& 
       if (Status s = Post(book, e, *outstanding); !s.ok()) return s;
       r.redeemed -= e.points;
       r.entry_seqs.push_back(e.seq);
+    } else if (spent.kind == EntryKind::kStoredValue && spent.units && spent.ref &&
+               *spent.units < 0 && -*spent.units - units_given > 0) {
+      if (Status s = MoveStoredValue(op_id, spent.account_id, *spent.ref,
+                                     -*spent.units - units_given, spent.seq,
+                                     "reservation " + hold.op_id + " released", now, r);
+          !s.ok()) {
+        return s;
+      }
     } else if (spent.kind == EntryKind::kStamp && spent.units && *spent.units < 0 &&
                -*spent.units - units_given > 0) {
       EntryRecord e = NewEntry(op_id, EntryKind::kStamp, hold.account_id, now);

@@ -19,6 +19,11 @@ std::string Terminal::Impl::CheckoutDigest(const Checkout& checkout) {
   for (const std::string& reward : checkout.rewards) digest.Add(reward);
   digest.Add(static_cast<std::int64_t>(checkout.coupons.size()));
   for (const std::string& code : checkout.coupons) digest.Add(code);
+  digest.Add(static_cast<std::int64_t>(checkout.gift_cards.size()));
+  for (const GiftCardTender& t : checkout.gift_cards) {
+    digest.Add(t.gift_card.value()).Add(t.amount_minor);
+  }
+  digest.Add(checkout.wallet_minor);
   return digest.Finish();
 }
 
@@ -129,7 +134,7 @@ Status Terminal::Impl::SpendSide(const Checkout& checkout, const std::string& ac
     r.entry_seqs.push_back(e.seq);
   }
   r.discount_minor = quote.discount_minor;
-  return Status::Ok();
+  return PayWithStoredValue(checkout, account_id, quote, now, r);
 }
 
 Status Terminal::Impl::EarnSide(const std::string& sale_op_id, const Basket& basket,

@@ -603,6 +603,32 @@ Result<Receipt> Terminal::Impl::Reverse(const std::string& op_id,
     if (own) r.earned -= left;
     r.entry_seqs.push_back(e.seq);
   }
+  // Money paid from gift cards and the wallet goes back like redeemed
+  // points: in proportion, rounding down, and in full with the last return.
+  for (const EntryRecord& paid : *entries) {
+    if (earn == nullptr || paid.kind != EntryKind::kStoredValue || !paid.units ||
+        *paid.units >= 0 || !paid.ref) {
+      continue;
+    }
+    auto reversals = ledger->ReversalsOf(paid.seq);
+    if (!reversals.ok()) return reversals.status();
+    std::int64_t returned = 0;
+    for (const EntryRecord& rev : *reversals) returned += rev.units.value_or(0);
+    const std::int64_t spent = -*paid.units;
+    std::optional<std::int64_t> target = spent;
+    if (!sale_settled) {
+      target = sale_total > 0 ? internal::MulDiv(spent, sale_done_after, sale_total,
+                                                 internal::Rounding::kDown)
+                              : std::optional<std::int64_t>(0);
+    }
+    if (!target) return Status(StatusCode::kAmountOverflow, "stored value share overflows");
+    if (*target - returned <= 0) continue;
+    if (Status s = MoveStoredValue(op_id, paid.account_id, *paid.ref, *target - returned,
+                                   paid.seq, std::string(what) + " of " + target_op_id, now, r);
+        !s.ok()) {
+      return s;
+    }
+  }
   // Stamps follow the points: collected ones go back in proportion (by the
   // units returned of the card's lines, or by amount), spent ones only when
   // the whole sale comes back.

@@ -122,6 +122,9 @@ struct Terminal::Impl {
       view.tier = tier->id;
     }
     view.segment = context->segment;
+    auto wallet = ledger->StoredValue(account_id, ledger::kWalletRef);
+    if (!wallet.ok()) return wallet.status();
+    view.wallet_minor = *wallet;
     view.rewards = engine::RewardOptions(program, *context);
     for (const engine::StampCard& card : program.stamp_cards) {
       auto have = context->stamps.find(card.id);
@@ -183,6 +186,14 @@ struct Terminal::Impl {
 
   // What makes two checkouts "the same request" for op_id replays.
   static std::string CheckoutDigest(const Checkout& checkout);
+
+  // Gift cards and wallet (src/terminal/stored_value.cpp).
+  Status MoveStoredValue(const std::string& op_id, const std::string& account_id,
+                         const std::string& ref, std::int64_t units,
+                         std::optional<std::int64_t> reverses, const std::string& note,
+                         std::int64_t now, Receipt& r);
+  Status PayWithStoredValue(const Checkout& checkout, const std::string& account_id,
+                            const Quote& quote, std::int64_t now, Receipt& r);
 
   // Reservations (src/terminal/reservation.cpp): give back what a hold
   // took, writing under `op_id`; release every expired hold of an account.
