@@ -214,7 +214,7 @@ const Tier* TierFor(const Program& program, std::int64_t measure) {
 }
 
 std::vector<RewardOption> RewardOptions(const Program& program, const Context& context) {
-  const Tier* tier = TierFor(program, context.tier_measure);
+  const Tier* tier = HeldTier(program, context);
   const std::string tier_id = tier ? tier->id : std::string();
   std::vector<RewardOption> options;
   for (const Reward& r : program.rewards) {
@@ -228,6 +228,13 @@ std::vector<RewardOption> RewardOptions(const Program& program, const Context& c
     options.push_back(std::move(option));
   }
   return options;
+}
+
+const Tier* HeldTier(const Program& program, const Context& context) {
+  const Tier* now = TierFor(program, context.tier_measure);
+  if (!context.tier_measure_at_evaluation) return now;
+  const Tier* kept = TierFor(program, *context.tier_measure_at_evaluation);
+  return kept && now && kept->threshold > now->threshold ? kept : now;
 }
 
 Result<Quote> Evaluate(const Program& program, const Basket& basket, const Context& context,
@@ -265,7 +272,7 @@ Result<Quote> Evaluate(const Program& program, const Basket& basket, const Conte
   }
 
   // Tier and segment.
-  const Tier* tier = TierFor(program, context.tier_measure);
+  const Tier* tier = HeldTier(program, context);
   const std::string tier_id = tier ? tier->id : std::string();
   const std::int64_t tier_permille = tier ? tier->multiplier_permille : kPermille;
   quote.tier.tier = tier_id;

@@ -27,6 +27,9 @@ struct Context {
   std::string store_id;
   std::string terminal_id;
   std::int64_t tier_measure = 0;   // rolling spend or points over the tier window
+  // The measure on the last evaluation date, for programs that keep a tier
+  // until the next one; nullopt for rolling tiers.
+  std::optional<std::int64_t> tier_measure_at_evaluation;
   std::string segment;             // new, regular, loyal, lapsing
   Points earned_today = 0;         // for the per-day cap
   Points available = 0;            // spendable points now
@@ -37,6 +40,9 @@ struct Context {
 
 // The tier an account holds for a measure; empty without tiers.
 const Tier* TierFor(const Program& program, std::int64_t measure);
+// The tier the account holds now: the better of what it earns now and what
+// it earned on the last evaluation date.
+const Tier* HeldTier(const Program& program, const Context& context);
 
 // Validates the basket (currency, amounts) and evaluates the program: reward
 // options, the chosen rewards' discounts and cost, points per rule and per

@@ -72,6 +72,10 @@ enum class TierMeasure { kSpend, kPoints };
 struct TierPlan {
   TierMeasure measure = TierMeasure::kSpend;
   int window_days = 365;
+  // Rolling (0): the tier follows the measure at every swipe. Otherwise the
+  // tier earned on the last evaluation date (start of the month, quarter or
+  // year) is kept until the next one: promotion at once, demotion only then.
+  int evaluation_months = 0;
   std::vector<Tier> levels;  // ascending thresholds; levels[0] is the floor
 };
 

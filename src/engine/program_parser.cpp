@@ -398,8 +398,20 @@ void ParseRules(Checker& check, const Json& rules, Program& program) {
 
 void ParseTiers(Checker& check, const Json& tiers, Program& program) {
   const std::string path = "tiers";
-  check.OnlyKnownKeys(tiers, path, {"measure", "window_days", "levels"});
   TierPlan plan;
+  check.OnlyKnownKeys(tiers, path, {"measure", "window_days", "evaluation", "levels"});
+  std::string evaluation = "rolling";
+  check.Text(tiers, path, "evaluation", evaluation);
+  if (evaluation == "monthly") {
+    plan.evaluation_months = 1;
+  } else if (evaluation == "quarterly") {
+    plan.evaluation_months = 3;
+  } else if (evaluation == "yearly") {
+    plan.evaluation_months = 12;
+  } else if (evaluation != "rolling") {
+    check.Problem("tiers.evaluation",
+                  "must be rolling, monthly, quarterly or yearly, got \"" + evaluation + "\"");
+  }
   std::string measure = "spend";
   check.Text(tiers, path, "measure", measure);
   if (measure == "points") {

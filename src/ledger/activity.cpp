@@ -37,7 +37,7 @@ Status Ledger::PrepareActivity() {
        "COALESCE(SUM(kind = 'earn' AND amount_minor > 0), 0), "
        "(SELECT COALESCE(MAX(at), 0) FROM entries WHERE account_id = ?1 AND kind = 'earn' "
        "   AND amount_minor > 0) "
-       "FROM entries WHERE account_id = ?1 AND at >= ?2"},
+       "FROM entries WHERE account_id = ?1 AND at >= ?2 AND at < ?3"},
       {&activity_->earned,
        "SELECT COALESCE(SUM(points), 0) FROM entries WHERE account_id = ?1 AND at >= ?2 "
        "AND kind = 'earn' AND amount_minor > 0"},
@@ -112,9 +112,10 @@ Status Ledger::PrepareActivity() {
   return Status::Ok();
 }
 
-Result<Activity> Ledger::ActivitySince(const std::string& account_id, std::int64_t since) {
+Result<Activity> Ledger::ActivitySince(const std::string& account_id, std::int64_t since,
+                                      std::int64_t until) {
   Statement& s = activity_->activity;
-  s.Bind(1, account_id).Bind(2, since);
+  s.Bind(1, account_id).Bind(2, since).Bind(3, until);
   auto row = s.Step();
   if (!row.ok()) return row.status();
   Activity a;

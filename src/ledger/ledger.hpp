@@ -134,7 +134,8 @@ class Ledger {
   Result<std::int64_t> EntryCount();
 
   // --- activity, sales and rewards (ledger/activity.cpp) ---
-  Result<Activity> ActivitySince(const std::string& account_id, std::int64_t since);
+  Result<Activity> ActivitySince(const std::string& account_id, std::int64_t since,
+                                 std::int64_t until = INT64_MAX);
   // Points earned by sales (bonuses not counted) since `since`.
   Result<Points> EarnedSince(const std::string& account_id, std::int64_t since);
   // Whether the account has an entry with this reference (a bonus paid).

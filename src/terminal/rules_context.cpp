@@ -43,6 +43,24 @@ Result<engine::Context> Terminal::Impl::ContextFor(const std::string& account_id
     if (!a.ok()) return a.status();
     c.tier_measure =
         program.tiers->measure == engine::TierMeasure::kSpend ? a->spend_minor : a->earned;
+    if (const int months = program.tiers->evaluation_months; months > 0) {
+      // The start of the current evaluation period, on the store's calendar.
+      const std::chrono::year_month_day today{
+          std::chrono::sys_days{std::chrono::days{c.local.day}}};
+      const int month0 = static_cast<int>(static_cast<unsigned>(today.month())) - 1;
+      const std::chrono::year_month_day start{
+          today.year(), std::chrono::month{static_cast<unsigned>(month0 / months * months + 1)},
+          std::chrono::day{1}};
+      const std::int64_t evaluated_at = LocalMidnightUtc(
+          std::chrono::sys_days{start}.time_since_epoch().count());
+      auto then = ledger->ActivitySince(
+          account_id, evaluated_at - program.tiers->window_days * terminal::kDayMs,
+          evaluated_at);
+      if (!then.ok()) return then.status();
+      c.tier_measure_at_evaluation = program.tiers->measure == engine::TierMeasure::kSpend
+                                         ? then->spend_minor
+                                         : then->earned;
+    }
   }
   const auto& seg = program.segments;
   auto visits = ledger->ActivitySince(account_id, now - seg.window_days * terminal::kDayMs);

@@ -118,7 +118,7 @@ struct Terminal::Impl {
     }
     view.balance = book.balance();
     view.blocked = blocked;
-    if (const engine::Tier* tier = engine::TierFor(program, context->tier_measure)) {
+    if (const engine::Tier* tier = engine::HeldTier(program, *context)) {
       view.tier = tier->id;
     }
     view.segment = context->segment;

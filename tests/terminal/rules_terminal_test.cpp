@@ -254,3 +254,27 @@ TEST(BonusTest, ReferralPaysBothOnTheFirstPurchaseAndReturnsTakeItBack) {
 
 }  // namespace
 }  // namespace loyalty
+
+namespace loyalty {
+namespace {
+
+TEST(TierEvaluationTest, PromotionAtOnceDemotionOnlyOnTheNextEvaluationDate) {
+  testing::TestTerminal t(R"({"format": 1, "id": "q", "version": 1, "currency": "EUR",
+    "earn": {"points": 1, "per": "1.00"},
+    "tiers": {"measure": "spend", "window_days": 30, "evaluation": "monthly", "levels": [
+      {"id": "member", "threshold": "0.00"}, {"id": "vip", "threshold": "100.00"}]}})");
+  ASSERT_TRUE(t->Enroll({"e1", testing::Card("LC0001"), "", "Ada"}).ok());
+  t.clock.AdvanceDays(20);  // 2026-01-21
+  Basket b{"EUR", {{"X", "x", 1, 15000, false}}};
+  ASSERT_TRUE(t->Commit({"s1", testing::Card("LC0001"), b, 0}).ok());
+  EXPECT_EQ(t->Lookup(testing::Card("LC0001"))->tier, "vip");  // promoted at once
+  t.clock.AdvanceDays(12);  // 2026-02-02: the spend is still in February's evaluation window
+  EXPECT_EQ(t->Lookup(testing::Card("LC0001"))->tier, "vip");
+  t.clock.AdvanceDays(20);  // 2026-02-22: the rolling window lost it, the tier stays
+  EXPECT_EQ(t->Lookup(testing::Card("LC0001"))->tier, "vip");
+  t.clock.AdvanceDays(10);  // 2026-03-04: March's evaluation no longer sees the sale
+  EXPECT_EQ(t->Lookup(testing::Card("LC0001"))->tier, "member");
+}
+
+}  // namespace
+}  // namespace loyalty
