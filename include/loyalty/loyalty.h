@@ -611,7 +611,8 @@ LOYALTY_EXPORT loyalty_status loyalty_rebuild_balances(loyalty_terminal* termina
 /* The end-of-day loyalty report of this till for [from_ms, to_ms), in
  * total and per cashier. The money value of points is
  * `point_value_minor` minor units per `point_value_points` points (e.g.
- * 1 and 1: a point is worth a cent); pass 0 and 1 when unknown.
+ * 1 and 1: a point is worth a cent); 0 and 1: the program's
+ * tender.point_value per point when it sets one, else unknown (money 0).
  * *out: a LOYALTY_KIND_REPORT (text and JSON renderings included).
  * INVALID_ARGUMENT: from_ms > to_ms, point_value_points <= 0 or
  * point_value_minor < 0. Writes nothing. Thread-safe. */

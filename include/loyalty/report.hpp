@@ -22,8 +22,9 @@ struct AnonymousSale {
 
 // What points are worth in money: `minor` minor units of the program's
 // currency per `points` points. {1, 1}: a point is worth a cent; {1, 2}: two
-// points a cent. minor = 0: unknown (no program setting yet); the report
-// then shows the liability in points and 0 in money.
+// points a cent. minor = 0: the program's tender.point_value per point when
+// it sets one, else unknown: the report then shows the liability in points
+// and 0 in money.
 struct PointValue {
   std::int64_t minor = 0;
   Points points = 1;

@@ -149,6 +149,10 @@ Result<TillReportData> Terminal::TillReport(Timestamp from, Timestamp to,
                       " must be > 0");
   }
   std::lock_guard<std::mutex> guard(im.mutex);
+  if (point_value.minor == 0 && im.program.point_value_minor > 0) {
+    // Not given: what a point pays as a tender, when the program says.
+    point_value = {im.program.point_value_minor, 1};
+  }
   ledger::Database& db = im.ledger->database();
   TillReportData report;
   report.terminal_id = im.options.terminal_id;

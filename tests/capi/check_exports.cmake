@@ -1,0 +1,26 @@
+# ctest: the shared library exports the C ABI and nothing else.
+# cmake -DLIB=<libloyalty.so> -DNM=<nm> -P check_exports.cmake
+execute_process(COMMAND ${NM} -D --defined-only ${LIB}
+                OUTPUT_VARIABLE symbols RESULT_VARIABLE rc)
+if(NOT rc EQUAL 0)
+  message(FATAL_ERROR "nm failed on ${LIB}")
+endif()
+string(REPLACE "\n" ";" lines "${symbols}")
+set(count 0)
+foreach(line IN LISTS lines)
+  if(line STREQUAL "")
+    continue()
+  endif()
+  string(REGEX REPLACE ".* " "" name "${line}")
+  if(NOT name MATCHES "^loyalty_")
+    message(FATAL_ERROR "libloyalty.so exports '${name}': only loyalty_* may be exported")
+  endif()
+  math(EXPR count "${count} + 1")
+endforeach()
+foreach(required loyalty_open loyalty_commit loyalty_till_report loyalty_last_error
+                 loyalty_reader_open loyalty_version)
+  if(NOT symbols MATCHES "${required}")
+    message(FATAL_ERROR "libloyalty.so does not export ${required}")
+  endif()
+endforeach()
+message(STATUS "libloyalty.so exports ${count} symbols, all loyalty_*")
