@@ -1,0 +1,64 @@
+#!/bin/sh
+# The subcommands against a ledger in the current folder, as an operator
+# would type them: key file created private, a retried receipt earning once,
+# errors as a Status message and a non-zero exit, every example program
+# loading.
+#
+#   check-cli.sh LOYALTY_DEMO PROGRAMS_DIR
+set -eu
+
+demo=$1
+programs=$2
+work=$(mktemp -d "${TMPDIR:-/tmp}/loyalty-cli-check-XXXXXX")
+trap 'rm -rf "$work"' EXIT
+cd "$work"
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+
+# till PATTERN ARGS...: runs a subcommand that must succeed and print PATTERN.
+till() {
+  pattern=$1
+  shift
+  "$demo" --program "$programs/supermarket.json" "$@" >out.txt 2>err.txt ||
+    fail "'$*' exited with $?: $(cat err.txt)"
+  cat out.txt
+  grep -q -- "$pattern" out.txt || fail "'$*' did not print: $pattern"
+}
+
+# refused PATTERN ARGS...: runs a subcommand that must fail with PATTERN on stderr.
+refused() {
+  pattern=$1
+  shift
+  if "$demo" --program "$programs/supermarket.json" "$@" >out.txt 2>err.txt; then
+    fail "'$*' succeeded but should have been refused"
+  fi
+  cat err.txt
+  grep -q -- "$pattern" err.txt || fail "'$*' did not say: $pattern"
+}
+
+till "Enrolled \*\{12\}9017" enroll "9900 1234 5678 9017" --name "Anna Weber" --op-id E-1
+[ "$(stat -c %a loyalty.db.key)" = 600 ] || fail "key file mode is $(stat -c %a loyalty.db.key)"
+[ "$(stat -c %s loyalty.db.key)" = 32 ] || fail "key file holds $(stat -c %s loyalty.db.key) bytes"
+till "earned      +16 points" earn 9900123456789017 12.40 3.99 --receipt R-1
+till "already recorded: 'R-1'" earn 9900123456789017 12.40 3.99 --receipt R-1
+till "pending 16 points" lookup 9900123456789017
+refused "duplicate_id_conflict" earn 9900123456789017 12.40 --receipt R-1
+refused "more decimals than EUR allows" earn 9900123456789017 1.999 --receipt R-2
+refused "check digit is wrong" enroll 9900123456789018
+refused "insufficient_points" redeem 9900123456789017 500 --reason "fruit basket"
+till "taken back  -4 points" refund R-1 3.99 --op-id F-1
+till "earned      +25 points" adjust 9900123456789017 25 --operator lead --reason "goodwill"
+till "spent       -5 points" redeem 9900123456789017 5 --reason "coffee" --op-id P-1
+till "taken back  -12 points" void R-1 --operator lead --reason "wrong card"
+till "balance 20 points" history 9900123456789017 --limit 3
+till "Nothing to expire" expire --op-id X-1
+till "verify OK: " verify
+refused "terminal_key" verify --key-file other.key
+for program in coffee fashion supermarket; do
+  "$demo" --db "$program.db" --program "$programs/$program.json" verify >out.txt 2>err.txt ||
+    fail "$program.json does not load: $(cat err.txt)"
+done
+echo "PASS: command line"

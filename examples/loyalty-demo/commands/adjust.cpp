@@ -1,0 +1,47 @@
+#include <iostream>
+#include <memory>
+
+#include "basket_text.hpp"
+#include "commands/command.hpp"
+#include "op_ids.hpp"
+#include "screen.hpp"
+
+namespace loyalty_demo {
+
+Command AddAdjustCommand(CLI::App& parent, const TillSettings& till) {
+  struct Args {
+    std::string card;
+    loyalty::Points points = 0;
+    std::string operator_id;
+    std::string reason;
+    std::string op_id;
+  };
+  auto args = std::make_shared<Args>();
+  CLI::App* app =
+      parent.add_subcommand("adjust", "Correct a balance by hand (signed points: 50 or -20)");
+  app->add_option("card", args->card, "Card number")->required();
+  app->add_option("points", args->points, "Points to add (negative: to take)")->required();
+  app->add_option("--operator", args->operator_id, "Who made the correction")->required();
+  app->add_option("--reason", args->reason, "Why")->required();
+  app->add_option("--op-id", args->op_id, "The POS's id for this correction");
+  return {app, [args, &till]() -> loyalty::Status {
+            auto card = ParseCard(args->card);
+            if (!card.ok()) return card.status();
+            auto opened = OpenTill(till);
+            if (!opened.ok()) return opened.status();
+            loyalty::Adjustment request;
+            request.op_id = OpIdOr(args->op_id, "adjust");
+            request.card = *card;
+            request.points = args->points;
+            request.operator_id = args->operator_id;
+            request.reason = args->reason;
+            request.cashier_id = till.cashier_id;
+            auto receipt = opened->terminal->Adjust(request);
+            if (!receipt.ok()) return receipt.status();
+            std::cout << "Adjusted by " << args->operator_id << ": " << args->reason << '\n';
+            PrintReceipt(std::cout, *receipt, opened->currency);
+            return loyalty::Status::Ok();
+          }};
+}
+
+}  // namespace loyalty_demo

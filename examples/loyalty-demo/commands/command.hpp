@@ -1,0 +1,41 @@
+// A subcommand of loyalty-demo: one function per file that adds its options
+// to the CLI and returns what to run once the command line is parsed.
+// Running after parsing (not in a CLI11 callback) keeps every failure a
+// Status that main() prints, never an exception.
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <vector>
+
+#include "loyalty/loyalty.hpp"
+#include "till.hpp"
+
+namespace loyalty_demo {
+
+struct Command {
+  CLI::App* app = nullptr;               // the subcommand, parsed() when chosen
+  std::function<loyalty::Status()> run;  // its work; prints to stdout
+};
+
+Command AddEnrollCommand(CLI::App& parent, const TillSettings& till);
+Command AddLookupCommand(CLI::App& parent, const TillSettings& till);
+Command AddEarnCommand(CLI::App& parent, const TillSettings& till);
+Command AddRedeemCommand(CLI::App& parent, const TillSettings& till);
+Command AddRefundCommand(CLI::App& parent, const TillSettings& till);
+Command AddVoidCommand(CLI::App& parent, const TillSettings& till);
+Command AddAdjustCommand(CLI::App& parent, const TillSettings& till);
+Command AddHistoryCommand(CLI::App& parent, const TillSettings& till);
+Command AddVerifyCommand(CLI::App& parent, const TillSettings& till);
+Command AddExpireCommand(CLI::App& parent, const TillSettings& till);
+Command AddDemoCommand(CLI::App& parent, const TillSettings& till);
+#ifdef LOYALTY_DEMO_WITH_READERS
+// Waits for a card on a reader (loyalty::OpenReader connection string, e.g.
+// "sim:") and shows it as lookup does. Built when the reader library is.
+Command AddReadCommand(CLI::App& parent, const TillSettings& till);
+#endif
+
+// Every command above, in the order `--help` lists them.
+std::vector<Command> AddAllCommands(CLI::App& parent, const TillSettings& till);
+
+}  // namespace loyalty_demo
