@@ -76,9 +76,15 @@ struct Pricing {
   std::int64_t total = 0;
 };
 
+// Each basket line's product and category as the program numbers them.
+struct LineKeys {
+  int product = -1;
+  int category = -1;
+};
+
 // What a reward takes off the basket, per line (before any other reward).
 Pricing Discount(const Reward& reward, const Basket& basket,
-                 const std::vector<std::int64_t>& net) {
+                 const std::vector<std::int64_t>& net, const std::vector<LineKeys>& keys) {
   Pricing p;
   p.discounts.assign(basket.lines.size(), 0);
   p.free_units.assign(basket.lines.size(), 0);
@@ -88,7 +94,9 @@ Pricing Discount(const Reward& reward, const Basket& basket,
     if (l.voided) continue;
     const bool order_wide = reward.kind == RewardKind::kOrderAmount ||
                             reward.kind == RewardKind::kOrderPercent;
-    if (order_wide || reward.lines.Matches(l.sku, l.category)) weights[i] = net[i];
+    if (order_wide || reward.lines.Matches(keys[i].product, keys[i].category)) {
+      weights[i] = net[i];
+    }
   }
   const std::int64_t base = std::accumulate(weights.begin(), weights.end(), std::int64_t{0});
   std::int64_t off = 0;
@@ -271,6 +279,15 @@ Result<Quote> Evaluate(const Program& program, const Basket& basket, const Conte
     net[i] = line.amount_minor;
   }
 
+  std::vector<LineKeys> keys(n);
+  std::vector<bool> excluded(n, false);
+  for (size_t i = 0; i < n; ++i) {
+    keys[i] = {program.ProductKey(basket.lines[i].sku),
+               program.CategoryKey(basket.lines[i].category)};
+    excluded[i] = !program.excluded.Any() &&
+                  program.excluded.Matches(keys[i].product, keys[i].category);
+  }
+
   // Tier and segment.
   const Tier* tier = HeldTier(program, context);
   const std::string tier_id = tier ? tier->id : std::string();
@@ -294,7 +311,7 @@ Result<Quote> Evaluate(const Program& program, const Basket& basket, const Conte
     option.reward_id = r.id;
     option.name = r.name;
     option.cost = r.cost;
-    option.discount_minor = Discount(r, basket, net).total;
+    option.discount_minor = Discount(r, basket, net, keys).total;
     option.why_not = WhyNot(program, r, context, tier_id, context.available);
     option.available = option.why_not.empty();
     option.explanation = DescribeReward(r, program.currency) + " for " + Price(program, r);
@@ -324,7 +341,7 @@ Result<Quote> Evaluate(const Program& program, const Basket& basket, const Conte
                         : StatusCode::kInvalidArgument,
                     "reward '" + id + "': " + why);
     }
-    const Pricing p = Discount(*r, basket, net);
+    const Pricing p = Discount(*r, basket, net, keys);
     if (r->kind != RewardKind::kVoucher && p.total == 0) {
       return Status(StatusCode::kInvalidArgument,
                     "reward '" + id + "': nothing in this basket it applies to");
@@ -355,7 +372,7 @@ Result<Quote> Evaluate(const Program& program, const Basket& basket, const Conte
     if (!why.empty()) {
       return Status(StatusCode::kInvalidArgument, "coupon '" + coupon->id + "': " + why);
     }
-    const Pricing p = Discount(*coupon, basket, net);
+    const Pricing p = Discount(*coupon, basket, net, keys);
     if (p.total == 0) {
       return Status(StatusCode::kInvalidArgument,
                     "coupon '" + coupon->id + "': nothing in this basket it applies to");
@@ -409,19 +426,17 @@ Result<Quote> Evaluate(const Program& program, const Basket& basket, const Conte
   quote.line_points.assign(n, 0);
   std::int64_t net_total = 0;
   for (auto v : net) net_total += v;
+  std::vector<std::int64_t> weights(n, 0);
   for (const EarnRule& rule : program.rules) {
     if (!InForce(rule, context, tier_id)) continue;
     if (net_total < rule.min_basket_minor) continue;
-    std::vector<std::int64_t> weights(n, 0);
+    std::fill(weights.begin(), weights.end(), 0);
     std::int64_t eligible = 0;
     std::int64_t items = 0;
     for (size_t i = 0; i < n; ++i) {
       const BasketLine& l = basket.lines[i];
-      if (l.voided ||
-          (!program.excluded.Any() && program.excluded.Matches(l.sku, l.category))) {
-        continue;
-      }
-      if (!rule.lines.Matches(l.sku, l.category)) continue;
+      if (l.voided || excluded[i]) continue;
+      if (!rule.lines.Matches(keys[i].product, keys[i].category)) continue;
       eligible += net[i];
       items += l.quantity;
       weights[i] = rule.type == RuleType::kItem ? l.quantity : net[i];
@@ -433,13 +448,12 @@ Result<Quote> Evaluate(const Program& program, const Basket& basket, const Conte
     switch (rule.type) {
       case RuleType::kSpend: {
         const std::int64_t factor = rule.multiplier_permille;
+        (void)factor;
         points = SpendPoints(eligible, rule, tier_permille);
-        how = PointsText(rule.points) + " per " +
-              Money(rule.per_minor, program.currency).ToString() +
-              (factor != kPermille ? " " + Factor(factor) : std::string()) +
-              (tier_permille != kPermille ? " (" + tier_id + " " + Factor(tier_permille) + ")"
-                                          : std::string()) +
-              " on " + Money(eligible, program.currency).ToString();
+        how = rule.how;
+        if (tier_permille != kPermille) how += " (" + tier_id + " " + Factor(tier_permille) + ")";
+        how += " on ";
+        how += Money(eligible, program.currency).ToString();
         break;
       }
       case RuleType::kVisit:
@@ -458,8 +472,7 @@ Result<Quote> Evaluate(const Program& program, const Basket& basket, const Conte
       *points = *rule.max_points;
       how += ", capped at " + PointsText(*rule.max_points);
     }
-    const auto share = Allocate(*points, weights);
-    for (size_t i = 0; i < n; ++i) quote.line_points[i] += share[i];
+    AllocateInto(*points, weights, quote.line_points);
     auto total = CheckedAdd(quote.points_to_earn, *points);
     if (!total) return Status(StatusCode::kAmountOverflow, "points for the basket overflow");
     quote.points_to_earn = *total;
@@ -478,7 +491,9 @@ Result<Quote> Evaluate(const Program& program, const Basket& basket, const Conte
     std::int64_t total_units = 0;
     for (size_t i = 0; i < n; ++i) {
       const BasketLine& l = basket.lines[i];
-      if (l.voided || net[i] <= 0 || !card.lines.Matches(l.sku, l.category)) continue;
+      if (l.voided || net[i] <= 0 || !card.lines.Matches(keys[i].product, keys[i].category)) {
+        continue;
+      }
       units[i] = std::max<std::int64_t>(0, l.quantity - free_units[i]);
       total_units += units[i];
     }

@@ -10,6 +10,41 @@ bool LineFilter::Matches(const std::string& sku, const std::string& category) co
          std::find(categories.begin(), categories.end(), category) != categories.end();
 }
 
+void Program::Intern() {
+  auto number = [](std::unordered_map<std::string, int>& index,
+                   const std::vector<std::string>& names, std::vector<int>& keys) {
+    keys.clear();
+    for (const std::string& item : names) {
+      auto [it, added] = index.emplace(item, static_cast<int>(index.size()));
+      keys.push_back(it->second);
+    }
+  };
+  auto intern = [&](LineFilter& f) {
+    number(product_index, f.products, f.product_keys);
+    number(category_index, f.categories, f.category_keys);
+  };
+  intern(excluded);
+  for (EarnRule& r : rules) {
+    intern(r.lines);
+    if (r.type == RuleType::kSpend) {
+      r.how = std::to_string(r.points) + (r.points == 1 ? " point" : " points") + " per " +
+              Money(r.per_minor, currency).ToString();
+      if (r.multiplier_permille != kPermille) {
+        std::string factor = std::to_string(r.multiplier_permille / kPermille);
+        if (const auto frac = r.multiplier_permille % kPermille; frac != 0) {
+          std::string digits = std::to_string(frac + kPermille).substr(1);
+          while (!digits.empty() && digits.back() == '0') digits.pop_back();
+          factor += "." + digits;
+        }
+        r.how += " " + factor + "x";
+      }
+    }
+  }
+  for (Reward& r : rewards) intern(r.lines);
+  for (Reward& c : coupons) intern(c.lines);
+  for (StampCard& c : stamp_cards) intern(c.lines);
+}
+
 const Reward* Program::FindReward(const std::string& reward_id) const {
   for (const Reward& r : rewards) {
     if (r.id == reward_id) return &r;

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "common/checked.hpp"
@@ -21,7 +22,21 @@ inline constexpr std::int64_t kPermille = 1000;
 struct LineFilter {
   std::vector<std::string> products;
   std::vector<std::string> categories;
+  // The same names as indexes into the program's name tables (Intern()), so
+  // the hot loop compares integers, not strings.
+  std::vector<int> product_keys;
+  std::vector<int> category_keys;
   bool Matches(const std::string& sku, const std::string& category) const;
+  bool Matches(int product_key, int category_key) const {
+    if (Any()) return true;
+    for (int k : product_keys) {
+      if (k == product_key) return true;
+    }
+    for (int k : category_keys) {
+      if (k == category_key) return true;
+    }
+    return false;
+  }
   bool Any() const { return products.empty() && categories.empty(); }
 };
 
@@ -59,6 +74,7 @@ struct EarnRule {
   bool stop = false;                 // when it applies, later rules do not run
   std::string issue_coupon;          // a coupon id: a code for the next visit
   std::string explain;               // what the cashier reads aloud
+  std::string how;                   // "2 points per 1.00 EUR 1.5x", made by Intern()
 };
 
 struct Tier {
@@ -158,6 +174,19 @@ struct Program {
   int inactivity_days = 0;  // all points expire after this long without a sale; 0: never
   // Points as a tender: minor units one point is worth (0: not a tender).
   std::int64_t point_value_minor = 0;
+  // Every product and category name the program mentions, numbered.
+  std::unordered_map<std::string, int> product_index;
+  std::unordered_map<std::string, int> category_index;
+  // Numbers the names of every filter; ParseProgram calls it.
+  void Intern();
+  int ProductKey(const std::string& sku) const {
+    auto it = product_index.find(sku);
+    return it == product_index.end() ? -1 : it->second;
+  }
+  int CategoryKey(const std::string& category) const {
+    auto it = category_index.find(category);
+    return it == category_index.end() ? -1 : it->second;
+  }
   struct CardNumberFormat {
     int min_length = 4;
     int max_length = 64;

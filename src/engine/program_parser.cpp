@@ -848,6 +848,7 @@ Result<Program> ParseProgram(std::string_view json_text) {
   }
   CrossCheck(check, program);
   if (!check.ok()) return Status(StatusCode::kProgramInvalid, check.Report());
+  program.Intern();
   return program;
 }
 
