@@ -1,6 +1,7 @@
 #include "engine/earn.hpp"
 
 #include <algorithm>
+#include <charconv>
 #include <numeric>
 #include <string>
 
@@ -18,8 +19,38 @@ std::string LineName(size_t index, const BasketLine& line) {
   return name;
 }
 
+// Appends "12 points" without temporaries: quotes build many such lines.
+void AppendPoints(std::string& out, Points p) {
+  char digits[24];
+  const auto end = std::to_chars(digits, digits + sizeof digits, p).ptr;
+  out.append(digits, end);
+  out += (p == 1 || p == -1) ? " point" : " points";
+}
+
 std::string PointsText(Points p) {
-  return std::to_string(p) + (p == 1 || p == -1 ? " point" : " points");
+  std::string out;
+  AppendPoints(out, p);
+  return out;
+}
+
+// Appends "12.40 EUR" (what Money::ToString prints) without temporaries.
+void AppendMoney(std::string& out, std::int64_t minor, const Currency& currency) {
+  const bool negative = minor < 0;
+  const std::uint64_t mag = negative ? 0 - static_cast<std::uint64_t>(minor)
+                                     : static_cast<std::uint64_t>(minor);
+  const auto per = static_cast<std::uint64_t>(currency.minor_per_major());
+  if (negative) out += '-';
+  char digits[24];
+  auto end = std::to_chars(digits, digits + sizeof digits, mag / per).ptr;
+  out.append(digits, end);
+  if (currency.exponent() > 0) {
+    out += '.';
+    end = std::to_chars(digits, digits + sizeof digits, mag % per).ptr;
+    out.append(static_cast<size_t>(currency.exponent()) - static_cast<size_t>(end - digits), '0');
+    out.append(digits, end);
+  }
+  out += ' ';
+  out += currency.code();
 }
 
 std::string Factor(std::int64_t permille) {
@@ -426,39 +457,57 @@ Result<Quote> Evaluate(const Program& program, const Basket& basket, const Conte
   quote.line_points.assign(n, 0);
   std::int64_t net_total = 0;
   for (auto v : net) net_total += v;
-  std::vector<std::int64_t> weights(n, 0);
+  // What each distinct set of lines holds, worked out once: the net
+  // amounts do not change while the rules run. Rules over the same lines,
+  // weighed the same way, also share one split of their points.
+  struct Lines {
+    bool ready = false;
+    std::int64_t eligible = 0;
+    std::int64_t items = 0;
+    std::vector<std::int64_t> by_amount;
+    std::vector<std::int64_t> by_quantity;
+    Points amount_points = 0;
+    Points quantity_points = 0;
+  };
+  std::vector<Lines> line_sets(static_cast<size_t>(program.filter_count));
   for (const EarnRule& rule : program.rules) {
     if (!InForce(rule, context, tier_id)) continue;
     if (net_total < rule.min_basket_minor) continue;
-    std::fill(weights.begin(), weights.end(), 0);
-    std::int64_t eligible = 0;
-    std::int64_t items = 0;
-    for (size_t i = 0; i < n; ++i) {
-      const BasketLine& l = basket.lines[i];
-      if (l.voided || excluded[i]) continue;
-      if (!rule.lines.Matches(keys[i].product, keys[i].category)) continue;
-      eligible += net[i];
-      items += l.quantity;
-      weights[i] = rule.type == RuleType::kItem ? l.quantity : net[i];
+    Lines& set = line_sets[static_cast<size_t>(rule.lines.filter_id)];
+    if (!set.ready) {
+      set.by_amount.assign(n, 0);
+      set.by_quantity.assign(n, 0);
+      for (size_t i = 0; i < n; ++i) {
+        const BasketLine& l = basket.lines[i];
+        if (l.voided || excluded[i]) continue;
+        if (!rule.lines.Matches(keys[i].product, keys[i].category)) continue;
+        set.eligible += net[i];
+        set.items += l.quantity;
+        set.by_amount[i] = net[i];
+        set.by_quantity[i] = l.quantity;
+      }
+      set.ready = true;
     }
+    const std::int64_t eligible = set.eligible;
+    const std::int64_t items = set.items;
     const bool applies = rule.type == RuleType::kItem ? items > 0 : eligible > 0;
     if (!applies) continue;
     std::optional<Points> points;
     std::string how;
+    how.reserve(96);
     switch (rule.type) {
       case RuleType::kSpend: {
-        const std::int64_t factor = rule.multiplier_permille;
-        (void)factor;
         points = SpendPoints(eligible, rule, tier_permille);
         how = rule.how;
         if (tier_permille != kPermille) how += " (" + tier_id + " " + Factor(tier_permille) + ")";
         how += " on ";
-        how += Money(eligible, program.currency).ToString();
+        AppendMoney(how, eligible, program.currency);
         break;
       }
       case RuleType::kVisit:
         points = rule.points;
-        how = PointsText(rule.points) + " for the visit";
+        AppendPoints(how, rule.points);
+        how += " for the visit";
         break;
       case RuleType::kItem:
         points = CheckedMul(rule.points, items);
@@ -472,15 +521,27 @@ Result<Quote> Evaluate(const Program& program, const Basket& basket, const Conte
       *points = *rule.max_points;
       how += ", capped at " + PointsText(*rule.max_points);
     }
-    AllocateInto(*points, weights, quote.line_points);
+    Points& share = rule.type == RuleType::kItem ? set.quantity_points : set.amount_points;
+    auto grouped = CheckedAdd(share, *points);
+    if (!grouped) return Status(StatusCode::kAmountOverflow, "points for the basket overflow");
+    share = *grouped;
     auto total = CheckedAdd(quote.points_to_earn, *points);
     if (!total) return Status(StatusCode::kAmountOverflow, "points for the basket overflow");
     quote.points_to_earn = *total;
     quote.eligible_minor = std::max(quote.eligible_minor, eligible);
-    const std::string text = rule.explain.empty() ? how : rule.explain;
-    quote.lines.push_back({rule.id, *points, text + ": " + PointsText(*points)});
+    std::string text = rule.explain.empty() ? std::move(how) : rule.explain;
+    text += ": ";
+    AppendPoints(text, *points);
+    quote.lines.push_back({rule.id, *points, std::move(text)});
     if (!rule.issue_coupon.empty()) quote.coupons_to_issue.push_back(rule.issue_coupon);
     if (rule.stop) break;
+  }
+
+  for (const Lines& set : line_sets) {
+    if (set.amount_points > 0) AllocateInto(set.amount_points, set.by_amount, quote.line_points);
+    if (set.quantity_points > 0) {
+      AllocateInto(set.quantity_points, set.by_quantity, quote.line_points);
+    }
   }
 
   // Stamps: one per unit (or per visit) of matching lines still paid for;

@@ -24,8 +24,22 @@ void Program::Intern() {
     number(category_index, f.categories, f.category_keys);
   };
   intern(excluded);
+  // Rules that name the same lines share a filter id, so a quote works out
+  // each distinct set of lines once however many rules use it.
+  std::vector<const LineFilter*> distinct;
   for (EarnRule& r : rules) {
     intern(r.lines);
+    r.lines.filter_id = -1;
+    for (size_t k = 0; k < distinct.size(); ++k) {
+      if (distinct[k]->product_keys == r.lines.product_keys &&
+          distinct[k]->category_keys == r.lines.category_keys) {
+        r.lines.filter_id = static_cast<int>(k);
+      }
+    }
+    if (r.lines.filter_id < 0) {
+      r.lines.filter_id = static_cast<int>(distinct.size());
+      distinct.push_back(&r.lines);
+    }
     if (r.type == RuleType::kSpend) {
       r.how = std::to_string(r.points) + (r.points == 1 ? " point" : " points") + " per " +
               Money(r.per_minor, currency).ToString();
@@ -40,6 +54,7 @@ void Program::Intern() {
       }
     }
   }
+  filter_count = static_cast<int>(distinct.size());
   for (Reward& r : rewards) intern(r.lines);
   for (Reward& c : coupons) intern(c.lines);
   for (StampCard& c : stamp_cards) intern(c.lines);

@@ -26,6 +26,7 @@ struct LineFilter {
   // the hot loop compares integers, not strings.
   std::vector<int> product_keys;
   std::vector<int> category_keys;
+  int filter_id = -1;  // filters naming the same lines share an id (Intern())
   bool Matches(const std::string& sku, const std::string& category) const;
   bool Matches(int product_key, int category_key) const {
     if (Any()) return true;
@@ -177,6 +178,7 @@ struct Program {
   // Every product and category name the program mentions, numbered.
   std::unordered_map<std::string, int> product_index;
   std::unordered_map<std::string, int> category_index;
+  int filter_count = 0;  // distinct rule filters (LineFilter::filter_id)
   // Numbers the names of every filter; ParseProgram calls it.
   void Intern();
   int ProductKey(const std::string& sku) const {
