@@ -43,6 +43,7 @@ struct ProgramInfo {
   std::int64_t version = 0;
   std::string name;
   std::string currency;
+  std::string time_zone;  // IANA zone of the store, e.g. "Europe/Paris"
 };
 
 // Thread-safety: every method may be called from several threads at once;

@@ -26,7 +26,7 @@ Result<std::vector<LotMove>> ApplyEntry(Book& book, const EntryRecord& e,
         return std::vector<LotMove>{};
       }
       if (e.points == 0) return std::vector<LotMove>{};
-      if (e.kind == EntryKind::kAdjust) return book.Withdraw(-e.points);
+      if (e.kind == EntryKind::kAdjust) return book.Withdraw(-e.points, e.at);
       return Status(StatusCode::kInternal, "earn entry with negative points");
     case EntryKind::kRedeem:
       if (e.points > 0) return Status(StatusCode::kInternal, "redeem entry credits");

@@ -71,7 +71,7 @@ Result<std::vector<LotMove>> Book::Spend(Points points, std::int64_t now) {
   return moves;
 }
 
-Result<std::vector<LotMove>> Book::Withdraw(Points points) {
+Result<std::vector<LotMove>> Book::Withdraw(Points points, std::int64_t now) {
   if (points > balance_) {
     return Status(StatusCode::kInsufficientPoints,
                   "points: " + std::to_string(points) + " to withdraw, balance is " +
@@ -79,6 +79,13 @@ Result<std::vector<LotMove>> Book::Withdraw(Points points) {
   }
   std::vector<LotMove> moves;
   Points left = points;
+  // Spendable points first, like a redemption; pending ones only after.
+  for (Lot* lot : ByExpiry(/*usable_only=*/true, now)) {
+    if (left == 0) break;
+    const Points take = std::min(left, lot->remaining);
+    Move(*lot, -take, moves);
+    left -= take;
+  }
   for (Lot* lot : ByExpiry(/*usable_only=*/false, 0)) {
     if (left == 0) break;
     const Points take = std::min(left, lot->remaining);

@@ -56,9 +56,9 @@ class Book {
   // Redemption: consumes usable lots, earliest expiry first.
   // kInsufficientPoints when fewer are usable (message names both figures).
   Result<std::vector<LotMove>> Spend(Points points, std::int64_t now);
-  // Correction downwards: any lot with points, earliest expiry first, no
-  // debt; kInsufficientPoints when the balance is short.
-  Result<std::vector<LotMove>> Withdraw(Points points);
+  // Correction downwards: usable lots first, then pending ones, earliest
+  // expiry first, no debt; kInsufficientPoints when the balance is short.
+  Result<std::vector<LotMove>> Withdraw(Points points, std::int64_t now);
   // Reversal of a credit: from `lot_id` first, then any other lot, and what
   // is still missing becomes debt. Never fails.
   std::vector<LotMove> TakeBack(std::int64_t lot_id, Points points);

@@ -116,7 +116,7 @@ Status Terminal::LoadProgram(const std::string& path) {
 ProgramInfo Terminal::program() const {
   std::lock_guard<std::mutex> guard(impl_->mutex);
   const auto& p = impl_->program;
-  return {p.id, p.version, p.name, std::string(p.currency.code())};
+  return {p.id, p.version, p.name, std::string(p.currency.code()), p.time_zone};
 }
 
 Result<Receipt> Terminal::Enroll(const Enrollment& request) {

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "engine/card_rules.hpp"
 #include "engine/earn.hpp"
 #include "engine/expiry.hpp"
 #include "engine/program.hpp"
@@ -87,6 +88,13 @@ struct Terminal::Impl {
     auto row = ledger->FindCard(CardHash(card));
     if (!row.ok()) return row.status();
     if (!*row) {
+      // A number that cannot be a card of this program was mistyped: say so,
+      // so the cashier keys it again instead of telling a member they are
+      // not one.
+      if (Status format = engine::CheckCardNumber(program.cards, card);
+          format.code() == StatusCode::kInvalidArgument) {
+        return format;
+      }
       return Status(StatusCode::kUnknownCard,
                     "card " + card.Masked() + ": not enrolled on this program");
     }

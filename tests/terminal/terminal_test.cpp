@@ -182,6 +182,33 @@ TEST(TerminalTest, HistoryIsNewestFirst) {
   EXPECT_EQ((*history)[2].op_id, "s2");
 }
 
+TEST(TerminalTest, MistypedNumberSaysKeyItAgainNotUnknown) {
+  TestTerminal t(testing::DefaultProgramJson(
+      R"("cards": {"min_length": 16, "max_length": 16, "prefixes": ["99"],
+                   "check_digit": "luhn", "allow_payment_cards": true})"));
+  ASSERT_TRUE(t->Enroll({"e1", Card("9900123456789017"), "", "Ada"}).ok());
+  auto typo = t->Lookup(Card("9900123456789018"));
+  EXPECT_EQ(typo.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(typo.status().message().find("check digit is wrong"), std::string::npos);
+  auto sale = t->Commit({"s1", Card("9900123456789018"), Eur({100}), 0});
+  EXPECT_EQ(sale.status().code(), StatusCode::kInvalidArgument);
+  // A well-formed number nobody holds is unknown, as before.
+  EXPECT_EQ(t->Lookup(Card("9900000000000002")).status().code(), StatusCode::kUnknownCard);
+  EXPECT_EQ(t->program().time_zone, "UTC");
+}
+
+TEST(TerminalTest, NegativeAdjustmentTakesSpendablePointsFirst) {
+  TestTerminal t(testing::DefaultProgramJson(R"("points": {"pending_days": 14})"));
+  ASSERT_TRUE(t->Enroll({"e1", Card("LC0001"), "", "Ada"}).ok());
+  ASSERT_TRUE(t->Commit({"s1", Card("LC0001"), Eur({1000}), 0}).ok());
+  t.clock.AdvanceDays(15);
+  ASSERT_TRUE(t->Commit({"s2", Card("LC0001"), Eur({1200}), 0}).ok());
+  ASSERT_TRUE(t->Adjust({"a1", Card("LC0001"), -5, "mgr", "double entry"}).ok());
+  auto view = t->Lookup(Card("LC0001"));
+  EXPECT_EQ(view->available, 5);
+  EXPECT_EQ(view->pending, 12);
+}
+
 TEST(TerminalTest, ManualAdjustmentNeedsOperatorAndReason) {
   TestTerminal t;
   ASSERT_TRUE(t->Enroll({"e1", Card("LC0001"), "", "Ada"}).ok());
