@@ -316,9 +316,46 @@ std::string FormatUtc(Timestamp t) {
   return buffer;
 }
 
+// Ids come from the POS and may not be UTF-8: invalid bytes become U+FFFD,
+// so the JSON is always valid and rendering never throws.
+std::string Utf8(const std::string& text) {
+  std::string out;
+  out.reserve(text.size());
+  size_t i = 0;
+  while (i < text.size()) {
+    const auto c = static_cast<unsigned char>(text[i]);
+    const size_t length = c < 0x80                ? 1
+                          : c >= 0xC2 && c <= 0xDF ? 2
+                          : c >= 0xE0 && c <= 0xEF ? 3
+                          : c >= 0xF0 && c <= 0xF4 ? 4
+                                                   : 0;
+    bool valid = length > 0 && i + length <= text.size();
+    for (size_t k = 1; valid && k < length; ++k) {
+      const auto next = static_cast<unsigned char>(text[i + k]);
+      // The second byte's range rules out overlong forms, surrogates and
+      // code points past U+10FFFF.
+      unsigned char low = 0x80;
+      unsigned char high = 0xBF;
+      if (k == 1 && c == 0xE0) low = 0xA0;
+      if (k == 1 && c == 0xED) high = 0x9F;
+      if (k == 1 && c == 0xF0) low = 0x90;
+      if (k == 1 && c == 0xF4) high = 0x8F;
+      valid = next >= low && next <= high;
+    }
+    if (valid) {
+      out.append(text, i, length);
+      i += length;
+    } else {
+      out += "\xEF\xBF\xBD";
+      ++i;
+    }
+  }
+  return out;
+}
+
 nlohmann::json FiguresJson(const TillFigures& f) {
   return {
-      {"cashier_id", f.cashier_id},
+      {"cashier_id", Utf8(f.cashier_id)},
       {"points_issued", f.points_issued},
       {"points_redeemed", f.points_redeemed},
       {"points_expired", f.points_expired},
@@ -346,11 +383,11 @@ std::string TillReportJson(const TillReportData& r) {
   nlohmann::json cashiers = nlohmann::json::array();
   for (const TillFigures& f : r.cashiers) cashiers.push_back(FiguresJson(f));
   const nlohmann::json doc = {
-      {"terminal_id", r.terminal_id},
-      {"store_id", r.store_id},
+      {"terminal_id", Utf8(r.terminal_id)},
+      {"store_id", Utf8(r.store_id)},
       {"from_ms", r.from.time_since_epoch().count()},
       {"to_ms", r.to.time_since_epoch().count()},
-      {"currency", r.currency},
+      {"currency", Utf8(r.currency)},
       {"outstanding_points", r.outstanding_points},
       {"outstanding_minor", r.outstanding_minor},
       {"point_value", {{"minor", r.point_value.minor}, {"points", r.point_value.points}}},
