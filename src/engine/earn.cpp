@@ -210,6 +210,13 @@ std::string WhyNot(const Program& program, const Reward& r, const Context& c,
              std::to_string(*r.per_customer) + " times";
     }
   }
+  if (r.per_period_days > 0) {
+    auto it = c.reward_uses_in_period.find(r.id);
+    if (it != c.reward_uses_in_period.end() && it->second >= r.per_period_count) {
+      return "already taken " + std::to_string(it->second) + " times in the last " +
+             std::to_string(r.per_period_days) + " days";
+    }
+  }
   if (r.stock) {
     auto it = c.reward_stock_used.find(r.id);
     const std::int64_t used = it == c.reward_stock_used.end() ? 0 : it->second;

@@ -34,6 +34,8 @@ struct Context {
   Points earned_today = 0;         // for the per-day cap
   Points available = 0;            // spendable points now
   std::map<std::string, std::int64_t> reward_uses;   // by this account
+  // By this account within each reward's per_period window.
+  std::map<std::string, std::int64_t> reward_uses_in_period;
   std::map<std::string, std::int64_t> reward_stock_used;  // on this terminal
   std::map<std::string, std::int64_t> stamps;  // balance per stamp card
 };

@@ -126,6 +126,8 @@ struct Reward {
   std::optional<std::int64_t> valid_from_day;
   std::optional<std::int64_t> valid_until_day;
   std::optional<std::int64_t> per_customer;  // times one account may take it
+  std::int64_t per_period_count = 0;         // times per account within...
+  int per_period_days = 0;                   // ...this many days (0: no such limit)
   std::optional<std::int64_t> stock;         // on this terminal
   std::string stamp_card;  // paid with this card's stamps instead of points
   // Coupons only: a code anyone may present (empty: codes are issued), and

@@ -509,7 +509,7 @@ void ParseRewards(Checker& check, const Json& rewards, Program& program,
       check.OnlyKnownKeys(r, path,
                           {"id", "name", "kind", "cost", "amount", "percent", "products",
                            "categories", "min_tier", "valid_from", "valid_until",
-                           "per_customer", "stock", "stamp_card"});
+                           "per_customer", "per_period", "stock", "stamp_card"});
     }
     Reward reward;
     check.Text(r, path, "id", reward.id, true);
@@ -565,6 +565,14 @@ void ParseRewards(Checker& check, const Json& rewards, Program& program,
       std::int64_t n = 0;
       check.Integer(r, path, "per_customer", 1, INT64_MAX, n);
       reward.per_customer = n;
+    }
+    if (const Json* period = check.Object(r, path, "per_period")) {
+      check.OnlyKnownKeys(*period, path + ".per_period", {"count", "days"});
+      check.Integer(*period, path + ".per_period", "count", 1, 1'000'000,
+                    reward.per_period_count, true);
+      std::int64_t days = 0;
+      check.Integer(*period, path + ".per_period", "days", 1, 3660, days, true);
+      reward.per_period_days = static_cast<int>(days);
     }
     if (r.contains("stock")) {
       std::int64_t n = 0;

@@ -101,6 +101,9 @@ Status Ledger::PrepareActivity() {
       {&activity_->stored_value,
        "SELECT COALESCE(SUM(units), 0) FROM entries WHERE account_id = ?1 "
        "AND kind = 'stored_value' AND ref = ?2"},
+      {&activity_->uses_since,
+       "SELECT count(*) FROM reward_uses WHERE account_id = ?1 AND reward_id = ?2 "
+       "AND reversed = 0 AND at > ?3"},
       {&activity_->codes,
        "SELECT code FROM reward_uses WHERE op_id = ?1 AND code != '' ORDER BY reward_id"},
   };
@@ -327,6 +330,17 @@ Result<std::map<std::string, std::int64_t>> Ledger::StampBalances(
     const std::string& account_id) {
   activity_->stamps.Bind(1, account_id);
   return CountByReward(activity_->stamps);
+}
+
+Result<std::int64_t> Ledger::RewardUsesSince(const std::string& account_id,
+                                             const std::string& reward_id, std::int64_t since) {
+  Statement& s = activity_->uses_since;
+  s.Bind(1, account_id).Bind(2, reward_id).Bind(3, since);
+  auto row = s.Step();
+  if (!row.ok()) return row.status();
+  const std::int64_t n = *row ? s.Int(0) : 0;
+  s.Reset();
+  return n;
 }
 
 Result<std::vector<std::string>> Ledger::VoucherCodes(const std::string& op_id) {

@@ -151,6 +151,8 @@ class Ledger {
   // Uses not reversed, by reward id: per account, or on this terminal (all).
   Result<std::map<std::string, std::int64_t>> RewardUses(const std::string& account_id);
   Result<std::map<std::string, std::int64_t>> RewardStockUsed();
+  Result<std::int64_t> RewardUsesSince(const std::string& account_id,
+                                       const std::string& reward_id, std::int64_t since);
   Result<std::vector<std::string>> VoucherCodes(const std::string& op_id);
   // Stamps on each stamp card of the account.
   Result<std::map<std::string, std::int64_t>> StampBalances(const std::string& account_id);

@@ -97,6 +97,13 @@ Result<engine::Context> Terminal::Impl::ContextFor(const std::string& account_id
     auto uses = ledger->RewardUses(account_id);
     if (!uses.ok()) return uses.status();
     c.reward_uses.insert(uses->begin(), uses->end());
+    for (const engine::Reward& reward : program.rewards) {
+      if (reward.per_period_days == 0) continue;
+      auto n = ledger->RewardUsesSince(account_id, reward.id,
+                                       now - reward.per_period_days * terminal::kDayMs);
+      if (!n.ok()) return n.status();
+      c.reward_uses_in_period[reward.id] = *n;
+    }
     auto stock = ledger->RewardStockUsed();
     if (!stock.ok()) return stock.status();
     c.reward_stock_used = std::move(*stock);

@@ -30,7 +30,9 @@ const char* kSupermarket = R"({"format": 1, "id": "super", "version": 1, "curren
   "caps": {"per_day": 300},
   "rewards": [
     {"id": "five-off", "kind": "order_amount", "cost": 50, "amount": "5.00", "per_customer": 1},
-    {"id": "spa", "kind": "voucher", "cost": 20, "amount": "25.00", "stock": 1}]})";
+    {"id": "spa", "kind": "voucher", "cost": 20, "amount": "25.00", "stock": 1},
+    {"id": "weekly-coffee", "kind": "voucher", "cost": 1, "amount": "2.00",
+     "per_period": {"count": 1, "days": 7}}]})";
 
 class RulesAtTheTillTest : public ::testing::Test {
  protected:
@@ -113,6 +115,18 @@ TEST_F(RulesAtTheTillTest, RewardIsReCheckedAtCommitAndLimitedPerCustomer) {
   ASSERT_TRUE(t_->Refund({"r2", "s2", std::nullopt}).ok());
   EXPECT_TRUE(t_->Commit({"s5", Card("LC0001"), Buy(3000), 0, {"five-off"}}).ok());
   EXPECT_TRUE(t_->Verify()->ok);
+}
+
+TEST_F(RulesAtTheTillTest, PerPeriodLimitResetsAfterThePeriod) {
+  auto first = t_->Commit({"s1", Card("LC0001"), Buy(1000), 0, {"weekly-coffee"}});
+  ASSERT_TRUE(first.ok()) << first.status().ToString();
+  t_.clock.AdvanceDays(6);
+  auto again = t_->Commit({"s2", Card("LC0001"), Buy(1000), 0, {"weekly-coffee"}});
+  EXPECT_NE(again.status().message().find("already taken 1 times in the last 7 days"),
+            std::string::npos)
+      << again.status().message();
+  t_.clock.AdvanceDays(1);
+  EXPECT_TRUE(t_->Commit({"s3", Card("LC0001"), Buy(1000), 0, {"weekly-coffee"}}).ok());
 }
 
 TEST_F(RulesAtTheTillTest, VoucherIssuesACodeAndStockRunsOut) {
@@ -198,6 +212,9 @@ TEST_F(RulesAtTheTillTest, QuoteAndCommitAgreeAndRefundsRestore) {
       ASSERT_EQ(View().balance, before.balance);
       ASSERT_EQ(View().available, before.available);
     }
+    // Nothing here returns points already spent, so no debt may appear.
+    ASSERT_GE(View().balance, 0);
+    ASSERT_GE(View().available, 0);
     t_.clock.AdvanceMs(static_cast<std::int64_t>(rng() % 30'000'000));
   }
   auto report = t_->Verify();
