@@ -174,6 +174,8 @@ typedef enum loyalty_key {
   LOYALTY_CARD_IS_BLOCKED = 108,     /* i 0/1 */
   LOYALTY_CARD_REWARDS = 109,      /* r[] LOYALTY_KIND_REWARD */
   LOYALTY_CARD_STAMPS = 110,       /* r[] LOYALTY_KIND_STAMPS, per stamp card */
+  LOYALTY_CARD_HELD = 111,         /* i reserved by open reservations */
+  LOYALTY_CARD_WALLET_MINOR = 112, /* i e-wallet balance */
 
   /* LOYALTY_KIND_REWARD */
   LOYALTY_REWARD_ID = 200,             /* s */
@@ -201,6 +203,8 @@ typedef enum loyalty_key {
   LOYALTY_QUOTE_TIER_TO_NEXT = 313,    /* i */
   LOYALTY_QUOTE_SEGMENT = 314,         /* s */
   LOYALTY_QUOTE_STAMPS = 315,          /* r[] LOYALTY_KIND_STAMPS */
+  LOYALTY_QUOTE_LINE_STAMPS = 316,     /* i[] per basket line */
+  LOYALTY_QUOTE_COUPONS_TO_ISSUE = 317,/* s[] coupon ids rules will issue codes for */
 
   /* LOYALTY_KIND_RECEIPT */
   LOYALTY_RECEIPT_OP_ID = 400,          /* s */
@@ -215,6 +219,10 @@ typedef enum loyalty_key {
   LOYALTY_RECEIPT_EXPLANATIONS = 409,   /* r[] LOYALTY_KIND_EXPLANATION */
   LOYALTY_RECEIPT_ENTRY_SEQS = 410,     /* i[] ledger entries written */
   LOYALTY_RECEIPT_CARD = 411,           /* r[] one LOYALTY_KIND_CARD: the account right after */
+  LOYALTY_RECEIPT_HELD = 412,           /* i a reservation's points held */
+  LOYALTY_RECEIPT_STORED_VALUE_MINOR = 413, /* i gift card / wallet money moved (negative: paid) */
+  LOYALTY_RECEIPT_COUPONS_ISSUED = 414, /* s[] coupon codes for a next visit */
+  LOYALTY_RECEIPT_STAMPS = 415,         /* r[] LOYALTY_KIND_STAMPS moved */
 
   /* LOYALTY_KIND_HISTORY */
   LOYALTY_HISTORY_ENTRIES = 500,        /* r[] LOYALTY_KIND_ENTRY, newest first */
@@ -243,6 +251,7 @@ typedef enum loyalty_key {
   LOYALTY_PROGRAM_VERSION = 801,        /* i */
   LOYALTY_PROGRAM_NAME = 802,           /* s */
   LOYALTY_PROGRAM_CURRENCY = 803,       /* s */
+  LOYALTY_PROGRAM_TIME_ZONE = 804,      /* s IANA zone of the store */
 
   /* LOYALTY_KIND_EXPIRY */
   LOYALTY_EXPIRY_RECEIPTS = 900,        /* r[] LOYALTY_KIND_RECEIPT, one per account */
@@ -470,6 +479,18 @@ LOYALTY_EXPORT loyalty_status loyalty_basket_add_reward(loyalty_basket* basket,
  * Used by commit; quotes show rewards only. */
 LOYALTY_EXPORT loyalty_status loyalty_basket_set_redeem_points(loyalty_basket* basket,
                                                                int64_t points);
+/* A coupon code presented; applied after rewards (quote and commit). */
+LOYALTY_EXPORT loyalty_status loyalty_basket_add_coupon(loyalty_basket* basket,
+                                                        const char* code);
+/* A gift card paying `amount_minor` (> 0) of the sale; INSUFFICIENT_FUNDS
+ * at commit when it holds less. Money tenders do not lower what the basket
+ * earns. */
+LOYALTY_EXPORT loyalty_status loyalty_basket_add_gift_card(loyalty_basket* basket,
+                                                           const char* gift_card,
+                                                           int64_t amount_minor);
+/* Paid from the member's e-wallet; default 0. */
+LOYALTY_EXPORT loyalty_status loyalty_basket_set_wallet_minor(loyalty_basket* basket,
+                                                              int64_t amount_minor);
 
 /* ------------------------------------------------------------------ */
 /* Operations                                                          */
@@ -519,6 +540,44 @@ LOYALTY_EXPORT loyalty_status loyalty_commit(loyalty_terminal* terminal, const c
                                              const loyalty_basket* basket,
                                              const char* cashier_id,
                                              loyalty_result** out);
+
+/* For tills where payment can still fail: takes what the sale spends
+ * (points, rewards, stamps: held) and nothing more. Then confirm (books
+ * what the sale earns) or release (gives everything back), each with an
+ * op_id of its own. A reservation left open past the program's
+ * reservations.hold_minutes releases itself. *out: a receipt
+ * (LOYALTY_RECEIPT_HELD). NOT_FOUND, ALREADY_REVERSED. Thread-safe. */
+LOYALTY_EXPORT loyalty_status loyalty_reserve(loyalty_terminal* terminal, const char* op_id,
+                                              const char* card,
+                                              const loyalty_basket* basket,
+                                              const char* cashier_id,
+                                              loyalty_result** out);
+LOYALTY_EXPORT loyalty_status loyalty_confirm_reservation(loyalty_terminal* terminal,
+                                                          const char* op_id,
+                                                          const char* reservation_op_id,
+                                                          loyalty_result** out);
+LOYALTY_EXPORT loyalty_status loyalty_release_reservation(loyalty_terminal* terminal,
+                                                          const char* op_id,
+                                                          const char* reservation_op_id,
+                                                          loyalty_result** out);
+
+/* Gift cards and the e-wallet: money in the program currency. A gift card
+ * is created by its first load; `amount_minor` > 0. UNKNOWN_CARD (wallet
+ * of an unknown card). *out: a receipt (LOYALTY_RECEIPT_STORED_VALUE_MINOR).
+ * Thread-safe. */
+LOYALTY_EXPORT loyalty_status loyalty_load_gift_card(loyalty_terminal* terminal,
+                                                     const char* op_id,
+                                                     const char* gift_card,
+                                                     int64_t amount_minor,
+                                                     loyalty_result** out);
+/* *balance_minor: what the gift card holds. NOT_FOUND / UNKNOWN_CARD. */
+LOYALTY_EXPORT loyalty_status loyalty_gift_card_balance(loyalty_terminal* terminal,
+                                                        const char* gift_card,
+                                                        int64_t* balance_minor);
+LOYALTY_EXPORT loyalty_status loyalty_top_up_wallet(loyalty_terminal* terminal,
+                                                    const char* op_id, const char* card,
+                                                    int64_t amount_minor,
+                                                    loyalty_result** out);
 
 /* Points spent outside a sale (a reward handed over the counter).
  * `points` > 0. INSUFFICIENT_POINTS. *out: a receipt. */

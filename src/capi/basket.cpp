@@ -71,4 +71,40 @@ loyalty_status loyalty_basket_set_redeem_points(loyalty_basket* basket, int64_t 
   });
 }
 
+loyalty_status loyalty_basket_add_coupon(loyalty_basket* basket, const char* code) {
+  return Guard([&] {
+    if (basket == nullptr) return Missing("basket");
+    if (code == nullptr) return Missing("code");
+    basket->coupons.emplace_back(code);
+    return Ok();
+  });
+}
+
+loyalty_status loyalty_basket_add_gift_card(loyalty_basket* basket, const char* gift_card,
+                                           int64_t amount_minor) {
+  return Guard([&] {
+    if (basket == nullptr) return Missing("basket");
+    auto card = loyalty::capi::ParseCard(gift_card, "gift_card");
+    if (!card.ok()) return loyalty::capi::Report(card.status());
+    if (amount_minor <= 0) {
+      return Fail(amount_minor < 0 ? StatusCode::kAmountNegative : StatusCode::kInvalidArgument,
+                  "amount_minor: " + std::to_string(amount_minor) + " must be > 0");
+    }
+    basket->gift_cards.push_back({*card, amount_minor});
+    return Ok();
+  });
+}
+
+loyalty_status loyalty_basket_set_wallet_minor(loyalty_basket* basket, int64_t amount_minor) {
+  return Guard([&] {
+    if (basket == nullptr) return Missing("basket");
+    if (amount_minor < 0) {
+      return Fail(StatusCode::kAmountNegative,
+                  "wallet_minor: " + std::to_string(amount_minor) + " is negative");
+    }
+    basket->wallet_minor = amount_minor;
+    return Ok();
+  });
+}
+
 }  // extern "C"

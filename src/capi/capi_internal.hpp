@@ -57,6 +57,9 @@ struct loyalty_terminal {
 struct loyalty_basket {
   loyalty::Basket basket;
   std::vector<std::string> rewards;
+  std::vector<std::string> coupons;
+  std::vector<loyalty::GiftCardTender> gift_cards;
+  std::int64_t wallet_minor = 0;
   loyalty::Points redeem_points = 0;
 };
 

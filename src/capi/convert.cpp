@@ -98,6 +98,8 @@ std::unique_ptr<loyalty_result> FromCardView(const CardView& v) {
   for (const RewardOption& o : v.rewards) rewards.push_back(FromReward(o));
   auto& stamps = r->items[LOYALTY_CARD_STAMPS];
   for (const StampProgress& p : v.stamps) stamps.push_back(FromStamps(p));
+  r->ints[LOYALTY_CARD_HELD] = v.held;
+  r->ints[LOYALTY_CARD_WALLET_MINOR] = v.wallet_minor;
   return r;
 }
 
@@ -122,6 +124,8 @@ std::unique_ptr<loyalty_result> FromQuote(const Quote& q) {
   r->strings[LOYALTY_QUOTE_SEGMENT] = q.segment;
   auto& stamps = r->items[LOYALTY_QUOTE_STAMPS];
   for (const StampProgress& p : q.stamps) stamps.push_back(FromStamps(p));
+  r->int_lists[LOYALTY_QUOTE_LINE_STAMPS] = q.line_stamps;
+  r->string_lists[LOYALTY_QUOTE_COUPONS_TO_ISSUE] = q.coupons_to_issue;
   return r;
 }
 
@@ -140,6 +144,11 @@ std::unique_ptr<loyalty_result> FromReceipt(const Receipt& receipt) {
   for (const QuoteLine& line : receipt.explanations) lines.push_back(FromExplanation(line));
   r->int_lists[LOYALTY_RECEIPT_ENTRY_SEQS] = receipt.entry_seqs;
   r->items[LOYALTY_RECEIPT_CARD].push_back(FromCardView(receipt.after));
+  r->ints[LOYALTY_RECEIPT_HELD] = receipt.held;
+  r->ints[LOYALTY_RECEIPT_STORED_VALUE_MINOR] = receipt.stored_value_minor;
+  r->string_lists[LOYALTY_RECEIPT_COUPONS_ISSUED] = receipt.coupons_issued;
+  auto& stamps = r->items[LOYALTY_RECEIPT_STAMPS];
+  for (const StampProgress& p : receipt.stamps) stamps.push_back(FromStamps(p));
   return r;
 }
 
@@ -173,6 +182,7 @@ std::unique_ptr<loyalty_result> FromProgram(const ProgramInfo& program) {
   r->ints[LOYALTY_PROGRAM_VERSION] = program.version;
   r->strings[LOYALTY_PROGRAM_NAME] = program.name;
   r->strings[LOYALTY_PROGRAM_CURRENCY] = program.currency;
+  r->strings[LOYALTY_PROGRAM_TIME_ZONE] = program.time_zone;
   return r;
 }
 

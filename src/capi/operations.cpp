@@ -22,6 +22,21 @@ loyalty_status Begin(loyalty_terminal* terminal, loyalty_result** out) {
   return LOYALTY_OK;
 }
 
+loyalty::Checkout MakeCheckout(const char* op_id, const loyalty::CardId& card,
+                               const loyalty_basket& basket, const char* cashier_id) {
+  loyalty::Checkout checkout;
+  checkout.op_id = Text(op_id);
+  checkout.card = card;
+  checkout.basket = basket.basket;
+  checkout.redeem_points = basket.redeem_points;
+  checkout.rewards = basket.rewards;
+  checkout.coupons = basket.coupons;
+  checkout.gift_cards = basket.gift_cards;
+  checkout.wallet_minor = basket.wallet_minor;
+  checkout.cashier_id = Text(cashier_id);
+  return checkout;
+}
+
 loyalty_status GiveReceipt(const loyalty::Result<loyalty::Receipt>& receipt,
                            loyalty_result** out) {
   if (!receipt.ok()) return Report(receipt.status());
@@ -68,7 +83,8 @@ loyalty_status loyalty_quote(loyalty_terminal* terminal, const char* card,
     if (basket == nullptr) return Missing("basket");
     auto parsed = ParseCard(card);
     if (!parsed.ok()) return Report(parsed.status());
-    auto quote = terminal->terminal->QuoteBasket(*parsed, basket->basket, basket->rewards);
+    auto quote = terminal->terminal->QuoteBasket(*parsed, basket->basket, basket->rewards,
+                                                 basket->coupons);
     if (!quote.ok()) return Report(quote.status());
     return Give(loyalty::capi::FromQuote(*quote), out);
   });
@@ -82,14 +98,90 @@ loyalty_status loyalty_commit(loyalty_terminal* terminal, const char* op_id, con
     if (basket == nullptr) return Missing("basket");
     auto parsed = ParseCard(card);
     if (!parsed.ok()) return Report(parsed.status());
-    loyalty::Checkout checkout;
-    checkout.op_id = Text(op_id);
-    checkout.card = *parsed;
-    checkout.basket = basket->basket;
-    checkout.redeem_points = basket->redeem_points;
-    checkout.rewards = basket->rewards;
-    checkout.cashier_id = Text(cashier_id);
-    return GiveReceipt(terminal->terminal->Commit(checkout), out);
+    return GiveReceipt(terminal->terminal->Commit(MakeCheckout(op_id, *parsed, *basket,
+                                                                cashier_id)),
+                       out);
+  });
+}
+
+loyalty_status loyalty_reserve(loyalty_terminal* terminal, const char* op_id, const char* card,
+                               const loyalty_basket* basket, const char* cashier_id,
+                               loyalty_result** out) {
+  return Guard([&] {
+    if (loyalty_status s = Begin(terminal, out); s != LOYALTY_OK) return s;
+    if (basket == nullptr) return Missing("basket");
+    auto parsed = ParseCard(card);
+    if (!parsed.ok()) return Report(parsed.status());
+    return GiveReceipt(terminal->terminal->Reserve(MakeCheckout(op_id, *parsed, *basket,
+                                                                 cashier_id)),
+                       out);
+  });
+}
+
+loyalty_status loyalty_confirm_reservation(loyalty_terminal* terminal, const char* op_id,
+                                           const char* reservation_op_id,
+                                           loyalty_result** out) {
+  return Guard([&] {
+    if (loyalty_status s = Begin(terminal, out); s != LOYALTY_OK) return s;
+    return GiveReceipt(terminal->terminal->ConfirmReservation(
+                           {Text(op_id), Text(reservation_op_id)}),
+                       out);
+  });
+}
+
+loyalty_status loyalty_release_reservation(loyalty_terminal* terminal, const char* op_id,
+                                           const char* reservation_op_id,
+                                           loyalty_result** out) {
+  return Guard([&] {
+    if (loyalty_status s = Begin(terminal, out); s != LOYALTY_OK) return s;
+    return GiveReceipt(terminal->terminal->ReleaseReservation(
+                           {Text(op_id), Text(reservation_op_id)}),
+                       out);
+  });
+}
+
+loyalty_status loyalty_load_gift_card(loyalty_terminal* terminal, const char* op_id,
+                                      const char* gift_card, int64_t amount_minor,
+                                      loyalty_result** out) {
+  return Guard([&] {
+    if (loyalty_status s = Begin(terminal, out); s != LOYALTY_OK) return s;
+    auto parsed = ParseCard(gift_card, "gift_card");
+    if (!parsed.ok()) return Report(parsed.status());
+    loyalty::StoredValueLoad load;
+    load.op_id = Text(op_id);
+    load.card = *parsed;
+    load.amount_minor = amount_minor;
+    return GiveReceipt(terminal->terminal->LoadGiftCard(load), out);
+  });
+}
+
+loyalty_status loyalty_gift_card_balance(loyalty_terminal* terminal, const char* gift_card,
+                                         int64_t* balance_minor) {
+  return Guard([&] {
+    if (balance_minor == nullptr) return Missing("balance_minor");
+    *balance_minor = 0;
+    if (terminal == nullptr) return Missing("terminal");
+    auto parsed = ParseCard(gift_card, "gift_card");
+    if (!parsed.ok()) return Report(parsed.status());
+    auto balance = terminal->terminal->GiftCardBalance(*parsed);
+    if (!balance.ok()) return Report(balance.status());
+    *balance_minor = *balance;
+    return Ok();
+  });
+}
+
+loyalty_status loyalty_top_up_wallet(loyalty_terminal* terminal, const char* op_id,
+                                     const char* card, int64_t amount_minor,
+                                     loyalty_result** out) {
+  return Guard([&] {
+    if (loyalty_status s = Begin(terminal, out); s != LOYALTY_OK) return s;
+    auto parsed = ParseCard(card);
+    if (!parsed.ok()) return Report(parsed.status());
+    loyalty::StoredValueLoad load;
+    load.op_id = Text(op_id);
+    load.card = *parsed;
+    load.amount_minor = amount_minor;
+    return GiveReceipt(terminal->terminal->TopUpWallet(load), out);
   });
 }
 

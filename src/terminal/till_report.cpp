@@ -191,11 +191,13 @@ Result<TillReportData> Terminal::TillReport(Timestamp from, Timestamp to,
     });
     if (!s.ok()) return s;
 
-    // Sales with a card: one earn entry per sale carries what was paid.
+    // Sales with a card: one earn entry per sale (or confirmed reservation)
+    // carries what was paid.
     s = ForEachRow(db,
                    Sql("COUNT(*), COALESCE(SUM(x.amount_minor), 0)",
                        "entries x WHERE x.kind = 'earn' AND x.at >= ?1 AND x.at < ?2 AND "
-                       "x.op_id IN (SELECT op_id FROM operations WHERE kind = 'sale')",
+                       "x.op_id IN (SELECT op_id FROM operations WHERE kind IN ('sale', "
+                       "'reservation'))",
                        per_cashier).c_str(),
                    from_ms, to_ms, [&](const ledger::Statement& row) {
                      TillFigures& f = figures(row);
@@ -250,7 +252,7 @@ Result<TillReportData> Terminal::TillReport(Timestamp from, Timestamp to,
                    Sql("COUNT(DISTINCT x.account_id)",
                        "entries x WHERE x.kind IN ('earn', 'redeem') AND x.at >= ?1 AND "
                        "x.at < ?2 AND x.op_id IN (SELECT op_id FROM operations WHERE kind "
-                       "IN ('sale', 'redeem'))",
+                       "IN ('sale', 'reservation', 'redeem'))",
                        per_cashier).c_str(),
                    from_ms, to_ms, [&](const ledger::Statement& row) {
                      figures(row).active_members += row.Int(1);

@@ -21,6 +21,7 @@ using loyalty::testing::WriteFile;
 const char* kProgram = R"({"format": 1, "id": "capi", "version": 3, "name": "C Rewards",
   "currency": "EUR", "earn": {"points": 1, "per": "1.00"},
   "bonuses": {"signup": 10, "events": {"review": 40}},
+  "reservations": {"hold_minutes": 10},
   "rewards": [{"id": "five-off", "kind": "order_amount", "cost": 50, "amount": "5.00"}]})";
 
 std::int64_t FakeNow(void* user) {
@@ -239,6 +240,52 @@ TEST_F(CapiTest, WholeCheckoutPath) {
   EXPECT_EQ(Int(program.get(), LOYALTY_PROGRAM_VERSION), 3);
   loyalty_basket_free(basket);
   loyalty_basket_free(second);
+}
+
+TEST_F(CapiTest, GiftCardWalletAndReservation) {
+  Owned loaded;
+  ASSERT_EQ(loyalty_load_gift_card(t_, "g1", "GC-5555-0001", 5000, loaded.out()), LOYALTY_OK)
+      << loyalty_last_error();
+  std::int64_t balance = 0;
+  ASSERT_EQ(loyalty_gift_card_balance(t_, "GC-5555-0001", &balance), LOYALTY_OK);
+  EXPECT_EQ(balance, 5000);
+  Owned topped;
+  ASSERT_EQ(loyalty_top_up_wallet(t_, "w1", "LC0001", 2500, topped.out()), LOYALTY_OK)
+      << loyalty_last_error();
+  EXPECT_EQ(Int(Item(topped.get(), LOYALTY_RECEIPT_CARD, 0), LOYALTY_CARD_WALLET_MINOR), 2500);
+
+  loyalty_basket* b = Basket({8000});
+  ASSERT_EQ(loyalty_basket_add_gift_card(b, "GC-5555-0001", 3000), LOYALTY_OK);
+  ASSERT_EQ(loyalty_basket_set_wallet_minor(b, 1000), LOYALTY_OK);
+  Owned sale;
+  ASSERT_EQ(loyalty_commit(t_, "s1", "LC0001", b, "alice", sale.out()), LOYALTY_OK)
+      << loyalty_last_error();
+  EXPECT_EQ(Int(sale.get(), LOYALTY_RECEIPT_STORED_VALUE_MINOR), -4000);
+  EXPECT_EQ(Int(sale.get(), LOYALTY_RECEIPT_EARNED), 80);  // money tenders still earn
+  ASSERT_EQ(loyalty_gift_card_balance(t_, "GC-5555-0001", &balance), LOYALTY_OK);
+  EXPECT_EQ(balance, 2000);
+  EXPECT_EQ(loyalty_basket_add_gift_card(b, "GC-5555-0001", 0), LOYALTY_INVALID_ARGUMENT);
+  loyalty_basket_free(b);
+
+  // Reserve the reward, then confirm: the sale earns only then.
+  loyalty_basket* held = Basket({2000});
+  ASSERT_EQ(loyalty_basket_add_reward(held, "five-off"), LOYALTY_OK);
+  Owned reserved;
+  ASSERT_EQ(loyalty_reserve(t_, "res-1", "LC0001", held, "bob", reserved.out()), LOYALTY_OK)
+      << loyalty_last_error();
+  EXPECT_EQ(Int(reserved.get(), LOYALTY_RECEIPT_HELD), 50);
+  Owned confirmed;
+  ASSERT_EQ(loyalty_confirm_reservation(t_, "res-1-ok", "res-1", confirmed.out()), LOYALTY_OK)
+      << loyalty_last_error();
+  EXPECT_EQ(Int(confirmed.get(), LOYALTY_RECEIPT_EARNED), 15);
+  Owned released;
+  EXPECT_EQ(loyalty_release_reservation(t_, "res-1-no", "res-1", released.out()),
+            LOYALTY_ALREADY_REVERSED);
+  loyalty_basket_free(held);
+
+  Owned report;
+  ASSERT_EQ(loyalty_till_report(t_, 0, INT64_MAX, 0, 1, report.out()), LOYALTY_OK);
+  EXPECT_EQ(Int(Item(report.get(), LOYALTY_REPORT_TOTAL, 0), LOYALTY_FIGURES_MEMBER_SALES), 2);
 }
 
 TEST_F(CapiTest, ErrorsCarryTheCodeAndNameTheFieldAndValue) {
