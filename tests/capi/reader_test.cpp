@@ -103,7 +103,9 @@ TEST(CapiReaderTest, GoodReadBadReadTimeoutCancelAndIdentify) {
   const char* name = nullptr;
   ASSERT_EQ(loyalty_result_string(view, LOYALTY_CARD_NAME, &name), LOYALTY_OK);
   EXPECT_STREQ(name, "Ada");
-  EXPECT_EQ(loyalty_identify(till, view, &read), LOYALTY_INVALID_ARGUMENT);  // not a read
+  loyalty_result* not_shown = nullptr;
+  EXPECT_EQ(loyalty_identify(till, view, &not_shown), LOYALTY_INVALID_ARGUMENT);  // not a read
+  EXPECT_EQ(not_shown, nullptr);
   loyalty_result_free(view);
   loyalty_result_free(read);
 
