@@ -306,6 +306,10 @@ std::string FormatBp(std::int64_t bp) {
 
 std::string FormatUtc(Timestamp t) {
   using namespace std::chrono;
+  // Open-ended windows (0, INT64_MAX) are shown as they were given.
+  constexpr std::int64_t kYear10000Ms = 253'402'300'800'000;
+  const std::int64_t ms = t.time_since_epoch().count();
+  if (ms < 0 || ms >= kYear10000Ms) return std::to_string(ms) + " ms";
   const auto day = floor<days>(t);
   const year_month_day ymd{day};
   const hh_mm_ss hms{floor<seconds>(t - day)};

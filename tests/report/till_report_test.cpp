@@ -266,6 +266,11 @@ TEST_F(TillReportTest, RenderedAsTextAndJson) {
   EXPECT_NE(text.find("alice"), std::string::npos);
   EXPECT_NE(text.find("62.50%"), std::string::npos) << text;  // card share
   EXPECT_NE(text.find("sync not built"), std::string::npos);
+  EXPECT_NE(text.find("from 2026-02-01 00:00 UTC to 2026-02-02 00:00 UTC"), std::string::npos)
+      << text;
+  auto open_ended = t_->TillReport(At(0), At(INT64_MAX));
+  ASSERT_TRUE(open_ended.ok());
+  EXPECT_NE(TillReportText(*open_ended).find("to 9223372036854775807 ms"), std::string::npos);
   const auto json = nlohmann::json::parse(TillReportJson(*report));
   EXPECT_EQ(json["total"]["member_sales"], 5);
   EXPECT_EQ(json["cashiers"].size(), 3u);
