@@ -101,7 +101,7 @@ Result<Receipt> Terminal::Reserve(const Checkout& checkout) {
     r.explanations = quote->lines;
     r.after = std::move(*view);
     return r;
-  });
+  }, checkout.cashier_id);
 }
 
 Result<Receipt> Terminal::ConfirmReservation(const ReservationDecision& decision) {

@@ -286,6 +286,13 @@ TEST_F(CapiTest, GiftCardWalletAndReservation) {
   Owned report;
   ASSERT_EQ(loyalty_till_report(t_, 0, INT64_MAX, 0, 1, report.out()), LOYALTY_OK);
   EXPECT_EQ(Int(Item(report.get(), LOYALTY_REPORT_TOTAL, 0), LOYALTY_FIGURES_MEMBER_SALES), 2);
+  // The reservation counts for the cashier who rang it up (bob), the sale for alice.
+  size_t cashiers = 0;
+  ASSERT_EQ(loyalty_result_count(report.get(), LOYALTY_REPORT_CASHIERS, &cashiers), LOYALTY_OK);
+  ASSERT_EQ(cashiers, 3u);
+  EXPECT_EQ(Str(Item(report.get(), LOYALTY_REPORT_CASHIERS, 2), LOYALTY_FIGURES_CASHIER_ID), "bob");
+  EXPECT_EQ(Int(Item(report.get(), LOYALTY_REPORT_CASHIERS, 2), LOYALTY_FIGURES_MEMBER_SALES), 1);
+  EXPECT_EQ(Int(Item(report.get(), LOYALTY_REPORT_CASHIERS, 2), LOYALTY_FIGURES_REWARDS_GIVEN), 1);
 }
 
 TEST_F(CapiTest, ErrorsCarryTheCodeAndNameTheFieldAndValue) {
