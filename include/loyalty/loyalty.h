@@ -685,8 +685,10 @@ LOYALTY_EXPORT loyalty_status loyalty_till_report(loyalty_terminal* terminal,
 /* Card readers                                                        */
 /* ------------------------------------------------------------------ */
 
-/* Present in every build. When the library was built without card
- * readers, loyalty_reader_open returns LOYALTY_UNSUPPORTED. */
+/* Present in every build. The readers are wrapped in libloyalty.so when it
+ * is built with them (CMake LOYALTY_CAPI_READERS, default ON, and the
+ * loyalty_readers library); in libloyalty.a, and in a shared library built
+ * without them, loyalty_reader_open returns LOYALTY_UNSUPPORTED. */
 typedef struct loyalty_reader loyalty_reader;
 
 /* Opens a reader by connection string ("sim:", "magstripe-evdev:/dev/input/

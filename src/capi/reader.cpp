@@ -39,8 +39,9 @@ loyalty_status loyalty_reader_open(const char* connection, loyalty_reader** out)
 #else
     return Fail(StatusCode::kUnsupported,
                 "connection '" + std::string(connection) +
-                    "': this library was built without card readers "
-                    "(LOYALTY_CAPI_READERS=OFF or no loyalty_readers target)");
+                    "': card readers are not in this library (they are in "
+                    "libloyalty.so when built with LOYALTY_CAPI_READERS and the "
+                    "loyalty_readers library; never in libloyalty.a)");
 #endif
   });
 }
