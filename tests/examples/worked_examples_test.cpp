@@ -3,6 +3,7 @@
 #include <date/tz.h>
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -73,10 +74,14 @@ Basket ParseBasket(const std::string& text) {
 }
 
 std::int64_t UtcMs(const std::string& zone, const std::string& local) {
-  std::istringstream in(local);
-  date::local_time<std::chrono::minutes> t;
-  in >> date::parse("%Y-%m-%d %H:%M", t);
-  EXPECT_FALSE(in.fail()) << local;
+  int y = 0;
+  unsigned mo = 0;
+  unsigned d = 0;
+  int h = 0;
+  int mi = 0;
+  EXPECT_EQ(std::sscanf(local.c_str(), "%d-%u-%u %d:%d", &y, &mo, &d, &h, &mi), 5) << local;
+  const date::local_days day{date::year{y} / date::month{mo} / date::day{d}};
+  const auto t = day + std::chrono::hours{h} + std::chrono::minutes{mi};
   const auto utc = date::locate_zone(zone)->to_sys(t);
   return std::chrono::duration_cast<std::chrono::milliseconds>(utc.time_since_epoch()).count();
 }
