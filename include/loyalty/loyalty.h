@@ -298,6 +298,11 @@ typedef enum loyalty_key {
   LOYALTY_FIGURES_REDEMPTIONS = 1316,   /* i operations that spent points */
   LOYALTY_FIGURES_ACTIVE_MEMBERS = 1317,/* i accounts that bought or spent */
   LOYALTY_FIGURES_ACTIVATION_RATE_BP = 1318, /* i redemptions / active, basis points */
+  LOYALTY_FIGURES_COUPONS_USED = 1319,  /* i coupon codes taken, not given back */
+  LOYALTY_FIGURES_GIFT_CARD_LOADED_MINOR = 1320, /* i loads and refunds onto gift cards */
+  LOYALTY_FIGURES_GIFT_CARD_SPENT_MINOR = 1321,  /* i paid with gift cards */
+  LOYALTY_FIGURES_WALLET_LOADED_MINOR = 1322,    /* i top-ups and refunds onto wallets */
+  LOYALTY_FIGURES_WALLET_SPENT_MINOR = 1323,     /* i paid from wallets */
 
   /* LOYALTY_KIND_CARD_READ */
   LOYALTY_READ_CARD = 1400,             /* s canonical card id: pass it to loyalty_lookup */
@@ -326,7 +331,8 @@ typedef enum loyalty_entry_kind {
   LOYALTY_ENTRY_KIND_EXPIRE = 6,
   LOYALTY_ENTRY_KIND_BLOCK = 7,
   LOYALTY_ENTRY_KIND_UNBLOCK = 8,
-  LOYALTY_ENTRY_KIND_STAMP = 9   /* stamps collected or spent; moves no points */
+  LOYALTY_ENTRY_KIND_STAMP = 9,  /* stamps collected or spent; moves no points */
+  LOYALTY_ENTRY_KIND_STORED_VALUE = 10 /* gift card / wallet money; moves no points */
 } loyalty_entry_kind;
 
 /* Mirrors loyalty::CardSource. */

@@ -60,6 +60,13 @@ struct TillFigures {
   std::int64_t active_members = 0;    // accounts with an earn or redeem entry of a sale or redemption
   // redemptions * 10000 / active_members, rounded down; 0 without members.
   std::int64_t activation_rate_bp = 0;
+  std::int64_t coupons_used = 0;           // coupon codes taken at sales, not given back
+  // Money on gift cards and e-wallets (minor units), from their entries:
+  // loaded = loads and refunds back onto them; spent = paid with them.
+  std::int64_t gift_card_loaded_minor = 0;
+  std::int64_t gift_card_spent_minor = 0;
+  std::int64_t wallet_loaded_minor = 0;
+  std::int64_t wallet_spent_minor = 0;
 };
 
 struct TillReportData {

@@ -78,6 +78,11 @@ std::unique_ptr<loyalty_result> FromFigures(const TillFigures& f) {
   r->ints[LOYALTY_FIGURES_REDEMPTIONS] = f.redemptions;
   r->ints[LOYALTY_FIGURES_ACTIVE_MEMBERS] = f.active_members;
   r->ints[LOYALTY_FIGURES_ACTIVATION_RATE_BP] = f.activation_rate_bp;
+  r->ints[LOYALTY_FIGURES_COUPONS_USED] = f.coupons_used;
+  r->ints[LOYALTY_FIGURES_GIFT_CARD_LOADED_MINOR] = f.gift_card_loaded_minor;
+  r->ints[LOYALTY_FIGURES_GIFT_CARD_SPENT_MINOR] = f.gift_card_spent_minor;
+  r->ints[LOYALTY_FIGURES_WALLET_LOADED_MINOR] = f.wallet_loaded_minor;
+  r->ints[LOYALTY_FIGURES_WALLET_SPENT_MINOR] = f.wallet_spent_minor;
   return r;
 }
 

@@ -52,12 +52,20 @@ Status ForEachRow(ledger::Database& db, const char* sql, std::int64_t from, std:
 constexpr const char* kCashierJoin =
     " LEFT JOIN op_cashiers c ON c.op_id = x.op_id ";
 
+// `from_where` may end in "GROUP BY <columns>"; per cashier, the cashier
+// joins the grouping.
 std::string Sql(const std::string& select, const std::string& from_where,
                 bool per_cashier) {
   if (per_cashier) {
+    std::string where = from_where.substr(from_where.find(" WHERE "));
+    const auto group = where.find(" GROUP BY ");
+    std::string group_by = " GROUP BY 1";
+    if (group != std::string::npos) {
+      group_by += ", " + where.substr(group + 10);
+      where = where.substr(0, group);
+    }
     return "SELECT COALESCE(c.cashier_id, '') AS cashier, " + select + " FROM " +
-           from_where.substr(0, from_where.find(" WHERE ")) + kCashierJoin +
-           from_where.substr(from_where.find(" WHERE ")) + " GROUP BY 1";
+           from_where.substr(0, from_where.find(" WHERE ")) + kCashierJoin + where + group_by;
   }
   return "SELECT '', " + select + " FROM " + from_where;
 }
@@ -258,6 +266,36 @@ Result<TillReportData> Terminal::TillReport(Timestamp from, Timestamp to,
                      figures(row).active_members += row.Int(1);
                    });
     if (!s.ok()) return s;
+
+    s = ForEachRow(db,
+                   Sql("COUNT(*)",
+                       "coupon_uses x WHERE x.reversed = 0 AND EXISTS (SELECT 1 FROM "
+                       "entries e WHERE e.op_id = x.op_id AND e.at >= ?1 AND e.at < ?2)",
+                       per_cashier).c_str(),
+                   from_ms, to_ms, [&](const ledger::Statement& row) {
+                     figures(row).coupons_used += row.Int(1);
+                   });
+    if (!s.ok()) return s;
+
+    // Money moves: stored_value entries carry it in `units`, by `ref`.
+    s = ForEachRow(db,
+                   Sql("x.ref, COALESCE(SUM(CASE WHEN x.units > 0 THEN x.units END), 0), "
+                       "COALESCE(SUM(CASE WHEN x.units < 0 THEN -x.units END), 0)",
+                       "entries x WHERE x.kind = 'stored_value' AND x.at >= ?1 AND "
+                       "x.at < ?2 GROUP BY x.ref",
+                       per_cashier).c_str(),
+                   from_ms, to_ms, [&](const ledger::Statement& row) {
+                     TillFigures& f = figures(row);
+                     const std::string ref = row.Text(1);
+                     if (ref == ledger::kGiftCardRef) {
+                       f.gift_card_loaded_minor += row.Int(2);
+                       f.gift_card_spent_minor += row.Int(3);
+                     } else if (ref == ledger::kWalletRef) {
+                       f.wallet_loaded_minor += row.Int(2);
+                       f.wallet_spent_minor += row.Int(3);
+                     }
+                   });
+    if (!s.ok()) return s;
   }
 
   // Liability at `to`: each account's balance then, when positive.
@@ -380,6 +418,11 @@ nlohmann::json FiguresJson(const TillFigures& f) {
       {"redemptions", f.redemptions},
       {"active_members", f.active_members},
       {"activation_rate_bp", f.activation_rate_bp},
+      {"coupons_used", f.coupons_used},
+      {"gift_card_loaded_minor", f.gift_card_loaded_minor},
+      {"gift_card_spent_minor", f.gift_card_spent_minor},
+      {"wallet_loaded_minor", f.wallet_loaded_minor},
+      {"wallet_spent_minor", f.wallet_spent_minor},
   };
 }
 
@@ -454,6 +497,19 @@ std::string TillReportText(const TillReportData& r) {
   row("active members", [&](const TillFigures& f) { return num(f.active_members); });
   row("reward activation rate",
       [&](const TillFigures& f) { return FormatBp(f.activation_rate_bp); });
+  row("coupons used", [&](const TillFigures& f) { return num(f.coupons_used); });
+  row("gift cards loaded", [&](const TillFigures& f) {
+    return FormatMinor(f.gift_card_loaded_minor, r.currency);
+  });
+  row("gift cards spent", [&](const TillFigures& f) {
+    return FormatMinor(f.gift_card_spent_minor, r.currency);
+  });
+  row("wallets topped up", [&](const TillFigures& f) {
+    return FormatMinor(f.wallet_loaded_minor, r.currency);
+  });
+  row("wallets spent", [&](const TillFigures& f) {
+    return FormatMinor(f.wallet_spent_minor, r.currency);
+  });
   out << "\noutstanding liability: " << r.outstanding_points << " points";
   if (r.point_value.minor > 0) {
     out << " = " << FormatMinor(r.outstanding_minor, r.currency) << " " << r.currency;

@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "loyalty/account.hpp"
 #include "loyalty/status.hpp"
 #include "loyalty/version.hpp"
 #include "support/test_env.hpp"
@@ -110,6 +111,18 @@ TEST(CapiStatusTest, CodesAndNamesMirrorTheCppOnes) {
   // A code appended in C++ must be appended to loyalty.h too.
   EXPECT_STREQ(loyalty_status_name(LOYALTY_INSUFFICIENT_FUNDS + 1), "unknown_status")
       << "loyalty::StatusCode grew: add it to loyalty_status in loyalty.h";
+}
+
+TEST(CapiStatusTest, EntryKindsMirrorTheCppOnes) {
+  static_assert(LOYALTY_ENTRY_KIND_STORED_VALUE ==
+                static_cast<int>(loyalty::EntryKind::kStoredValue));
+  for (int kind = LOYALTY_ENTRY_KIND_ENROLL; kind <= LOYALTY_ENTRY_KIND_STORED_VALUE; ++kind) {
+    EXPECT_STRNE(loyalty::EntryKindName(static_cast<loyalty::EntryKind>(kind)), "unknown");
+  }
+  EXPECT_STREQ(loyalty::EntryKindName(
+                   static_cast<loyalty::EntryKind>(LOYALTY_ENTRY_KIND_STORED_VALUE + 1)),
+               "unknown")
+      << "loyalty::EntryKind grew: add it to loyalty_entry_kind in loyalty.h";
 }
 
 TEST(CapiStatusTest, VersionIsTheBuildsAndTheHeaders) {
@@ -293,6 +306,15 @@ TEST_F(CapiTest, GiftCardWalletAndReservation) {
   EXPECT_EQ(Str(Item(report.get(), LOYALTY_REPORT_CASHIERS, 2), LOYALTY_FIGURES_CASHIER_ID), "bob");
   EXPECT_EQ(Int(Item(report.get(), LOYALTY_REPORT_CASHIERS, 2), LOYALTY_FIGURES_MEMBER_SALES), 1);
   EXPECT_EQ(Int(Item(report.get(), LOYALTY_REPORT_CASHIERS, 2), LOYALTY_FIGURES_REWARDS_GIVEN), 1);
+  const loyalty_result* total = Item(report.get(), LOYALTY_REPORT_TOTAL, 0);
+  EXPECT_EQ(Int(total, LOYALTY_FIGURES_GIFT_CARD_LOADED_MINOR), 5000);
+  EXPECT_EQ(Int(total, LOYALTY_FIGURES_GIFT_CARD_SPENT_MINOR), 3000);
+  EXPECT_EQ(Int(total, LOYALTY_FIGURES_WALLET_LOADED_MINOR), 2500);
+  EXPECT_EQ(Int(total, LOYALTY_FIGURES_WALLET_SPENT_MINOR), 1000);
+  EXPECT_EQ(Int(total, LOYALTY_FIGURES_COUPONS_USED), 0);
+  // Money paid by gift card and wallet is alice's (she rang up s1).
+  EXPECT_EQ(Int(Item(report.get(), LOYALTY_REPORT_CASHIERS, 1), LOYALTY_FIGURES_WALLET_SPENT_MINOR),
+            1000);
 }
 
 TEST_F(CapiTest, ErrorsCarryTheCodeAndNameTheFieldAndValue) {
