@@ -125,6 +125,44 @@ void BM_TerminalQuoteBasket(benchmark::State& state) {
 }
 BENCHMARK(BM_TerminalQuoteBasket)->Unit(benchmark::kMicrosecond);
 
+// The lean points-only read (Terminal::Balance) beside the full Lookup
+// (tier, segment, rewards, stamps, wallet) on the same card.
+void BM_TerminalBalanceAndLookup(benchmark::State& state) {
+  const auto dir = std::filesystem::temp_directory_path() / "loyalty-bench-balance";
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  std::ofstream(dir / "program.json") << HundredRuleProgram();
+  FixedClock clock;
+  loyalty::Options options;
+  options.database_path = (dir / "ledger.db").string();
+  options.terminal_id = "bench";
+  options.terminal_key = std::string(32, 'k');
+  options.program_path = (dir / "program.json").string();
+  options.clock = &clock;
+  auto terminal = loyalty::Terminal::Open(options);
+  if (!terminal.ok()) {
+    state.SkipWithError(terminal.status().ToString().c_str());
+    return;
+  }
+  const auto card = *loyalty::CardId::Parse("LC0001");
+  (void)(*terminal)->Enroll({"e1", card, "", "Bench"});
+  for (int i = 0; i < 20; ++i) {
+    (void)(*terminal)->Commit({"s" + std::to_string(i), card, FiftyLines(), 0});
+  }
+  const bool full = state.range(0) == 1;
+  for (auto _ : state) {
+    if (full) {
+      benchmark::DoNotOptimize((*terminal)->Lookup(card));
+    } else {
+      benchmark::DoNotOptimize((*terminal)->Balance(card));
+    }
+  }
+  state.SetLabel(full ? "Lookup" : "Balance");
+  terminal->reset();
+  std::filesystem::remove_all(dir);
+}
+BENCHMARK(BM_TerminalBalanceAndLookup)->Arg(0)->Arg(1)->Unit(benchmark::kMicrosecond);
+
 }  // namespace
 
 BENCHMARK_MAIN();

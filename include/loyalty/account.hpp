@@ -32,6 +32,16 @@ struct CardView {
   std::vector<StampProgress> stamps;  // balance per stamp card
 };
 
+// Just the points of a card: the cheapest question the till can ask.
+struct PointsBalance {
+  std::string account_id;
+  Points available = 0;
+  Points pending = 0;
+  Points balance = 0;
+  Points held = 0;
+  bool blocked = false;
+};
+
 // The kinds of ledger entry. Stored by name; numbering is for the C ABI.
 enum class EntryKind : int {
   kEnroll = 0,

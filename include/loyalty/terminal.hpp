@@ -73,6 +73,9 @@ class Terminal {
   // What the till shows for a card. kUnknownCard. A blocked card is shown
   // (with blocked = true) so the cashier can tell the customer why.
   Result<CardView> Lookup(const CardId& card) const;
+  // Only the points (no tier, segment, rewards or stamps): for screens
+  // that refresh often. kUnknownCard.
+  Result<PointsBalance> Balance(const CardId& card) const;
   // The same for a reader event: a bad read is returned as its kBadRead.
   Result<CardView> Identify(const CardRead& read) const;
 

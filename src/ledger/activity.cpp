@@ -37,9 +37,9 @@ Status Ledger::PrepareActivity() {
        "COALESCE(SUM(kind = 'earn' AND amount_minor > 0), 0), "
        "(SELECT COALESCE(MAX(at), 0) FROM entries WHERE account_id = ?1 AND kind = 'earn' "
        "   AND amount_minor > 0) "
-       "FROM entries WHERE account_id = ?1 AND at >= ?2 AND at < ?3"},
+       "FROM entries WHERE account_id = ?1 AND +at >= ?2 AND +at < ?3"},
       {&activity_->earned,
-       "SELECT COALESCE(SUM(points), 0) FROM entries WHERE account_id = ?1 AND at >= ?2 "
+       "SELECT COALESCE(SUM(points), 0) FROM entries WHERE account_id = ?1 AND +at >= ?2 "
        "AND kind = 'earn' AND amount_minor > 0"},
       {&activity_->insert_line,
        "INSERT INTO sale_lines(op_id, line_no, sku, category, quantity, amount_minor, "

@@ -79,7 +79,7 @@ Status Ledger::Prepare() {
       {&st_->inactive_accounts,
        "SELECT DISTINCT l.account_id FROM lots l WHERE l.remaining > 0 AND NOT EXISTS "
        "(SELECT 1 FROM entries e WHERE e.account_id = l.account_id "
-       " AND e.kind IN ('earn', 'redeem') AND e.at >= ?1) ORDER BY l.account_id"},
+       " AND e.kind IN ('earn', 'redeem') AND +e.at >= ?1) ORDER BY l.account_id"},
       {&st_->read_head, "SELECT value FROM meta WHERE key = 'head'"},
       {&st_->write_head,
        "INSERT INTO meta(key, value) VALUES ('head', ?1) "

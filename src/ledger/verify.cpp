@@ -91,7 +91,8 @@ Result<VerifyReport> Ledger::Verify(const ProgressFn& progress) {
   auto balances = db_->Prepare(
       "SELECT a.account_id, a.balance, a.debt, "
       "  COALESCE((SELECT SUM(points) FROM entries e WHERE e.account_id = a.account_id), 0), "
-      "  COALESCE((SELECT SUM(remaining) FROM lots l WHERE l.account_id = a.account_id), 0) "
+      "  COALESCE((SELECT SUM(remaining) FROM lots l WHERE l.account_id = a.account_id "
+      "            AND l.remaining > 0), 0) "
       "FROM accounts a ORDER BY a.account_id");
   if (!balances.ok()) return balances.status();
   for (;;) {

@@ -222,6 +222,28 @@ Result<CardView> Terminal::Lookup(const CardId& card) const {
   return im.View(row->account_id, *book, row->masked, row->blocked, im.NowMs());
 }
 
+Result<PointsBalance> Terminal::Balance(const CardId& card) const {
+  Impl& im = *impl_;
+  std::lock_guard<std::mutex> guard(im.mutex);
+  auto row = im.FindCard(card, /*refuse_blocked=*/false);
+  if (!row.ok()) return row.status();
+  auto book = im.ledger->LoadBook(row->account_id);
+  if (!book.ok()) return book.status();
+  const std::int64_t now = im.NowMs();
+  PointsBalance b;
+  b.account_id = row->account_id;
+  b.available = book->Available(now);
+  b.pending = book->Pending(now);
+  b.balance = book->balance();
+  b.blocked = row->blocked;
+  auto holds = im.ledger->OpenHolds(row->account_id);
+  if (!holds.ok()) return holds.status();
+  for (const ledger::Hold& hold : *holds) {
+    (hold.expires_at > now ? b.held : b.available) += hold.points;
+  }
+  return b;
+}
+
 Result<CardView> Terminal::Identify(const CardRead& read) const {
   if (!read.status.ok()) return read.status;
   return Lookup(read.card);

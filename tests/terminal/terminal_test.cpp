@@ -27,6 +27,22 @@ TEST(TerminalTest, EnrolEarnAndLookUp) {
   EXPECT_EQ(view->card_masked, "**0001");
 }
 
+TEST(TerminalTest, BalanceIsTheLookupsPoints) {
+  TestTerminal t(testing::DefaultProgramJson(R"("points": {"pending_days": 14})"));
+  ASSERT_TRUE(t->Enroll({"e1", Card("LC0001"), "", "Ada"}).ok());
+  ASSERT_TRUE(t->Commit({"s1", Card("LC0001"), Eur({2000}), 0}).ok());
+  t.clock.AdvanceDays(15);
+  ASSERT_TRUE(t->Commit({"s2", Card("LC0001"), Eur({700}), 0}).ok());
+  auto balance = t->Balance(Card("LC0001"));
+  auto view = t->Lookup(Card("LC0001"));
+  ASSERT_TRUE(balance.ok() && view.ok());
+  EXPECT_EQ(balance->available, 20);
+  EXPECT_EQ(balance->pending, 7);
+  EXPECT_EQ(balance->available, view->available);
+  EXPECT_EQ(balance->balance, view->balance);
+  EXPECT_EQ(t->Balance(Card("LC0404")).status().code(), StatusCode::kUnknownCard);
+}
+
 TEST(TerminalTest, SecondCardOnTheSameAccountSharesTheBalance) {
   TestTerminal t;
   auto first = t->Enroll({"e1", Card("LC0001"), "", "Ada"});
