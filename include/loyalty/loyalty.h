@@ -156,7 +156,8 @@ typedef enum loyalty_result_kind {
   LOYALTY_KIND_REPORT = 12,     /* the till report */
   LOYALTY_KIND_FIGURES = 13,    /* the till report's figures, total or per cashier */
   LOYALTY_KIND_CARD_READ = 14,  /* one good read from a card reader */
-  LOYALTY_KIND_STAMPS = 15      /* one stamp card: where the customer stands */
+  LOYALTY_KIND_STAMPS = 15,     /* one stamp card: where the customer stands */
+  LOYALTY_KIND_BALANCE = 16     /* just the points of a card */
 } loyalty_result_kind;
 
 /* Integer keys are marked (i), strings (s), integer lists (i[]), string
@@ -317,7 +318,15 @@ typedef enum loyalty_key {
   LOYALTY_STAMPS_SPENT = 1502,          /* i stamps this basket's rewards use (quotes) */
   LOYALTY_STAMPS_BALANCE = 1503,        /* i stamps on the card (afterwards, in quotes) */
   LOYALTY_STAMPS_NEEDED = 1504,         /* i stamps that make the reward */
-  LOYALTY_STAMPS_REWARD = 1505          /* s the reward they make */
+  LOYALTY_STAMPS_REWARD = 1505,         /* s the reward they make */
+
+  /* LOYALTY_KIND_BALANCE */
+  LOYALTY_BALANCE_ACCOUNT_ID = 1600,    /* s */
+  LOYALTY_BALANCE_AVAILABLE = 1601,     /* i spendable now */
+  LOYALTY_BALANCE_PENDING = 1602,       /* i inside the return window */
+  LOYALTY_BALANCE_BALANCE = 1603,       /* i ledger balance, may be negative */
+  LOYALTY_BALANCE_HELD = 1604,          /* i reserved by open reservations */
+  LOYALTY_BALANCE_IS_BLOCKED = 1605     /* i 0/1 */
 } loyalty_key;
 
 /* Mirrors loyalty::EntryKind. */
@@ -529,6 +538,11 @@ LOYALTY_EXPORT loyalty_status loyalty_enroll(loyalty_terminal* terminal, const c
  * A blocked card is shown, with LOYALTY_CARD_IS_BLOCKED = 1. Writes nothing. */
 LOYALTY_EXPORT loyalty_status loyalty_lookup(loyalty_terminal* terminal, const char* card,
                                              loyalty_result** out);
+
+/* Only the points of a card (no tier, rewards or stamps): for screens that
+ * refresh often. *out: a LOYALTY_KIND_BALANCE. UNKNOWN_CARD. Writes nothing. */
+LOYALTY_EXPORT loyalty_status loyalty_balance(loyalty_terminal* terminal, const char* card,
+                                              loyalty_result** out);
 
 /* What the basket would earn for the card with the basket's rewards.
  * *out: a LOYALTY_KIND_QUOTE. Writes nothing. */

@@ -103,6 +103,7 @@ inline loyalty_status Give(std::unique_ptr<loyalty_result> result, loyalty_resul
 }
 
 std::unique_ptr<loyalty_result> FromCardView(const CardView& view);
+std::unique_ptr<loyalty_result> FromBalance(const PointsBalance& balance);
 std::unique_ptr<loyalty_result> FromQuote(const Quote& quote);
 std::unique_ptr<loyalty_result> FromReceipt(const Receipt& receipt);
 std::unique_ptr<loyalty_result> FromReceipts(const std::vector<Receipt>& receipts);

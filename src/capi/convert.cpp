@@ -108,6 +108,17 @@ std::unique_ptr<loyalty_result> FromCardView(const CardView& v) {
   return r;
 }
 
+std::unique_ptr<loyalty_result> FromBalance(const PointsBalance& b) {
+  auto r = New(LOYALTY_KIND_BALANCE);
+  r->strings[LOYALTY_BALANCE_ACCOUNT_ID] = b.account_id;
+  r->ints[LOYALTY_BALANCE_AVAILABLE] = b.available;
+  r->ints[LOYALTY_BALANCE_PENDING] = b.pending;
+  r->ints[LOYALTY_BALANCE_BALANCE] = b.balance;
+  r->ints[LOYALTY_BALANCE_HELD] = b.held;
+  r->ints[LOYALTY_BALANCE_IS_BLOCKED] = b.blocked ? 1 : 0;
+  return r;
+}
+
 std::unique_ptr<loyalty_result> FromQuote(const Quote& q) {
   auto r = New(LOYALTY_KIND_QUOTE);
   r->strings[LOYALTY_QUOTE_CURRENCY] = q.currency;

@@ -76,6 +76,18 @@ loyalty_status loyalty_lookup(loyalty_terminal* terminal, const char* card,
   });
 }
 
+loyalty_status loyalty_balance(loyalty_terminal* terminal, const char* card,
+                               loyalty_result** out) {
+  return Guard([&] {
+    if (loyalty_status s = Begin(terminal, out); s != LOYALTY_OK) return s;
+    auto parsed = ParseCard(card);
+    if (!parsed.ok()) return Report(parsed.status());
+    auto balance = terminal->terminal->Balance(*parsed);
+    if (!balance.ok()) return Report(balance.status());
+    return Give(loyalty::capi::FromBalance(*balance), out);
+  });
+}
+
 loyalty_status loyalty_quote(loyalty_terminal* terminal, const char* card,
                              const loyalty_basket* basket, loyalty_result** out) {
   return Guard([&] {

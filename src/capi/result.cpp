@@ -43,6 +43,7 @@ const char* KindName(int kind) {
     case LOYALTY_KIND_FIGURES: return "till figures";
     case LOYALTY_KIND_CARD_READ: return "card read";
     case LOYALTY_KIND_STAMPS: return "stamp card";
+    case LOYALTY_KIND_BALANCE: return "balance";
   }
   return "unknown kind";
 }

@@ -138,6 +138,10 @@ TEST_F(CapiTest, WholeCheckoutPath) {
   EXPECT_EQ(Str(card.get(), LOYALTY_CARD_MASKED), "**0001");
   EXPECT_EQ(Int(card.get(), LOYALTY_CARD_AVAILABLE), 10);  // sign-up bonus
   EXPECT_EQ(Int(card.get(), LOYALTY_CARD_IS_BLOCKED), 0);
+  Owned points;
+  ASSERT_EQ(loyalty_balance(t_, "LC0001", points.out()), LOYALTY_OK) << loyalty_last_error();
+  EXPECT_EQ(Int(points.get(), LOYALTY_BALANCE_AVAILABLE), 10);
+  EXPECT_EQ(Str(points.get(), LOYALTY_BALANCE_ACCOUNT_ID), Str(card.get(), LOYALTY_CARD_ACCOUNT_ID));
 
   loyalty_basket* basket = Basket({1250, 4000, 999});
   ASSERT_EQ(loyalty_basket_set_line_voided(basket, 2, 1), LOYALTY_OK);
