@@ -240,8 +240,9 @@ loyalty::Status Tell(Morning& m) {
   }
   m.Say("keyed again: " + std::string(kDaniel));
   if (s = m.Enroll(kDaniel, "Daniel Roth", "E-0303-003"); !s.ok()) return s;
-  m.Say("a lookup with the same typo finds nobody");
-  if (s = m.Expect(loyalty::StatusCode::kUnknownCard, m.Swipe(kDanielMistyped)); !s.ok()) {
+  m.Say("a lookup with the same typo is caught too: the till asks to key it again");
+  if (s = m.Expect(loyalty::StatusCode::kInvalidArgument, m.Swipe(kDanielMistyped));
+      !s.ok()) {
     return s;
   }
 
