@@ -56,6 +56,8 @@ till "taken back  -12 points" void R-1 --operator lead --reason "wrong card"
 till "balance 20 points" history 9900123456789017 --limit 3
 till "Nothing to expire" expire --op-id X-1
 till "verify OK: " verify
+till "points issued" report
+till '"points_issued"' report --json
 refused "terminal_key" verify --key-file other.key
 for program in coffee fashion supermarket; do
   "$demo" --db "$program.db" --program "$programs/$program.json" verify >out.txt 2>err.txt ||

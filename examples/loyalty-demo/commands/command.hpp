@@ -28,6 +28,7 @@ Command AddAdjustCommand(CLI::App& parent, const TillSettings& till);
 Command AddHistoryCommand(CLI::App& parent, const TillSettings& till);
 Command AddVerifyCommand(CLI::App& parent, const TillSettings& till);
 Command AddExpireCommand(CLI::App& parent, const TillSettings& till);
+Command AddReportCommand(CLI::App& parent, const TillSettings& till);
 Command AddDemoCommand(CLI::App& parent, const TillSettings& till);
 #ifdef LOYALTY_DEMO_WITH_READERS
 // Waits for a card on a reader (loyalty::OpenReader connection string, e.g.
