@@ -477,6 +477,10 @@ Result<Quote> Evaluate(const Program& program, const Basket& basket, const Conte
     Points quantity_points = 0;
   };
   std::vector<Lines> line_sets(static_cast<size_t>(program.filter_count));
+  // Said once per quote, not once per rule.
+  const std::string tier_text =
+      tier_permille != kPermille ? " (" + tier_id + " " + Factor(tier_permille) + ")" : "";
+  quote.lines.reserve(quote.lines.size() + program.rules.size() + 4);
   for (const EarnRule& rule : program.rules) {
     if (!InForce(rule, context, tier_id)) continue;
     if (net_total < rule.min_basket_minor) continue;
@@ -506,7 +510,7 @@ Result<Quote> Evaluate(const Program& program, const Basket& basket, const Conte
       case RuleType::kSpend: {
         points = SpendPoints(eligible, rule, tier_permille);
         how = rule.how;
-        if (tier_permille != kPermille) how += " (" + tier_id + " " + Factor(tier_permille) + ")";
+        how += tier_text;
         how += " on ";
         AppendMoney(how, eligible, program.currency);
         break;
