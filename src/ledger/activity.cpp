@@ -104,6 +104,17 @@ Status Ledger::PrepareActivity() {
       {&activity_->uses_since,
        "SELECT count(*) FROM reward_uses WHERE account_id = ?1 AND reward_id = ?2 "
        "AND reversed = 0 AND at > ?3"},
+      {&activity_->card_points,
+       "SELECT c.account_id, c.blocked, a.balance, a.debt, "
+       " (SELECT COALESCE(SUM(remaining), 0) FROM lots l WHERE l.account_id = c.account_id "
+       "   AND l.remaining > 0 AND l.pending_until <= ?2 AND l.expires_at > ?2), "
+       " (SELECT COALESCE(SUM(remaining), 0) FROM lots l WHERE l.account_id = c.account_id "
+       "   AND l.remaining > 0 AND l.pending_until > ?2 AND l.expires_at > ?2), "
+       " (SELECT COALESCE(SUM(points), 0) FROM holds h WHERE h.account_id = c.account_id "
+       "   AND h.state = 'open' AND h.expires_at > ?2), "
+       " (SELECT COALESCE(SUM(points), 0) FROM holds h WHERE h.account_id = c.account_id "
+       "   AND h.state = 'open' AND h.expires_at <= ?2) "
+       "FROM cards c JOIN accounts a ON a.account_id = c.account_id WHERE c.card_hash = ?1"},
       {&activity_->codes,
        "SELECT code FROM reward_uses WHERE op_id = ?1 AND code != '' ORDER BY reward_id"},
   };
@@ -148,6 +159,21 @@ Result<bool> Ledger::HasEntryWithRef(const std::string& account_id, const std::s
   auto row = s.Step();
   if (!row.ok()) return row.status();
   const bool found = *row && s.Int(0) != 0;
+  s.Reset();
+  return found;
+}
+
+Result<std::optional<Ledger::CardPoints>> Ledger::PointsOfCard(const std::string& card_hash,
+                                                                std::int64_t now) {
+  Statement& s = activity_->card_points;
+  s.BindBlob(1, card_hash).Bind(2, now);
+  auto row = s.Step();
+  if (!row.ok()) return row.status();
+  std::optional<CardPoints> found;
+  if (*row) {
+    found = CardPoints{s.Text(0), s.Int(1) != 0, s.Int(2), s.Int(3),
+                       s.Int(4),  s.Int(5),      s.Int(6), s.Int(7)};
+  }
   s.Reset();
   return found;
 }

@@ -157,6 +157,21 @@ class Ledger {
   // Stamps on each stamp card of the account.
   Result<std::map<std::string, std::int64_t>> StampBalances(const std::string& account_id);
 
+  // The points of a card in one read (Terminal::Balance); nullopt for an
+  // unknown card.
+  struct CardPoints {
+    std::string account_id;
+    bool blocked = false;
+    Points balance = 0;
+    Points debt = 0;
+    Points usable = 0;        // in lots usable at `now`
+    Points pending = 0;       // in lots still pending at `now`
+    Points held = 0;          // open holds not expired
+    Points held_expired = 0;  // open holds past their time
+  };
+  Result<std::optional<CardPoints>> PointsOfCard(const std::string& card_hash,
+                                                 std::int64_t now);
+
   // --- stored value (ledger/activity.cpp) ---
   // The gift card's own account, if the card was ever loaded here.
   Result<std::optional<std::string>> FindGiftCard(const std::string& card_hash);

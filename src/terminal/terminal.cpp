@@ -224,23 +224,25 @@ Result<CardView> Terminal::Lookup(const CardId& card) const {
 
 Result<PointsBalance> Terminal::Balance(const CardId& card) const {
   Impl& im = *impl_;
+  if (card.empty()) return Status(StatusCode::kInvalidArgument, "card: is empty");
   std::lock_guard<std::mutex> guard(im.mutex);
-  auto row = im.FindCard(card, /*refuse_blocked=*/false);
-  if (!row.ok()) return row.status();
-  auto book = im.ledger->LoadBook(row->account_id);
-  if (!book.ok()) return book.status();
   const std::int64_t now = im.NowMs();
-  PointsBalance b;
-  b.account_id = row->account_id;
-  b.available = book->Available(now);
-  b.pending = book->Pending(now);
-  b.balance = book->balance();
-  b.blocked = row->blocked;
-  auto holds = im.ledger->OpenHolds(row->account_id);
-  if (!holds.ok()) return holds.status();
-  for (const ledger::Hold& hold : *holds) {
-    (hold.expires_at > now ? b.held : b.available) += hold.points;
+  // One read: the screen refreshes this often.
+  auto points = im.ledger->PointsOfCard(im.CardHash(card), now);
+  if (!points.ok()) return points.status();
+  if (!*points) {
+    auto unknown = im.FindCard(card, /*refuse_blocked=*/false);
+    return unknown.ok() ? Status(StatusCode::kInternal, "card vanished") : unknown.status();
   }
+  const ledger::Ledger::CardPoints& p = **points;
+  PointsBalance b;
+  b.account_id = p.account_id;
+  // As Book::Available: usable lots less debt; expired holds come back.
+  b.available = p.usable - p.debt + p.held_expired;
+  b.pending = p.pending;
+  b.balance = p.balance;
+  b.held = p.held;
+  b.blocked = p.blocked;
   return b;
 }
 

@@ -35,6 +35,8 @@ TEST_F(ReservationTest, HeldPointsAreVisibleThenConfirmedIntoASale) {
   EXPECT_EQ(held->earned, 0);
   EXPECT_EQ(View().available, 30);
   EXPECT_EQ(View().held, 50);
+  EXPECT_EQ(t_->Balance(Card("LC0001"))->held, 50);
+  EXPECT_EQ(t_->Balance(Card("LC0001"))->available, 30);
   auto confirmed = t_->ConfirmReservation({"c1", "s1"});
   ASSERT_TRUE(confirmed.ok()) << confirmed.status().ToString();
   EXPECT_EQ(confirmed->earned, 25);  // on the 25.00 paid
@@ -66,6 +68,7 @@ TEST_F(ReservationTest, AnOpenReservationExpiresByItself) {
   t_.clock.AdvanceMs(11 * 60'000);
   EXPECT_EQ(View().available, 80);  // shown back at once
   EXPECT_EQ(View().held, 0);
+  EXPECT_EQ(t_->Balance(Card("LC0001"))->available, 80);
   // The next sale writes the release and can spend the points again.
   auto sale = t_->Commit({"s2", Card("LC0001"), Eur({1000}), 0, {"five-off"}});
   ASSERT_TRUE(sale.ok()) << sale.status().ToString();
