@@ -1,0 +1,303 @@
+#include "nfc/nfc_reader.hpp"
+
+#include <poll.h>
+
+#include <array>
+#include <cerrno>
+#include <vector>
+
+#include "common/reader_clock.hpp"
+#include "nfc/ndef.hpp"
+#include "nfc/type2_tag.hpp"
+
+namespace loyalty::readers {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+constexpr nfc_modulation kIso14443a{NMT_ISO14443A, NBR_106};
+constexpr std::uint8_t kType2Read = 0x30;  // READ: 4 pages from the one given
+// Failed commands a wait tolerates (each followed by a successful
+// re-initialisation) before it reports kIoError.
+constexpr int kMaxRecoveries = 3;
+
+std::string Hex(const std::uint8_t* bytes, std::size_t size) {
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  std::string out;
+  for (std::size_t i = 0; i < size; ++i) {
+    out += kDigits[bytes[i] >> 4];
+    out += kDigits[bytes[i] & 0x0F];
+  }
+  return out;
+}
+
+bool IsType2(const nfc_target& target) {
+  // NTAG21x / Ultralight answer ATQA 00 44, SAK 00.
+  return target.nti.nai.abtAtqa[0] == 0x00 && target.nti.nai.abtAtqa[1] == 0x44 &&
+         target.nti.nai.btSak == 0x00;
+}
+
+}  // namespace
+
+NfcReader::NfcReader(std::string description, std::string libnfc_connstring,
+                     NfcSettings settings, ReaderOptions options)
+    : description_(std::move(description)),
+      connstring_(std::move(libnfc_connstring)),
+      settings_(settings),
+      options_(std::move(options)) {}
+
+void NfcReader::Log(LogLevel level, const std::string& message) const {
+  if (options_.log) options_.log(level, message);
+}
+
+std::string NfcReader::Error(int code) const {
+  std::string text = device_ ? nfc_strerror(device_.get()) : "";
+  return text.empty() ? "libnfc error " + std::to_string(code) : text;
+}
+
+template <typename F>
+int NfcReader::Blocking(F&& call) {
+  in_libnfc_.store(true, std::memory_order_release);
+  int result = call();
+  in_libnfc_.store(false, std::memory_order_release);
+  return result;
+}
+
+Status NfcReader::Configure() {
+  if (nfc_initiator_init(device_.get()) < 0 ||
+      // One-shot selects: the chip answers "no card" at once instead of
+      // searching until the host gives up on it.
+      nfc_device_set_property_bool(device_.get(), NP_INFINITE_SELECT, false) < 0) {
+    return Status(StatusCode::kIoError,
+                  description_ + ": cannot set the reader up as initiator: " + Error(-1));
+  }
+  return Status::Ok();
+}
+
+Status NfcReader::Start() {
+  Close();
+  if (Status s = cancel_.Init(); !s.ok()) return s;
+  nfc_context* context = nullptr;
+  nfc_init(&context);
+  if (context == nullptr) {
+    return Status(StatusCode::kIoError,
+                  description_ + ": libnfc failed to start (nfc_init; check /etc/nfc/libnfc.conf)");
+  }
+  NfcContextPtr owned_context(context);
+  nfc_device* device =
+      nfc_open(context, connstring_.empty() ? nullptr : connstring_.c_str());
+  if (device == nullptr) {
+    return Status(StatusCode::kDeviceGone,
+                  connstring_.empty()
+                      ? description_ + ": no NFC reader found (plugged in? for a serial reader "
+                                       "give its connection string, e.g. pn532_uart:/dev/ttyUSB0)"
+                      : description_ + ": the reader did not answer at " + connstring_ +
+                            " (plugged in? right port? in use by another program?)");
+  }
+  {
+    std::lock_guard lock(device_mutex_);
+    context_ = std::move(owned_context);
+    device_.reset(device);
+  }
+  if (Status s = Configure(); !s.ok()) {
+    Close();
+    return s;
+  }
+  held_uid_.reset();
+  Log(LogLevel::kInfo, description_ + ": opened " + nfc_device_get_name(device));
+  return Status::Ok();
+}
+
+void NfcReader::Close() {
+  std::lock_guard lock(device_mutex_);
+  device_.reset();  // InRelease, field off, power down, port closed
+  context_.reset();
+  held_uid_.reset();
+}
+
+void NfcReader::Cancel() {
+  cancel_.Cancel();
+  std::lock_guard lock(device_mutex_);
+  // Only while a command is in flight: libnfc's abort replaces the pipe its
+  // select() watches, and an abort with nobody selecting would be lost.
+  if (device_ && in_libnfc_.load(std::memory_order_acquire)) nfc_abort_command(device_.get());
+}
+
+bool NfcReader::Pause(std::chrono::milliseconds duration) {
+  if (cancel_.cancelled()) return false;
+  pollfd fd{cancel_.fd(), POLLIN, 0};
+  int ms = static_cast<int>(std::max<long long>(duration.count(), 0));
+  while (::poll(&fd, 1, ms) < 0 && errno == EINTR) {
+  }
+  return !cancel_.cancelled();
+}
+
+Status NfcReader::Recover(int error, const char* during) {
+  const std::string what = description_ + ": " + during + " failed: " + Error(error);
+  Log(LogLevel::kWarning, what + "; re-initialising the reader");
+  held_uid_.reset();
+  if (Configure().ok()) return Status::Ok();
+  Close();
+  Status gone(StatusCode::kDeviceGone, what + "; the reader stopped answering (unplugged?); "
+                                              "call Start() to reopen");
+  Log(LogLevel::kError, gone.message());
+  return gone;
+}
+
+Result<std::optional<std::string>> NfcReader::ReadNdefNumber() {
+  std::vector<std::uint8_t> data;
+  std::array<std::uint8_t, 16> block{};
+  auto read_pages = [&](std::uint8_t page) {
+    const std::uint8_t command[2] = {kType2Read, page};
+    return Blocking([&] {
+      return nfc_initiator_transceive_bytes(device_.get(), command, sizeof command, block.data(),
+                                            block.size(), -1);
+    });
+  };
+  int r = read_pages(3);
+  if (r != static_cast<int>(block.size())) {
+    return Status(StatusCode::kBadRead, "NFC: reading the card failed (" + Error(r) +
+                                            "); hold the card still and tap again");
+  }
+  const std::size_t area = Type2DataAreaSize(std::span(block).first(4));
+  if (area == 0) return std::optional<std::string>();
+  data.assign(block.begin() + 4, block.end());
+  for (;;) {
+    if (data.size() > area) data.resize(area);
+    Type2Scan scan = ScanType2Tlvs(data, area);
+    switch (scan.state) {
+      case Type2Scan::State::kNoNdef:
+        return std::optional<std::string>();
+      case Type2Scan::State::kMalformed:
+        return Status(StatusCode::kBadRead, scan.problem);
+      case Type2Scan::State::kFound: {
+        auto number = LoyaltyNumberFromNdef(std::span(data).subspan(scan.offset, scan.length));
+        if (!number.ok()) return number.status();
+        return std::optional<std::string>(std::move(number).value());
+      }
+      case Type2Scan::State::kNeedMore:
+        break;
+    }
+    const std::size_t page = kType2FirstDataPage + data.size() / 4;
+    if (page > 0xFF) return Status(StatusCode::kBadRead, "NDEF: message beyond page 255");
+    r = read_pages(static_cast<std::uint8_t>(page));
+    if (r != static_cast<int>(block.size())) {
+      return Status(StatusCode::kBadRead, "NFC: reading the card failed (" + Error(r) +
+                                              "); hold the card still and tap again");
+    }
+    data.insert(data.end(), block.begin(), block.end());
+  }
+}
+
+CardRead NfcReader::ReadCard(const nfc_target& target) {
+  CardRead read;
+  read.source = CardSource::kNfcUid;
+  const std::string uid = Hex(target.nti.nai.abtUid, target.nti.nai.szUidLen);
+  std::string number = uid;
+  if (settings_.read_ndef && IsType2(target)) {
+    auto ndef = ReadNdefNumber();
+    if (!ndef.ok()) {
+      read.source = CardSource::kNfcNdef;
+      read.status = ndef.status();
+    } else if (ndef->has_value()) {
+      read.source = CardSource::kNfcNdef;
+      number = **ndef;
+    }
+  }
+  read.at = ReadTime(options_.clock);
+  if (read.status.ok()) {
+    auto card = CardId::Parse(number);
+    if (card.ok()) {
+      read.card = std::move(card).value();
+    } else {
+      read.status = Status(StatusCode::kBadRead,
+                           read.source == CardSource::kNfcNdef
+                               ? "NDEF: the record does not hold a card number (" +
+                                     std::to_string(number.size()) + " characters)"
+                               : "NFC: the UID is not a card id");
+    }
+  }
+  if (read.status.ok()) {
+    held_uid_ = uid;
+    Log(LogLevel::kInfo, description_ + ": card " + read.card.Masked() + " (" +
+                             CardSourceName(read.source) + ")");
+  } else {
+    // Not held: the same card, still on the reader, is read again next time.
+    held_uid_.reset();
+    Log(LogLevel::kWarning, description_ + ": bad read: " + read.status.message());
+  }
+  return read;
+}
+
+Result<CardRead> NfcReader::WaitForCard(std::chrono::milliseconds timeout) {
+  if (!device_) return Status(StatusCode::kDeviceGone, description_ + ": not open; call Start()");
+  cancel_.BeginWait();
+  struct EndWait {
+    CancelSignal& signal;
+    ~EndWait() { signal.EndWait(); }
+  } end_wait{cancel_};
+  const Status cancelled(StatusCode::kCancelled, description_ + ": wait cancelled");
+  const auto deadline = SteadyClock::now() + timeout;
+  int recoveries = 0;
+  auto failed = [&](int error, const char* during) -> Status {
+    if (Status s = Recover(error, during); !s.ok()) return s;
+    if (++recoveries > kMaxRecoveries) {
+      return Status(StatusCode::kIoError,
+                    description_ + ": " + during + " keeps failing: " + Error(error));
+    }
+    return Status::Ok();
+  };
+  auto pause_or_timeout = [&]() -> Status {
+    const auto now = SteadyClock::now();
+    if (now >= deadline) {
+      return Status(StatusCode::kTimeout,
+                    description_ + ": no card within " + std::to_string(timeout.count()) + " ms");
+    }
+    auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - now);
+    if (!Pause(std::min(settings_.poll_interval, left))) return cancelled;
+    return Status::Ok();
+  };
+
+  for (;;) {
+    if (cancel_.cancelled()) return cancelled;
+    if (held_uid_) {
+      int r = Blocking([&] { return nfc_initiator_target_is_present(device_.get(), nullptr); });
+      if (r == NFC_EOPABORTED || cancel_.cancelled()) return cancelled;
+      if (r == NFC_SUCCESS) {
+        if (Status s = pause_or_timeout(); !s.ok()) return s;
+        continue;
+      }
+      if (r == NFC_ETGRELEASED || r == NFC_ERFTRANS) {
+        held_uid_.reset();
+      } else if (r != NFC_EINVARG && r != NFC_EDEVNOTSUPP) {
+        // EINVARG: no selected target to ask (after a re-init);
+        // EDEVNOTSUPP: no presence check for this card type. Both fall
+        // back to comparing the UID the next select finds.
+        if (Status s = failed(r, "presence check"); !s.ok()) return s;
+        continue;
+      }
+    }
+    nfc_target target{};
+    int found = Blocking([&] {
+      return nfc_initiator_select_passive_target(device_.get(), kIso14443a, nullptr, 0, &target);
+    });
+    if (found == NFC_EOPABORTED || cancel_.cancelled()) return cancelled;
+    if (found < 0) {
+      if (Status s = failed(found, "polling for a card"); !s.ok()) return s;
+      continue;
+    }
+    if (found > 0) {
+      const std::string uid = Hex(target.nti.nai.abtUid, target.nti.nai.szUidLen);
+      if (held_uid_ && *held_uid_ == uid) {
+        // Still the card reported before (its presence could not be asked).
+        if (Status s = pause_or_timeout(); !s.ok()) return s;
+        continue;
+      }
+      return ReadCard(target);
+    }
+    held_uid_.reset();  // the field is empty
+    if (Status s = pause_or_timeout(); !s.ok()) return s;
+  }
+}
+
+}  // namespace loyalty::readers

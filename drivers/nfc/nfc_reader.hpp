@@ -1,0 +1,73 @@
+// An ISO 14443-A reader on libnfc (PN532 UART, ACR122U, PN533 USB, …).
+// It polls with one-shot selects (InListPassiveTarget) so every libnfc
+// call is bounded by libnfc's own command timeout: a reader that stops
+// answering is noticed, and the wait's timeout holds.
+#pragma once
+
+#include <nfc/nfc.h>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <mutex>
+#include <optional>
+#include <string>
+
+#include "common/cancel_signal.hpp"
+#include "loyalty/reader.hpp"
+#include "nfc/libnfc_handles.hpp"
+
+namespace loyalty::readers {
+
+struct NfcSettings {
+  // Read the number from the card's NDEF Text or URI record (NTAG21x and
+  // Ultralight) instead of reporting the UID.
+  bool read_ndef = false;
+  // Pause between two selects that found nothing: tap-to-read latency is
+  // at most this plus one command.
+  std::chrono::milliseconds poll_interval{50};
+};
+
+class NfcReader final : public CardReader {
+ public:
+  // `libnfc_connstring` "" opens the first device libnfc finds.
+  NfcReader(std::string description, std::string libnfc_connstring, NfcSettings settings,
+            ReaderOptions options);
+  ~NfcReader() override { Close(); }
+
+  Status Start() override;
+  Result<CardRead> WaitForCard(std::chrono::milliseconds timeout) override;
+  void Cancel() override;
+  void Close() override;
+  std::string Describe() const override { return description_; }
+
+ private:
+  // Runs a libnfc call that may block, marked so Cancel() may abort it.
+  template <typename F>
+  int Blocking(F&& call);
+  Status Configure();
+  // After a failed command: re-initialise once; kDeviceGone if that fails.
+  Status Recover(int error, const char* during);
+  CardRead ReadCard(const nfc_target& target);
+  Result<std::optional<std::string>> ReadNdefNumber();
+  // Interruptible pause; false when cancelled.
+  bool Pause(std::chrono::milliseconds duration);
+  std::string Error(int code) const;
+  void Log(LogLevel level, const std::string& message) const;
+
+  const std::string description_;
+  const std::string connstring_;
+  const NfcSettings settings_;
+  const ReaderOptions options_;
+  CancelSignal cancel_;
+
+  std::mutex device_mutex_;  // guards device_ against Cancel() during Close()
+  NfcContextPtr context_;
+  NfcDevicePtr device_;
+  std::atomic<bool> in_libnfc_{false};
+
+  // The card last reported and not yet seen to leave the field.
+  std::optional<std::string> held_uid_;
+};
+
+}  // namespace loyalty::readers
