@@ -1,5 +1,7 @@
 // Card readers: one interface for magnetic stripe, NFC and simulated
-// readers. Implementations live in the loyalty::readers library.
+// readers. Implementations live in the loyalty::readers library
+// (libloyalty_readers.a, which links libnfc); docs/readers.md says which
+// hardware was tested how, and how to set up permissions.
 #pragma once
 
 #include <chrono>
@@ -13,23 +15,37 @@
 
 namespace loyalty {
 
+// Thread-safety: one thread drives a reader (Start, WaitForCard, Close);
+// Cancel() may be called from any thread at any time. Two readers never
+// share state, even on the same device.
 class CardReader {
  public:
   virtual ~CardReader() = default;
 
-  // Opens the device. kDeviceGone / kIoError name the device when it cannot
-  // be opened. Calling Start() again after kDeviceGone reopens it.
+  // Opens the device. kDeviceGone when it is not there or does not answer,
+  // kIoError when it is there but cannot be used (permissions, grabbed by
+  // another program), kInvalidArgument for a setting the device refuses;
+  // messages name the device. Calling Start() again after kDeviceGone
+  // reopens it (also when the device got a new node under the same name).
   virtual Status Start() = 0;
 
-  // Blocks until the next card, at most `timeout`. A good or a bad read is a
-  // value (a bad read has CardRead::status == kBadRead and a reason); the
-  // error codes are kTimeout, kCancelled (Cancel() was called), kDeviceGone
-  // (unplugged: Start() again to reopen) and kIoError.
-  // A card left on an NFC reader is reported once, not once per poll.
+  // Blocks until the next card, at most `timeout` (a swipe already under
+  // way is finished first, which takes at most the inter-key gap).
+  // A good or a bad read is a value: a bad read has CardRead::status ==
+  // kBadRead, an empty card and a reason the cashier can act on ("track 2:
+  // LRC mismatch; swipe again"). The error codes are kTimeout, kCancelled
+  // (Cancel() was called), kDeviceGone (unplugged or stopped answering: the
+  // device is closed, Start() again to reopen) and kIoError (the reader
+  // fails in some other way, e.g. keeps answering with errors; Start()
+  // again to retry).
+  // A card left on an NFC reader is reported once, not once per poll; it is
+  // reported again after it left the field.
   virtual Result<CardRead> WaitForCard(std::chrono::milliseconds timeout) = 0;
 
   // Makes a WaitForCard() blocked in another thread return kCancelled
-  // promptly. Thread-safe; harmless when nothing waits.
+  // promptly (well under a second; milliseconds for all but a PN532 busy
+  // with a command). Thread-safe; harmless when nothing waits: it does not
+  // cancel a later wait.
   virtual void Cancel() = 0;
 
   // Releases the device. Idempotent; the destructor calls it.
@@ -40,17 +56,32 @@ class CardReader {
 };
 
 struct ReaderOptions {
-  const Clock* clock = nullptr;  // nullptr: the system clock
-  LogFn log;                     // nullptr: silent
+  const Clock* clock = nullptr;  // stamps CardRead::at; nullptr: the system clock
+  LogFn log;                     // nullptr: silent. Never given track data or
+                                 // unmasked card numbers.
 };
 
-// Opens a reader by connection string:
-//   "sim:"                           a scripted reader (tests and demos)
-//   "magstripe-evdev:/dev/input/eventN"  a USB keyboard-wedge swipe reader
-//   "magstripe-serial:/dev/ttyUSB0[:9600]"  a serial/USB-CDC swipe reader
-//   "pn532_uart:/dev/ttyUSB0", "usb", "" a libnfc reader ("" = first found)
-// Returns kInvalidArgument naming the string when no driver matches, and
-// kUnsupported when the driver is not built into this library.
+// Opens a reader by connection string, "scheme:target?option=value&…":
+//   "sim:", "sim:cards=A,B,C", "sim:file=PATH"
+//        a scripted reader (tests, demos): one event per line, a card
+//        number, "bad <reason>", "gone" or "wait <ms>".
+//   "magstripe-evdev:/dev/input/eventN"
+//        a USB keyboard-wedge swipe reader. Options: grab=1 (EVIOCGRAB, so
+//        the swipe does not type into the focused window), gap_ms=100 (a
+//        pause that ends a swipe sent without CR), lrc=auto|1|0 (whether
+//        the reader sends each track's LRC).
+//   "magstripe-serial:/dev/ttyUSB0[:9600]"
+//        a serial/USB-CDC swipe reader (raw 8N1); options gap_ms, lrc.
+//   "pn532_uart:/dev/ttyUSB0[:115200]", "pn53x_usb:…", "acr122_usb:…",
+//   "usb", "nfc:" or "" (the first device libnfc finds), "nfc:<libnfc
+//   connection string>"
+//        an ISO 14443-A reader on libnfc; the card's UID (hex, upper case) is
+//        the number. Options: ndef=1 (read the number from an NTAG/Ultralight
+//        NDEF Text or URI record; a tag without NDEF still gives its UID),
+//        poll_ms=50 (pause between polls).
+// Returns kInvalidArgument naming the string or option when no driver
+// matches or an option is malformed, and kUnsupported when the driver is
+// not built into this library. Nothing is opened until Start().
 // Defined in the loyalty::readers library.
 Result<std::unique_ptr<CardReader>> OpenReader(std::string_view connection,
                                                ReaderOptions options = {});

@@ -1,0 +1,179 @@
+// What a card read costs the till after the hardware is done: from the last
+// byte of a swipe (pty, evdev FIFO) or the card's answer (the emulated
+// PN532) to WaitForCard() returning the CardRead. Manual time: only that
+// span is measured, not the writing or the tapping.
+//
+// Needs tests/support/pn532_emulator.cpp linked in (see bench/CMakeLists.txt).
+#include <benchmark/benchmark.h>
+#include <fcntl.h>
+#include <linux/input.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "loyalty/reader.hpp"
+#include "pn532_emulator.hpp"
+
+namespace {
+
+using namespace std::chrono_literals;
+using SteadyClock = std::chrono::steady_clock;
+
+constexpr char kSwipe[] = "%B9900123456789017^MEMBER/GOLD^^^?;9900123456789017=?\r";
+const std::vector<std::uint8_t> kUid = {0x04, 0xA1, 0xB2, 0xC3, 0xD4, 0xE5, 0xF6};
+
+std::unique_ptr<loyalty::CardReader> MustOpen(const std::string& connection,
+                                              benchmark::State& state) {
+  auto reader = loyalty::OpenReader(connection);
+  if (!reader.ok()) {
+    state.SkipWithError(reader.status().ToString().c_str());
+    return nullptr;
+  }
+  if (auto s = (*reader)->Start(); !s.ok()) {
+    state.SkipWithError(s.ToString().c_str());
+    return nullptr;
+  }
+  return std::move(reader).value();
+}
+
+bool Record(benchmark::State& state, const loyalty::Result<loyalty::CardRead>& read,
+            SteadyClock::time_point since) {
+  const auto done = SteadyClock::now();
+  if (!read.ok() || !read->status.ok()) {
+    state.SkipWithError("read failed");
+    return false;
+  }
+  state.SetIterationTime(std::chrono::duration<double>(done - since).count());
+  return true;
+}
+
+void SerialSwipe(benchmark::State& state) {
+  int master = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  if (master < 0 || ::grantpt(master) != 0 || ::unlockpt(master) != 0) {
+    state.SkipWithError("no pty");
+    return;
+  }
+  auto reader = MustOpen(std::string("magstripe-serial:") + ::ptsname(master), state);
+  for (auto _ : state) {
+    if (!reader) break;
+    if (::write(master, kSwipe, sizeof kSwipe - 1) != static_cast<ssize_t>(sizeof kSwipe - 1)) {
+      state.SkipWithError("write");
+      break;
+    }
+    const auto last_byte = SteadyClock::now();
+    if (!Record(state, reader->WaitForCard(1s), last_byte)) break;
+  }
+  reader.reset();
+  ::close(master);
+}
+BENCHMARK(SerialSwipe)->UseManualTime()->Unit(benchmark::kMicrosecond);
+
+void KeyboardWedgeSwipe(benchmark::State& state) {
+  std::string dir = (std::filesystem::temp_directory_path() / "loyalty-bench-XXXXXX").string();
+  if (::mkdtemp(dir.data()) == nullptr) return state.SkipWithError("mkdtemp");
+  const std::string fifo = dir + "/event0";
+  ::mkfifo(fifo.c_str(), 0600);
+  auto reader = MustOpen("magstripe-evdev:" + fifo, state);
+  int writer = ::open(fifo.c_str(), O_WRONLY | O_CLOEXEC);
+  // The swipe as key events: digits and ';' '=' unshifted, the rest shifted.
+  std::vector<input_event> events;
+  auto key = [&](unsigned short code, bool shift) {
+    auto add = [&](unsigned short c, int v) {
+      input_event e{};
+      e.type = EV_KEY;
+      e.code = c;
+      e.value = v;
+      events.push_back(e);
+    };
+    if (shift) add(KEY_LEFTSHIFT, 1);
+    add(code, 1);
+    add(code, 0);
+    if (shift) add(KEY_LEFTSHIFT, 0);
+  };
+  const unsigned short digits[] = {KEY_0, KEY_1, KEY_2, KEY_3, KEY_4,
+                                   KEY_5, KEY_6, KEY_7, KEY_8, KEY_9};
+  for (char c : std::string(";9900123456789017=?")) {
+    if (c >= '0' && c <= '9') key(digits[c - '0'], false);
+    if (c == ';') key(KEY_SEMICOLON, false);
+    if (c == '=') key(KEY_EQUAL, false);
+    if (c == '?') key(KEY_SLASH, true);
+  }
+  key(KEY_ENTER, false);
+  const auto bytes = static_cast<ssize_t>(events.size() * sizeof(input_event));
+  for (auto _ : state) {
+    if (!reader || writer < 0) break;
+    if (::write(writer, events.data(), static_cast<size_t>(bytes)) != bytes) {
+      state.SkipWithError("write");
+      break;
+    }
+    const auto last_byte = SteadyClock::now();
+    if (!Record(state, reader->WaitForCard(1s), last_byte)) break;
+  }
+  reader.reset();
+  if (writer >= 0) ::close(writer);
+  std::error_code ignored;
+  std::filesystem::remove_all(dir, ignored);
+}
+BENCHMARK(KeyboardWedgeSwipe)->UseManualTime()->Unit(benchmark::kMicrosecond);
+
+// From the emulated PN532's answer carrying the card (the target found, or
+// with ndef=1 the last page read) to the CardRead: the host-side cost.
+void NfcCardAnswerToRead(benchmark::State& state, const char* options, bool ndef) {
+  ::setenv("LIBNFC_AUTO_SCAN", "false", 0);
+  ::setenv("LIBNFC_LOG_LEVEL", "0", 0);
+  loyalty::testing::Pn532Emulator emulator;
+  auto reader = MustOpen(emulator.connstring() + options, state);
+  auto card = ndef ? loyalty::testing::EmulatedCard::Ntag213WithText(kUid, "9900123456789017")
+                   : loyalty::testing::EmulatedCard::Ntag213(kUid, {});
+  for (auto _ : state) {
+    if (!reader) break;
+    emulator.Remove();
+    emulator.Tap(card);
+    auto read = reader->WaitForCard(2s);
+    if (!Record(state, read, emulator.last_card_answer())) break;
+  }
+}
+BENCHMARK_CAPTURE(NfcCardAnswerToRead, Uid, "?poll_ms=20", false)
+    ->UseManualTime()
+    ->Unit(benchmark::kMicrosecond);
+BENCHMARK_CAPTURE(NfcCardAnswerToRead, NdefText, "?poll_ms=20&ndef=1", true)
+    ->UseManualTime()
+    ->Unit(benchmark::kMicrosecond);
+
+// What the customer waits for: from the tap to the CardRead with the
+// default poll_ms=50 and the NDEF read. The tap lands at a random moment of
+// the polling cycle, as a customer's does.
+void NfcTapToRead(benchmark::State& state) {
+  ::setenv("LIBNFC_AUTO_SCAN", "false", 0);
+  ::setenv("LIBNFC_LOG_LEVEL", "0", 0);
+  loyalty::testing::Pn532Emulator emulator;
+  auto reader = MustOpen(emulator.connstring() + "?ndef=1", state);
+  auto card = loyalty::testing::EmulatedCard::Ntag213WithText(kUid, "9900123456789017");
+  std::mt19937 random(42);
+  std::uniform_int_distribution<int> delay_ms(5, 65);
+  for (auto _ : state) {
+    if (!reader) break;
+    emulator.Remove();
+    SteadyClock::time_point tap;
+    std::thread customer([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(delay_ms(random)));
+      tap = SteadyClock::now();
+      emulator.Tap(card);
+    });
+    auto read = reader->WaitForCard(2s);
+    customer.join();
+    if (!Record(state, read, tap)) break;
+  }
+}
+BENCHMARK(NfcTapToRead)->UseManualTime()->Unit(benchmark::kMillisecond)->Iterations(60);
+
+}  // namespace
