@@ -16,5 +16,7 @@ ReaderResult OpenSerialSwipeReader(const Connection& connection, ReaderOptions o
 // `libnfc_connstring` is what nfc_open() gets ("" = the first device found).
 ReaderResult OpenNfcReader(const Connection& connection, std::string libnfc_connstring,
                            ReaderOptions options);
+// Defined only when pcsc-lite was found (LOYALTY_READERS_WITH_PCSC).
+ReaderResult OpenPcscReader(const Connection& connection, ReaderOptions options);
 
 }  // namespace loyalty::readers

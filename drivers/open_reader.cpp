@@ -37,7 +37,16 @@ Result<std::unique_ptr<CardReader>> OpenReader(std::string_view connection,
       return readers::OpenNfcReader(c, libnfc, std::move(options));
     }
   }
-  if (c.scheme == "acr122_pcsc" || c.scheme == "pcsc" || c.scheme == "pn71xx") {
+  if (c.scheme == "pcsc") {
+#if defined(LOYALTY_READERS_WITH_PCSC)
+    return readers::OpenPcscReader(c, std::move(options));
+#else
+    return Status(StatusCode::kUnsupported,
+                  "connection '" + c.text +
+                      "': PC/SC readers are not in this build (pcsc-lite was not found)");
+#endif
+  }
+  if (c.scheme == "acr122_pcsc" || c.scheme == "pn71xx") {
     return Status(StatusCode::kUnsupported,
                   "connection '" + c.text + "': libnfc's " + c.scheme +
                       " driver is not in Debian's libnfc build; see docs/readers.md");

@@ -51,7 +51,9 @@ TEST(Pn532Emulator, InAutoPollFindsATappedCardAndReadsItsPages) {
   const nfc_modulation a{NMT_ISO14443A, NBR_106};
   nfc_target target{};
   ASSERT_EQ(nfc_initiator_poll_target(nfc.device, &a, 1, 2, 1, &target), 1);
-  ASSERT_EQ(target.nti.nai.szUidLen, 7u);
+  // nfc_target is packed: copy fields out before gtest takes references.
+  const std::size_t uid_length = target.nti.nai.szUidLen;
+  ASSERT_EQ(uid_length, 7u);
   EXPECT_TRUE(std::equal(kUid.begin(), kUid.end(), target.nti.nai.abtUid));
   std::uint8_t page3[16];
   const std::uint8_t read3[] = {0x30, 0x03};
@@ -92,8 +94,10 @@ TEST(Pn532Emulator, AbortEndsAnEndlessPoll) {
   emulator.Tap(EmulatedCard::MifareClassic({0x01, 0x02, 0x03, 0x04}));
   ASSERT_GE(nfc_device_set_property_bool(nfc.device, NP_INFINITE_SELECT, false), 0);
   EXPECT_EQ(nfc_initiator_select_passive_target(nfc.device, a, nullptr, 0, &target), 1);
-  EXPECT_EQ(target.nti.nai.szUidLen, 4u);
-  EXPECT_EQ(target.nti.nai.btSak, 0x08);
+  const std::size_t uid_length = target.nti.nai.szUidLen;
+  const std::uint8_t sak = target.nti.nai.btSak;
+  EXPECT_EQ(uid_length, 4u);
+  EXPECT_EQ(sak, 0x08);
 }
 
 TEST(Pn532Emulator, OtherModulationsFindNothing) {

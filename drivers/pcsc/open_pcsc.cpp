@@ -1,0 +1,18 @@
+// "pcsc:" (the first PC/SC reader) or "pcsc:<part of its name>", with the
+// option ndef=1 as for libnfc readers.
+#include "factories.hpp"
+#include "pcsc/pcsc_reader.hpp"
+
+namespace loyalty::readers {
+
+ReaderResult OpenPcscReader(const Connection& connection, ReaderOptions options) {
+  if (Status s = CheckOptions(connection, {"ndef"}); !s.ok()) return s;
+  PcscSettings settings;
+  auto ndef = BoolOption(connection, "ndef", settings.read_ndef);
+  if (!ndef.ok()) return ndef.status();
+  settings.read_ndef = *ndef;
+  return std::unique_ptr<CardReader>(std::make_unique<PcscReader>(
+      connection.text, connection.target, settings, std::move(options)));
+}
+
+}  // namespace loyalty::readers

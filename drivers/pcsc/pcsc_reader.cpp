@@ -1,0 +1,283 @@
+#include "pcsc/pcsc_reader.hpp"
+
+#include <array>
+
+#include "common/reader_clock.hpp"
+#include "nfc/ndef.hpp"
+#include "nfc/type2_tag.hpp"
+
+namespace loyalty::readers {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+// pcsc-lite cancels only a call already blocked; a Cancel() just before it
+// would be lost, so waits are cut into slices that check the flag.
+constexpr auto kWaitSlice = std::chrono::milliseconds(250);
+
+std::string Hex(std::span<const std::uint8_t> bytes) {
+  static constexpr char kDigits[] = "0123456789ABCDEF";
+  std::string out;
+  for (std::uint8_t b : bytes) {
+    out += kDigits[b >> 4];
+    out += kDigits[b & 0x0F];
+  }
+  return out;
+}
+
+std::string PcscError(LONG rv) { return pcsc_stringify_error(rv); }
+
+bool MeansGone(LONG rv) {
+  return rv == SCARD_E_NO_SERVICE || rv == SCARD_E_SERVICE_STOPPED ||
+         rv == SCARD_E_UNKNOWN_READER || rv == SCARD_E_READER_UNAVAILABLE ||
+         rv == SCARD_E_NO_READERS_AVAILABLE || rv == SCARD_E_INVALID_HANDLE ||
+         rv == SCARD_F_COMM_ERROR;  // pcscd died under us
+}
+
+// Disconnects on scope exit, leaving the card powered for the next reader.
+struct CardHandle {
+  SCARDHANDLE handle = 0;
+  DWORD protocol = 0;
+  bool connected = false;
+  ~CardHandle() {
+    if (connected) SCardDisconnect(handle, SCARD_LEAVE_CARD);
+  }
+};
+
+}  // namespace
+
+PcscReader::PcscReader(std::string description, std::string reader_name, PcscSettings settings,
+                       ReaderOptions options)
+    : description_(std::move(description)),
+      wanted_name_(std::move(reader_name)),
+      settings_(settings),
+      options_(std::move(options)) {}
+
+Status PcscReader::Gone(const std::string& why) {
+  Close();
+  Status gone(StatusCode::kDeviceGone, description_ + ": " + why + "; call Start() to reopen");
+  if (options_.log) options_.log(LogLevel::kWarning, gone.message());
+  return gone;
+}
+
+Status PcscReader::Start() {
+  Close();
+  SCARDCONTEXT context = 0;
+  LONG rv = SCardEstablishContext(SCARD_SCOPE_SYSTEM, nullptr, nullptr, &context);
+  if (rv != SCARD_S_SUCCESS) {
+    return Status(StatusCode::kDeviceGone,
+                  description_ + ": pcscd is not reachable (" + PcscError(rv) +
+                      "); is the pcscd service running?");
+  }
+  {
+    std::lock_guard lock(mutex_);
+    context_ = context;
+  }
+  DWORD size = 0;
+  rv = SCardListReaders(context, nullptr, nullptr, &size);
+  std::string names;
+  if (rv == SCARD_S_SUCCESS && size > 0) {
+    names.resize(size);
+    rv = SCardListReaders(context, nullptr, names.data(), &size);
+  }
+  if (rv == SCARD_S_SUCCESS) {
+    // A multi-string: names separated by NUL, ended by an empty one.
+    for (std::size_t at = 0; at < names.size() && names[at] != '\0';) {
+      std::string name(names.c_str() + at);
+      at += name.size() + 1;
+      if (wanted_name_.empty() || name.find(wanted_name_) != std::string::npos) {
+        reader_name_ = name;
+        break;
+      }
+    }
+  }
+  if (reader_name_.empty()) {
+    Close();
+    return Status(StatusCode::kDeviceGone,
+                  description_ + ": no PC/SC reader" +
+                      (wanted_name_.empty() ? "" : " named like '" + wanted_name_ + "'") +
+                      " (plugged in? `pcsc_scan` lists them)");
+  }
+  reported_event_count_.reset();
+  if (options_.log) options_.log(LogLevel::kInfo, description_ + ": opened " + reader_name_);
+  return Status::Ok();
+}
+
+void PcscReader::Close() {
+  std::lock_guard lock(mutex_);
+  if (context_) SCardReleaseContext(*context_);
+  context_.reset();
+  reader_name_.clear();
+  reported_event_count_.reset();
+}
+
+void PcscReader::Cancel() {
+  std::lock_guard lock(mutex_);
+  if (!waiting_ || !context_) return;
+  cancelled_ = true;
+  SCardCancel(*context_);
+}
+
+Result<std::vector<std::uint8_t>> PcscReader::Transmit(SCARDHANDLE card, DWORD protocol,
+                                                       std::span<const std::uint8_t> apdu,
+                                                       const char* what) {
+  std::array<std::uint8_t, 258> response{};
+  DWORD length = response.size();
+  LONG rv = SCardTransmit(card, protocol == SCARD_PROTOCOL_T0 ? SCARD_PCI_T0 : SCARD_PCI_T1, apdu.data(), static_cast<DWORD>(apdu.size()),
+                          nullptr, response.data(), &length);
+  if (rv != SCARD_S_SUCCESS || length < 2) {
+    return Status(StatusCode::kBadRead, std::string("PC/SC: ") + what + " failed (" +
+                                            PcscError(rv) + "); hold the card still and tap again");
+  }
+  const std::uint8_t sw1 = response[length - 2];
+  const std::uint8_t sw2 = response[length - 1];
+  if (sw1 != 0x90 || sw2 != 0x00) {
+    return Status(StatusCode::kBadRead, std::string("PC/SC: ") + what + " refused, SW " +
+                                            Hex(std::span(response).subspan(length - 2, 2)));
+  }
+  return std::vector<std::uint8_t>(response.begin(), response.begin() + (length - 2));
+}
+
+Result<std::optional<std::string>> PcscReader::ReadNdefNumber(SCARDHANDLE card, DWORD protocol) {
+  auto read = [&](std::size_t page) {
+    const std::array<std::uint8_t, 5> apdu = {0xFF, 0xB0, 0x00, static_cast<std::uint8_t>(page),
+                                              0x10};
+    return Transmit(card, protocol, apdu, "reading the card");
+  };
+  auto first = read(3);
+  // A card that is not a Type 2 tag refuses the page read: no NDEF there.
+  if (!first.ok() || first->size() < 4) return std::optional<std::string>();
+  const std::size_t area = Type2DataAreaSize(std::span(*first).first(4));
+  if (area == 0) return std::optional<std::string>();
+  std::vector<std::uint8_t> data(first->begin() + 4, first->end());
+  for (;;) {
+    if (data.size() > area) data.resize(area);
+    Type2Scan scan = ScanType2Tlvs(data, area);
+    if (scan.state == Type2Scan::State::kNoNdef) return std::optional<std::string>();
+    if (scan.state == Type2Scan::State::kMalformed) {
+      return Status(StatusCode::kBadRead, scan.problem);
+    }
+    if (scan.state == Type2Scan::State::kFound) {
+      auto number = LoyaltyNumberFromNdef(std::span(data).subspan(scan.offset, scan.length));
+      if (!number.ok()) return number.status();
+      return std::optional<std::string>(std::move(number).value());
+    }
+    const std::size_t page = kType2FirstDataPage + data.size() / 4;
+    if (page > 0xFF) return Status(StatusCode::kBadRead, "NDEF: message beyond page 255");
+    auto more = read(page);
+    if (!more.ok()) return more.status();
+    if (more->empty()) return Status(StatusCode::kBadRead, "PC/SC: the reader returned no pages");
+    data.insert(data.end(), more->begin(), more->end());
+  }
+}
+
+CardRead PcscReader::ReadCard() {
+  CardRead read;
+  read.source = CardSource::kNfcUid;
+  CardHandle card;
+  LONG rv = SCardConnect(*context_, reader_name_.c_str(), SCARD_SHARE_SHARED,
+                         SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, &card.handle, &card.protocol);
+  std::string number;
+  if (rv != SCARD_S_SUCCESS) {
+    read.status = Status(StatusCode::kBadRead, "PC/SC: connecting to the card failed (" +
+                                                   PcscError(rv) + "); tap again");
+  } else {
+    card.connected = true;
+    static constexpr std::uint8_t kGetUid[] = {0xFF, 0xCA, 0x00, 0x00, 0x00};
+    auto uid = Transmit(card.handle, card.protocol, kGetUid, "reading the UID");
+    if (!uid.ok()) {
+      read.status = uid.status();
+    } else {
+      number = Hex(*uid);
+      if (settings_.read_ndef) {
+        auto ndef = ReadNdefNumber(card.handle, card.protocol);
+        if (!ndef.ok()) {
+          read.source = CardSource::kNfcNdef;
+          read.status = ndef.status();
+        } else if (ndef->has_value()) {
+          read.source = CardSource::kNfcNdef;
+          number = **ndef;
+        }
+      }
+    }
+  }
+  read.at = ReadTime(options_.clock);
+  if (read.status.ok()) {
+    auto id = CardId::Parse(number);
+    if (id.ok()) {
+      read.card = std::move(id).value();
+    } else {
+      read.status = Status(StatusCode::kBadRead, "PC/SC: the card does not hold a card number");
+    }
+  }
+  if (options_.log) {
+    options_.log(read.status.ok() ? LogLevel::kInfo : LogLevel::kWarning,
+                 read.status.ok() ? description_ + ": card " + read.card.Masked()
+                                  : description_ + ": bad read: " + read.status.message());
+  }
+  return read;
+}
+
+Result<CardRead> PcscReader::WaitForCard(std::chrono::milliseconds timeout) {
+  {
+    std::lock_guard lock(mutex_);
+    if (!context_) return Status(StatusCode::kDeviceGone, description_ + ": not open; call Start()");
+    waiting_ = true;
+    cancelled_ = false;
+  }
+  struct EndWait {
+    PcscReader& reader;
+    ~EndWait() {
+      std::lock_guard lock(reader.mutex_);
+      reader.waiting_ = false;
+    }
+  } end_wait{*this};
+  auto is_cancelled = [&] {
+    std::lock_guard lock(mutex_);
+    return cancelled_;
+  };
+
+  const auto deadline = SteadyClock::now() + timeout;
+  SCARD_READERSTATE state{};
+  state.szReader = reader_name_.c_str();
+  state.dwCurrentState = SCARD_STATE_UNAWARE;
+  for (;;) {
+    if (is_cancelled()) return Status(StatusCode::kCancelled, description_ + ": wait cancelled");
+    const auto now = SteadyClock::now();
+    auto slice = std::min<std::chrono::milliseconds>(
+        kWaitSlice, std::chrono::ceil<std::chrono::milliseconds>(deadline - now));
+    if (state.dwCurrentState != SCARD_STATE_UNAWARE && slice.count() <= 0) {
+      return Status(StatusCode::kTimeout,
+                    description_ + ": no card within " + std::to_string(timeout.count()) + " ms");
+    }
+    LONG rv = SCardGetStatusChange(*context_, static_cast<DWORD>(std::max<long long>(slice.count(), 0)),
+                                   &state, 1);
+    if (rv == SCARD_E_TIMEOUT) continue;
+    if (rv == SCARD_E_CANCELLED) continue;  // the flag says whether it was ours
+    if (MeansGone(rv)) return Gone("the reader or pcscd went away (" + PcscError(rv) + ")");
+    if (rv != SCARD_S_SUCCESS) {
+      return Status(StatusCode::kIoError, description_ + ": waiting for a card failed: " +
+                                              PcscError(rv));
+    }
+    const DWORD event = state.dwEventState;
+    if (event & (SCARD_STATE_UNKNOWN | SCARD_STATE_UNAVAILABLE)) {
+      return Gone("the reader " + reader_name_ + " was unplugged");
+    }
+    state.dwCurrentState = event & ~static_cast<DWORD>(SCARD_STATE_CHANGED);
+    const DWORD count = event >> 16;
+    if ((event & SCARD_STATE_PRESENT) && !(event & SCARD_STATE_MUTE)) {
+      if (reported_event_count_ && *reported_event_count_ == count) continue;  // still held
+      CardRead read = ReadCard();
+      // A bad read is not "held": the same card, still there, is read again.
+      if (read.status.ok()) {
+        reported_event_count_ = count;
+      } else {
+        reported_event_count_.reset();
+      }
+      return read;
+    }
+    if (event & SCARD_STATE_EMPTY) reported_event_count_.reset();
+  }
+}
+
+}  // namespace loyalty::readers

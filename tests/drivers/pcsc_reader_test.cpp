@@ -1,0 +1,256 @@
+// The PC/SC reader against a real pcscd that the test starts itself, with
+// vsmartcard's vpcd driver as the reader and tests/support/vpcd_card.* as
+// the card. Skipped only when pcscd cannot run here, and it says why.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <winscard.h>
+
+#include <netinet/in.h>
+#include <sys/socket.h>
+
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+#include <thread>
+
+#include "loyalty/reader.hpp"
+#include "reader_test_util.hpp"
+#include "vpcd_card.hpp"
+
+namespace loyalty {
+namespace {
+
+using namespace std::chrono_literals;
+using readers::testing::ScratchDir;
+using readers::testing::Stopwatch;
+using testing::VpcdCard;
+
+constexpr char kVpcdDriver[] = "/usr/lib/pcsc/drivers/serial/libifdvpcd.so";
+const std::vector<std::uint8_t> kUid = {0x04, 0xA1, 0xB2, 0xC3, 0xD4, 0xE5, 0xF6};
+
+// A free TCP port for vpcd (it listens on it and the next one).
+std::uint16_t FreePort() {
+  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t size = sizeof address;
+  ::bind(fd, reinterpret_cast<sockaddr*>(&address), size);
+  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
+  ::close(fd);
+  return ntohs(address.sin_port);
+}
+
+bool ReaderListed(const char* name) {
+  SCARDCONTEXT context;
+  if (SCardEstablishContext(SCARD_SCOPE_SYSTEM, nullptr, nullptr, &context) != SCARD_S_SUCCESS) {
+    return false;
+  }
+  char names[1024];
+  DWORD size = sizeof names;
+  bool found = SCardListReaders(context, nullptr, names, &size) == SCARD_S_SUCCESS &&
+               std::string_view(names, size).find(name) != std::string_view::npos;
+  SCardReleaseContext(context);
+  return found;
+}
+
+// pcscd in the foreground with a reader.conf.d holding only vpcd.
+class Pcscd {
+ public:
+  // Empty when it runs; otherwise why it cannot.
+  std::string Start(const std::string& conf_dir, std::uint16_t port) {
+    if (!std::filesystem::exists(kVpcdDriver)) {
+      return "vsmartcard-vpcd is not installed (scripts/packages.d/readers.txt)";
+    }
+    if (pid_t other = RunningPcscd(); other > 0) {
+      return "another pcscd (pid " + std::to_string(other) +
+             ") owns /run/pcscd; stop it to run these tests";
+    }
+    std::filesystem::create_directories(conf_dir);
+    std::ofstream(conf_dir + "/vpcd") << "FRIENDLYNAME \"Virtual PCD\"\nDEVICENAME /dev/null:"
+                                      << port << "\nLIBPATH " << kVpcdDriver
+                                      << "\nCHANNELID " << port << "\n";
+    pid_ = ::fork();
+    if (pid_ == 0) {
+      std::FILE* null = std::freopen("/dev/null", "w", stdout);
+      (void)null;
+      null = std::freopen("/dev/null", "w", stderr);
+      ::execlp("pcscd", "pcscd", "--foreground", "--config", conf_dir.c_str(), nullptr);
+      ::_exit(127);
+    }
+    for (int i = 0; i < 100; ++i) {
+      int status = 0;
+      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
+        pid_ = -1;
+        return WIFEXITED(status) && WEXITSTATUS(status) == 127
+                   ? "pcscd is not installed (scripts/packages.d/readers.txt)"
+                   : "pcscd exited at start (status " + std::to_string(status) +
+                         "): it cannot run in this sandbox";
+      }
+      if (ReaderListed("Virtual PCD")) return "";
+      std::this_thread::sleep_for(50ms);
+    }
+    Stop();
+    return "pcscd did not list the vpcd reader within 5 s";
+  }
+
+  void Stop() {
+    if (pid_ <= 0) return;
+    ::kill(pid_, SIGTERM);
+    int status = 0;
+    ::waitpid(pid_, &status, 0);
+    pid_ = -1;
+  }
+  ~Pcscd() { Stop(); }
+
+ private:
+  static pid_t RunningPcscd() {
+    std::ifstream pid_file("/run/pcscd/pcscd.pid");
+    pid_t pid = 0;
+    if (pid_file >> pid && pid > 0 && ::kill(pid, 0) == 0) return pid;
+    return 0;
+  }
+  pid_t pid_ = -1;
+};
+
+std::vector<std::uint8_t> Ntag213WithText(const std::string& text) {
+  std::vector<std::uint8_t> memory(45 * 4, 0x00);
+  const std::uint8_t cc[] = {0xE1, 0x10, 0x12, 0x00};
+  std::copy(std::begin(cc), std::end(cc), memory.begin() + 12);
+  std::vector<std::uint8_t> tlv = {0x03, static_cast<std::uint8_t>(7 + text.size()), 0xD1, 0x01,
+                                   static_cast<std::uint8_t>(3 + text.size()), 'T', 0x02, 'e', 'n'};
+  for (char c : text) tlv.push_back(static_cast<std::uint8_t>(c));
+  tlv.push_back(0xFE);
+  std::copy(tlv.begin(), tlv.end(), memory.begin() + 16);
+  return memory;
+}
+
+class PcscReaderTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    std::string why = pcscd_.Start(dir_.File("reader.conf.d"), port_);
+    if (!why.empty()) GTEST_SKIP() << "pcscd cannot run: " << why;
+  }
+
+  std::unique_ptr<CardReader> Open(const std::string& connection = "pcsc:Virtual PCD 00 00") {
+    auto reader = OpenReader(connection);
+    EXPECT_TRUE(reader.ok()) << reader.status().ToString();
+    if (!reader.ok()) return nullptr;
+    Status started = (*reader)->Start();
+    EXPECT_TRUE(started.ok()) << started.ToString();
+    return started.ok() ? std::move(reader).value() : nullptr;
+  }
+  std::unique_ptr<VpcdCard> Insert(std::vector<std::uint8_t> memory = {}) {
+    auto card = std::make_unique<VpcdCard>(port_, kUid, std::move(memory));
+    EXPECT_TRUE(card->connected());
+    return card;
+  }
+
+  ScratchDir dir_;
+  std::uint16_t port_ = FreePort();
+  Pcscd pcscd_;
+};
+
+TEST_F(PcscReaderTest, CardPresentedDuringTheWaitIsReportedByUid) {
+  auto reader = Open();
+  ASSERT_TRUE(reader);
+  std::unique_ptr<VpcdCard> card;
+  std::thread tap([&] {
+    std::this_thread::sleep_for(200ms);
+    card = Insert();
+  });
+  auto read = reader->WaitForCard(5s);
+  tap.join();
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  ASSERT_TRUE(read->status.ok()) << read->status.ToString();
+  EXPECT_EQ(read->card.value(), "04A1B2C3D4E5F6");
+  EXPECT_EQ(read->source, CardSource::kNfcUid);
+}
+
+TEST_F(PcscReaderTest, NoCardTimesOut) {
+  auto reader = Open();
+  ASSERT_TRUE(reader);
+  Stopwatch watch;
+  EXPECT_EQ(reader->WaitForCard(300ms).status().code(), StatusCode::kTimeout);
+  EXPECT_GE(watch.ms(), 299);
+  EXPECT_LT(watch.ms(), 1000);
+}
+
+TEST_F(PcscReaderTest, CancelFromAnotherThread) {
+  auto reader = Open();
+  ASSERT_TRUE(reader);
+  std::thread canceller([&] {
+    std::this_thread::sleep_for(100ms);
+    reader->Cancel();
+  });
+  Stopwatch watch;
+  auto read = reader->WaitForCard(10s);
+  canceller.join();
+  EXPECT_EQ(read.status().code(), StatusCode::kCancelled);
+  EXPECT_LT(watch.ms(), 600);
+}
+
+TEST_F(PcscReaderTest, HeldCardIsReportedOnce) {
+  auto reader = Open();
+  ASSERT_TRUE(reader);
+  auto card = Insert();
+  ASSERT_TRUE(reader->WaitForCard(5s).ok());
+  EXPECT_EQ(reader->WaitForCard(800ms).status().code(), StatusCode::kTimeout);
+  card.reset();  // taken away
+  EXPECT_EQ(reader->WaitForCard(800ms).status().code(), StatusCode::kTimeout);
+  card = Insert();
+  auto again = reader->WaitForCard(5s);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_EQ(again->card.value(), "04A1B2C3D4E5F6");
+}
+
+TEST_F(PcscReaderTest, NdefTextRecordThroughReadBinary) {
+  auto reader = Open("pcsc:Virtual PCD 00 00?ndef=1");
+  ASSERT_TRUE(reader);
+  auto card = Insert(Ntag213WithText("9900123456789017"));
+  auto read = reader->WaitForCard(5s);
+  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  ASSERT_TRUE(read->status.ok()) << read->status.ToString();
+  EXPECT_EQ(read->card.value(), "9900123456789017");
+  EXPECT_EQ(read->source, CardSource::kNfcNdef);
+}
+
+TEST_F(PcscReaderTest, CardThatRefusesPageReadsGivesItsUid) {
+  auto reader = Open("pcsc:Virtual PCD?ndef=1");
+  ASSERT_TRUE(reader);
+  auto card = Insert();
+  auto read = reader->WaitForCard(5s);
+  ASSERT_TRUE(read.ok() && read->status.ok());
+  EXPECT_EQ(read->card.value(), "04A1B2C3D4E5F6");
+}
+
+TEST_F(PcscReaderTest, PcscdGoneIsDeviceGoneThenStartReopens) {
+  auto reader = Open();
+  ASSERT_TRUE(reader);
+  std::thread stop([&] {
+    std::this_thread::sleep_for(200ms);
+    pcscd_.Stop();
+  });
+  auto read = reader->WaitForCard(5s);
+  stop.join();
+  EXPECT_EQ(read.status().code(), StatusCode::kDeviceGone) << read.status().ToString();
+  EXPECT_EQ(reader->Start().code(), StatusCode::kDeviceGone) << "pcscd is not running";
+  ASSERT_EQ(pcscd_.Start(dir_.File("reader.conf.d"), port_), "");
+  ASSERT_TRUE(reader->Start().ok());
+  auto card = Insert();
+  auto after = reader->WaitForCard(5s);
+  ASSERT_TRUE(after.ok()) << after.status().ToString();
+}
+
+TEST_F(PcscReaderTest, UnknownReaderNameIsDeviceGoneNamingIt) {
+  auto reader = OpenReader("pcsc:ACR1252");
+  ASSERT_TRUE(reader.ok());
+  Status started = (*reader)->Start();
+  EXPECT_EQ(started.code(), StatusCode::kDeviceGone);
+  EXPECT_NE(started.message().find("ACR1252"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace loyalty
