@@ -8,7 +8,9 @@
 
 #include "common/reader_clock.hpp"
 #include "nfc/ndef.hpp"
+#include "nfc/sun_message.hpp"
 #include "nfc/type2_tag.hpp"
+#include "nfc/type4_tag.hpp"
 
 namespace loyalty::readers {
 namespace {
@@ -30,6 +32,8 @@ std::string Hex(const std::uint8_t* bytes, std::size_t size) {
   }
   return out;
 }
+
+bool IsIsoDep(const nfc_target& target) { return (target.nti.nai.btSak & 0x20) != 0; }
 
 bool IsType2(const nfc_target& target) {
   // NTAG21x / Ultralight answer ATQA 00 44, SAK 00.
@@ -156,6 +160,7 @@ Result<std::optional<std::string>> NfcReader::ReadNdefNumber() {
   };
   int r = read_pages(3);
   if (r != static_cast<int>(block.size())) {
+    transport_failed_ = true;
     return Status(StatusCode::kBadRead, "NFC: reading the card failed (" + Error(r) +
                                             "); hold the card still and tap again");
   }
@@ -182,6 +187,7 @@ Result<std::optional<std::string>> NfcReader::ReadNdefNumber() {
     if (page > 0xFF) return Status(StatusCode::kBadRead, "NDEF: message beyond page 255");
     r = read_pages(static_cast<std::uint8_t>(page));
     if (r != static_cast<int>(block.size())) {
+      transport_failed_ = true;
       return Status(StatusCode::kBadRead, "NFC: reading the card failed (" + Error(r) +
                                               "); hold the card still and tap again");
     }
@@ -189,12 +195,99 @@ Result<std::optional<std::string>> NfcReader::ReadNdefNumber() {
   }
 }
 
+Result<std::vector<std::uint8_t>> NfcReader::Apdu(const std::vector<std::uint8_t>& command,
+                                                  const char* what) {
+  std::array<std::uint8_t, 256> response{};
+  int r = Blocking([&] {
+    return nfc_initiator_transceive_bytes(device_.get(), command.data(), command.size(),
+                                          response.data(), response.size(), 1000);
+  });
+  if (r < 0) {
+    transport_failed_ = true;
+    return Status(StatusCode::kBadRead, std::string("NFC: ") + what + " failed (" + Error(r) +
+                                            "); hold the card still and tap again");
+  }
+  std::vector<std::uint8_t> answer(response.begin(), response.begin() + r);
+  if (!ApduOk(answer)) {
+    return Status(StatusCode::kBadRead, std::string("NFC: the card refused ") + what +
+                                            " (not an NDEF card)");
+  }
+  answer.resize(answer.size() - 2);
+  return answer;
+}
+
+Result<std::vector<std::uint8_t>> NfcReader::ReadType4Ndef() {
+  if (auto r = Apdu(SelectNdefApplication(), "selecting the NDEF application"); !r.ok()) {
+    return r.status();
+  }
+  if (auto r = Apdu(SelectFile(kNdefFileId), "selecting the NDEF file"); !r.ok()) {
+    return r.status();
+  }
+  auto length_bytes = Apdu(ReadBinary(0, 2), "reading the NDEF length");
+  if (!length_bytes.ok()) return length_bytes.status();
+  if (length_bytes->size() != 2) return Status(StatusCode::kBadRead, "NDEF: no length");
+  const std::size_t length = static_cast<std::size_t>((*length_bytes)[0]) << 8 | (*length_bytes)[1];
+  std::vector<std::uint8_t> message;
+  while (message.size() < length) {
+    const std::size_t chunk = std::min<std::size_t>(length - message.size(), 0xF0);
+    auto part = Apdu(ReadBinary(static_cast<std::uint16_t>(2 + message.size()),
+                                static_cast<std::uint8_t>(chunk)),
+                     "reading the NDEF file");
+    if (!part.ok()) return part.status();
+    if (part->empty()) return Status(StatusCode::kBadRead, "NDEF: the file ended early");
+    message.insert(message.end(), part->begin(), part->end());
+  }
+  return message;
+}
+
+Result<std::string> NfcReader::VerifySun(const nfc_target& target, const std::string& uid) {
+  auto refused = [](std::string why) {
+    return Status(StatusCode::kBadRead, "NFC secure message: " + std::move(why));
+  };
+  if (!IsIsoDep(target) || target.nti.nai.szUidLen != 7) {
+    return refused("not an NTAG 424 DNA card (this till takes secure cards only)");
+  }
+  auto message = ReadType4Ndef();
+  if (!message.ok()) return message.status();
+  auto records = ParseNdefMessage(*message);
+  if (!records.ok()) return records.status();
+  std::string uri;
+  for (const NdefRecord& r : *records) {
+    if (r.tnf == 0x01 && r.type == "U") {
+      uri = ExpandUri(r.payload);
+      break;
+    }
+  }
+  auto parameters = SunParametersFromUri(uri);
+  if (!parameters.ok()) return parameters.status();
+  auto picc = DecryptSunPiccData(parameters->e, options_.sun->MetaReadKey());
+  if (!picc.ok()) return picc.status();
+  if (picc->uid_hex != uid) return refused("the message names another card than the one tapped");
+  auto file_key = options_.sun->FileReadKey(picc->uid_hex);
+  if (!file_key) return refused("a card this program did not issue");
+  if (Status s = VerifySunMac(*picc, parameters->c, *file_key); !s.ok()) return s;
+  if (!options_.sun->AcceptCounter(picc->uid_hex, picc->counter)) {
+    return refused("this tap's message was seen before (counter " +
+                   std::to_string(picc->counter) + "): a copied card?");
+  }
+  return picc->uid_hex;
+}
+
 CardRead NfcReader::ReadCard(const nfc_target& target) {
   CardRead read;
   read.source = CardSource::kNfcUid;
+  transport_failed_ = false;
   const std::string uid = Hex(target.nti.nai.abtUid, target.nti.nai.szUidLen);
   std::string number = uid;
-  if (settings_.read_ndef && IsType2(target)) {
+  if (settings_.require_sun) {
+    read.source = CardSource::kNfcSun;
+    auto verified = VerifySun(target, uid);
+    if (verified.ok()) {
+      number = *verified;
+    } else {
+      read.status = verified.status();
+    }
+  } else if (settings_.read_ndef && IsType2(target)) {
     auto ndef = ReadNdefNumber();
     if (!ndef.ok()) {
       read.source = CardSource::kNfcNdef;
@@ -222,8 +315,13 @@ CardRead NfcReader::ReadCard(const nfc_target& target) {
     Log(LogLevel::kInfo, description_ + ": card " + read.card.Masked() + " (" +
                              CardSourceName(read.source) + ")");
   } else {
-    // Not held: the same card, still on the reader, is read again next time.
-    held_uid_.reset();
+    // A read cut short is retried while the card stays; a card whose content
+    // is refused is reported once, like a good one.
+    if (transport_failed_) {
+      held_uid_.reset();
+    } else {
+      held_uid_ = uid;
+    }
     Log(LogLevel::kWarning, description_ + ": bad read: " + read.status.message());
   }
   return read;

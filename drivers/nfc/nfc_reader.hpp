@@ -12,6 +12,7 @@
 #include <mutex>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "common/cancel_signal.hpp"
 #include "loyalty/reader.hpp"
@@ -23,6 +24,9 @@ struct NfcSettings {
   // Read the number from the card's NDEF Text or URI record (NTAG21x and
   // Ultralight) instead of reporting the UID.
   bool read_ndef = false;
+  // Accept only NTAG 424 DNA cards whose SUN message verifies under
+  // ReaderOptions::sun (which must then be set).
+  bool require_sun = false;
   // Pause between two selects that found nothing: tap-to-read latency is
   // at most this plus one command.
   std::chrono::milliseconds poll_interval{50};
@@ -50,6 +54,12 @@ class NfcReader final : public CardReader {
   Status Recover(int error, const char* during);
   CardRead ReadCard(const nfc_target& target);
   Result<std::optional<std::string>> ReadNdefNumber();
+  // The NDEF message of an ISO-DEP (Type 4) tag.
+  Result<std::vector<std::uint8_t>> ReadType4Ndef();
+  // Checks the SUN message of an NTAG 424 DNA; the verified UID.
+  Result<std::string> VerifySun(const nfc_target& target, const std::string& uid);
+  Result<std::vector<std::uint8_t>> Apdu(const std::vector<std::uint8_t>& command,
+                                         const char* what);
   // Interruptible pause; false when cancelled.
   bool Pause(std::chrono::milliseconds duration);
   std::string Error(int code) const;
@@ -68,6 +78,9 @@ class NfcReader final : public CardReader {
 
   // The card last reported and not yet seen to leave the field.
   std::optional<std::string> held_uid_;
+  // Set when talking to the card failed during ReadCard(): the card was
+  // pulled away, so a bad read does not make it "held" (it is read again).
+  bool transport_failed_ = false;
 };
 
 }  // namespace loyalty::readers

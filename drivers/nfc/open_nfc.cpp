@@ -1,5 +1,5 @@
 // libnfc connection strings, with this library's options after a '?':
-//   "pn532_uart:/dev/ttyUSB0?ndef=1&poll_ms=50", "usb", "nfc:" (first device).
+//   "pn532_uart:/dev/ttyUSB0?ndef=1&poll_ms=50", "usb?sun=1", "nfc:" (first device).
 #include "factories.hpp"
 #include "nfc/nfc_reader.hpp"
 
@@ -7,11 +7,19 @@ namespace loyalty::readers {
 
 ReaderResult OpenNfcReader(const Connection& connection, std::string libnfc_connstring,
                            ReaderOptions options) {
-  if (Status s = CheckOptions(connection, {"ndef", "poll_ms"}); !s.ok()) return s;
+  if (Status s = CheckOptions(connection, {"ndef", "poll_ms", "sun"}); !s.ok()) return s;
   NfcSettings settings;
   auto ndef = BoolOption(connection, "ndef", settings.read_ndef);
   if (!ndef.ok()) return ndef.status();
   settings.read_ndef = *ndef;
+  auto sun = BoolOption(connection, "sun", settings.require_sun);
+  if (!sun.ok()) return sun.status();
+  settings.require_sun = *sun;
+  if (settings.require_sun && options.sun == nullptr) {
+    return Status(StatusCode::kInvalidArgument,
+                  "connection '" + connection.text +
+                      "': sun=1 needs the card keys in ReaderOptions::sun");
+  }
   auto poll = MillisOption(connection, "poll_ms", settings.poll_interval,
                            std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
   if (!poll.ok()) return poll.status();

@@ -4,8 +4,11 @@
 // hardware was tested how, and how to set up permissions.
 #pragma once
 
+#include <array>
 #include <chrono>
+#include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -55,10 +58,32 @@ class CardReader {
   virtual std::string Describe() const = 0;
 };
 
+// Keys and replay memory for NTAG 424 DNA "secure unique NFC" (SUN)
+// messages, which NFC readers with the option sun=1 check (NXP AN12196):
+// each tap carries the UID and a read counter, encrypted and MACed with
+// AES-128, so a copied card or a replayed tap is refused. Implementations
+// must be thread-safe; the POS keeps the keys (e.g. from its KeyProvider).
+class SunAuthority {
+ public:
+  using Key = std::array<std::uint8_t, 16>;
+  virtual ~SunAuthority() = default;
+  // SDMMetaReadKey: decrypts every card's UID and counter.
+  virtual Key MetaReadKey() const = 0;
+  // One card's SDMFileReadKey (the issuer diversifies it per UID);
+  // std::nullopt for a card this program did not issue.
+  virtual std::optional<Key> FileReadKey(std::string_view uid_hex) const = 0;
+  // Records `counter` for the card when it is above the last one recorded
+  // and returns true; false means the message was seen before (a replay).
+  // Should persist across restarts, or a replay after one is accepted.
+  virtual bool AcceptCounter(std::string_view uid_hex, std::uint32_t counter) = 0;
+};
+
 struct ReaderOptions {
   const Clock* clock = nullptr;  // stamps CardRead::at; nullptr: the system clock
   LogFn log;                     // nullptr: silent. Never given track data or
                                  // unmasked card numbers.
+  SunAuthority* sun = nullptr;   // needed by sun=1 readers; not owned, must
+                                 // outlive the reader
 };
 
 // Opens a reader by connection string, "scheme:target?option=value&…":
@@ -78,7 +103,12 @@ struct ReaderOptions {
 //        an ISO 14443-A reader on libnfc; the card's UID (hex, upper case) is
 //        the number. Options: ndef=1 (read the number from an NTAG/Ultralight
 //        NDEF Text or URI record; a tag without NDEF still gives its UID),
+//        sun=1 (accept only NTAG 424 DNA cards whose SUN message verifies
+//        under ReaderOptions::sun; the UID is the number, source kNfcSun),
 //        poll_ms=50 (pause between polls).
+//   "pcsc:" or "pcsc:<part of the reader's name>"
+//        a contactless reader through pcscd (when built with pcsc-lite);
+//        option ndef=1 as above.
 // Returns kInvalidArgument naming the string or option when no driver
 // matches or an option is malformed, and kUnsupported when the driver is
 // not built into this library. Nothing is opened until Start().

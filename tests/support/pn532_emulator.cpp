@@ -77,6 +77,19 @@ EmulatedCard EmulatedCard::MifareClassic(std::vector<std::uint8_t> uid) {
   return card;
 }
 
+EmulatedCard EmulatedCard::IsoDep(
+    std::vector<std::uint8_t> uid,
+    std::function<std::vector<std::uint8_t>(const std::vector<std::uint8_t>&)> apdu) {
+  EmulatedCard card;
+  card.uid = std::move(uid);
+  card.atqa[0] = 0x03;
+  card.atqa[1] = 0x44;
+  card.sak = 0x20;
+  card.ats = {0x06, 0x77, 0x77, 0x71, 0x02, 0x80};
+  card.apdu = std::move(apdu);
+  return card;
+}
+
 Pn532Emulator::Pn532Emulator(std::string link) : link_(std::move(link)) {
   if (::pipe2(wake_, O_CLOEXEC | O_NONBLOCK) != 0) return;
   if (!OpenPty()) return;
@@ -258,6 +271,9 @@ std::vector<std::uint8_t> Pn532Emulator::TargetData() const {
   std::vector<std::uint8_t> data = {0x01, card_->atqa[0], card_->atqa[1], card_->sak,
                                     static_cast<std::uint8_t>(card_->uid.size())};
   data.insert(data.end(), card_->uid.begin(), card_->uid.end());
+  if (card_->sak & 0x20) {
+    for (std::uint8_t b : card_->ats) data.push_back(b);
+  }
   return data;
 }
 
@@ -398,6 +414,13 @@ void Pn532Emulator::Handle(std::uint8_t command, const std::vector<std::uint8_t>
         reply({kStatusTimeout});
         return;
       }
+      if (card_->apdu) {
+        std::vector<std::uint8_t> answer = {kStatusOk};
+        for (std::uint8_t b : card_->apdu({params.begin() + 1, params.end()})) answer.push_back(b);
+        last_card_answer_ = SteadyClock::now();
+        reply(answer);
+        return;
+      }
       const std::uint8_t card_command = params[1];
       if (card_command == 0x30 && params.size() >= 3 && !card_->memory.empty()) {
         std::vector<std::uint8_t> answer = {kStatusOk};
@@ -417,9 +440,17 @@ void Pn532Emulator::Handle(std::uint8_t command, const std::vector<std::uint8_t>
       reply({kStatusTimeout});
       return;
     }
-    case kInCommunicateThru:
-      reply({kStatusTimeout});
+    case kInCommunicateThru: {
+      // An ISO-DEP card answers an R(NAK) block (libnfc's presence check)
+      // with an R(ACK).
+      const bool reachable = card_.has_value() && selected_ && field_on_ && (card_->sak & 0x20);
+      if (reachable && !params.empty() && (params[0] & 0xF6) == 0xB2) {
+        reply({kStatusOk, static_cast<std::uint8_t>(0xA2 | (params[0] & 0x01))});
+      } else {
+        reply({kStatusTimeout});
+      }
       return;
+    }
     case kInDeselect:
     case kInRelease:
       selected_ = false;

@@ -15,6 +15,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -29,6 +30,11 @@ struct EmulatedCard {
   std::uint8_t atqa[2] = {0x00, 0x44};
   std::uint8_t sak = 0x00;
   std::vector<std::uint8_t> memory;  // Type 2 pages, 4 bytes each
+  // ISO-DEP cards (SAK bit 0x20): the ATS (its first byte is its length)
+  // and what the card answers to an APDU, SW included. The PN532 handles
+  // the ISO-DEP blocks, so InDataExchange carries bare APDUs.
+  std::vector<std::uint8_t> ats;
+  std::function<std::vector<std::uint8_t>(const std::vector<std::uint8_t>&)> apdu;
 
   // An NTAG213 (45 pages) whose data area holds `ndef_message` in an NDEF
   // TLV; an empty message leaves the tag blank (CC present, TLV 03 00).
@@ -38,6 +44,10 @@ struct EmulatedCard {
   static EmulatedCard Ntag213WithText(std::vector<std::uint8_t> uid, const std::string& text);
   // A 4-byte-UID MIFARE Classic 1K (ATQA 00 04, SAK 08): UID only.
   static EmulatedCard MifareClassic(std::vector<std::uint8_t> uid);
+  // An ISO-DEP card like NTAG 424 DNA (ATQA 03 44, SAK 20) answering APDUs.
+  static EmulatedCard IsoDep(
+      std::vector<std::uint8_t> uid,
+      std::function<std::vector<std::uint8_t>(const std::vector<std::uint8_t>&)> apdu);
 };
 
 enum class Pn532Fault {
