@@ -116,7 +116,11 @@ typedef enum loyalty_status {
   LOYALTY_CANCELLED = 21,            /* loyalty_reader_cancel was called */
   LOYALTY_DEVICE_GONE = 22,          /* the reader was unplugged */
   LOYALTY_UNSUPPORTED = 23,          /* not built into this library */
-  LOYALTY_INSUFFICIENT_FUNDS = 24    /* a gift card or wallet holds less */
+  LOYALTY_INSUFFICIENT_FUNDS = 24,   /* a gift card or wallet holds less */
+  LOYALTY_OFFLINE_LIMIT = 25,        /* not synced for too long: over the offline cap */
+  LOYALTY_NETWORK_ERROR = 26,        /* sync: no readable answer from the server */
+  LOYALTY_TLS_REFUSED = 27,          /* sync: a TLS check failed */
+  LOYALTY_SERVER_REFUSED = 28        /* sync: the server refused the request */
 } loyalty_status;
 
 /* Stable name of a code, e.g. "insufficient_points"; "unknown_status" for

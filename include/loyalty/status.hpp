@@ -37,6 +37,10 @@ enum class StatusCode : int {
   kDeviceGone = 22,         // the reader was unplugged or stopped answering
   kUnsupported = 23,        // the feature is not built into this library
   kInsufficientFunds = 24,  // a gift card or wallet holds less than asked
+  kOfflineLimit = 25,       // the till has not synced for too long: over the offline cap
+  kNetworkError = 26,       // sync: no complete, readable answer from the server
+  kTlsRefused = 27,         // sync: a TLS check failed (the message says which)
+  kServerRefused = 28,      // sync: the server refused the request (code and reason)
 };
 
 // Stable, human-readable name of a code, e.g. "insufficient_points".

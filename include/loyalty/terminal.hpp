@@ -155,6 +155,7 @@ class Terminal {
                                     PointValue point_value = {}) const;
 
  private:
+  friend class Sync;
   struct Impl;
   explicit Terminal(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

@@ -29,6 +29,10 @@ const char* StatusCodeName(StatusCode code) noexcept {
     case StatusCode::kDeviceGone: return "device_gone";
     case StatusCode::kUnsupported: return "unsupported";
     case StatusCode::kInsufficientFunds: return "insufficient_funds";
+    case StatusCode::kOfflineLimit: return "offline_limit";
+    case StatusCode::kNetworkError: return "network_error";
+    case StatusCode::kTlsRefused: return "tls_refused";
+    case StatusCode::kServerRefused: return "server_refused";
   }
   return "unknown_status";
 }

@@ -104,12 +104,14 @@ TEST(CapiStatusTest, CodesAndNamesMirrorTheCppOnes) {
   static_assert(LOYALTY_UNSUPPORTED == static_cast<int>(loyalty::StatusCode::kUnsupported));
   static_assert(LOYALTY_INSUFFICIENT_FUNDS ==
                 static_cast<int>(loyalty::StatusCode::kInsufficientFunds));
-  for (int code = LOYALTY_OK; code <= LOYALTY_INSUFFICIENT_FUNDS; ++code) {
+  static_assert(LOYALTY_SERVER_REFUSED ==
+                static_cast<int>(loyalty::StatusCode::kServerRefused));
+  for (int code = LOYALTY_OK; code <= LOYALTY_SERVER_REFUSED; ++code) {
     EXPECT_STREQ(loyalty_status_name(code),
                  loyalty::StatusCodeName(static_cast<loyalty::StatusCode>(code)));
   }
   // A code appended in C++ must be appended to loyalty.h too.
-  EXPECT_STREQ(loyalty_status_name(LOYALTY_INSUFFICIENT_FUNDS + 1), "unknown_status")
+  EXPECT_STREQ(loyalty_status_name(LOYALTY_SERVER_REFUSED + 1), "unknown_status")
       << "loyalty::StatusCode grew: add it to loyalty_status in loyalty.h";
 }
 

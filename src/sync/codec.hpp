@@ -1,0 +1,22 @@
+// Hex and base64 for the wire (docs/sync-protocol.md §1): MACs and hashes
+// travel as lower-case hex, signatures as standard base64.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace loyalty::sync {
+
+std::string ToHex(std::string_view bytes);
+// nullopt for an odd length or a character that is not hex.
+std::optional<std::string> FromHex(std::string_view hex);
+
+std::string ToBase64(std::string_view bytes);
+// nullopt for text that is not padded standard base64.
+std::optional<std::string> FromBase64(std::string_view text);
+
+// SHA-256 of `data`: 32 raw bytes.
+std::string Sha256(std::string_view data);
+
+}  // namespace loyalty::sync
