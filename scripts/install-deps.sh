@@ -7,7 +7,7 @@ packages=(
   libsqlite3-dev sqlite3 libssl-dev openssl
   nlohmann-json3-dev libcli11-dev libhowardhinnant-date-dev tzdata
   libgtest-dev libgmock-dev libbenchmark-dev
-  libnfc-dev
+  libnfc-dev libcurl4-openssl-dev
 )
 # Packages added by later layers go in scripts/packages.d/*.txt, one a line.
 here=$(cd "$(dirname "$0")" && pwd)

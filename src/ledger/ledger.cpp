@@ -214,6 +214,11 @@ Result<Book> Ledger::LoadBook(const std::string& account_id,
     return Status(StatusCode::kNotFound, "account '" + account_id + "' not found");
   }
   Book book((*account)->balance, (*account)->debt);
+  if (remote_share_) {
+    auto remote = remote_share_(account_id);
+    if (!remote.ok()) return remote.status();
+    book.SetRemote(*remote);
+  }
   Statement& s = st_->open_lots;
   s.Bind(1, account_id);
   for (;;) {

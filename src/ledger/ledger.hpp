@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -93,6 +94,12 @@ class Ledger {
   ~Ledger();
 
   Database& database() { return *db_; }
+
+  // Where LoadBook finds an account's remote share (Book::SetRemote): set
+  // by a live Sync, cleared (nullptr) when it goes. Called under the
+  // caller's lock, inside its transaction.
+  using RemoteShareFn = std::function<Result<Points>(const std::string& account_id)>;
+  void SetRemoteShare(RemoteShareFn fn) { remote_share_ = std::move(fn); }
 
   // --- POS operations answered before (idempotency) ---
   Result<std::optional<StoredOperation>> FindOperation(const std::string& op_id);
@@ -220,6 +227,7 @@ class Ledger {
   Chain chain_;
   struct Statements;
   std::unique_ptr<Statements> st_;
+  RemoteShareFn remote_share_;
   struct ActivityStatements;
   std::unique_ptr<ActivityStatements> activity_;
   Status PrepareActivity();

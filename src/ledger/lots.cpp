@@ -9,7 +9,7 @@ Points Book::Available(std::int64_t now) const {
   for (const auto& [id, lot] : lots_) {
     if (lot.remaining > 0 && lot.Usable(now)) sum += lot.remaining;
   }
-  return sum - debt_;
+  return sum - debt_ + remote_;
 }
 
 Points Book::Pending(std::int64_t now) const {
@@ -54,7 +54,7 @@ void Book::Credit(Lot lot) {
 
 Result<std::vector<LotMove>> Book::Spend(Points points, std::int64_t now) {
   const Points available = Available(now);
-  if (points > available) {
+  if (points > available && !accept_shortfall_) {
     return Status(StatusCode::kInsufficientPoints,
                   "points: " + std::to_string(points) + " asked, " +
                       std::to_string(std::max<Points>(available, 0)) + " available");
@@ -67,15 +67,16 @@ Result<std::vector<LotMove>> Book::Spend(Points points, std::int64_t now) {
     Move(*lot, -take, moves);
     left -= take;
   }
+  debt_ += left;  // covered by the remote share (or a replay)
   balance_ -= points;
   return moves;
 }
 
 Result<std::vector<LotMove>> Book::Withdraw(Points points, std::int64_t now) {
-  if (points > balance_) {
+  if (points > balance_ + remote_ && !accept_shortfall_) {
     return Status(StatusCode::kInsufficientPoints,
                   "points: " + std::to_string(points) + " to withdraw, balance is " +
-                      std::to_string(balance_));
+                      std::to_string(balance_ + remote_));
   }
   std::vector<LotMove> moves;
   Points left = points;
@@ -92,6 +93,7 @@ Result<std::vector<LotMove>> Book::Withdraw(Points points, std::int64_t now) {
     Move(*lot, -take, moves);
     left -= take;
   }
+  debt_ += left;  // covered by the remote share (or a replay)
   balance_ -= points;
   return moves;
 }

@@ -45,7 +45,16 @@ class Book {
 
   Points balance() const { return balance_; }
   Points debt() const { return debt_; }
-  // Spendable now: usable lots less debt.
+  // Points the chain's server holds for the account beyond this till's own
+  // entries (other tills' earnings, less their spending): spendable here,
+  // never stored in a lot. A spend they cover leaves debt in this book,
+  // which the server's next snapshot balances (docs/sync-protocol.md §4.3).
+  void SetRemote(Points remote) { remote_ = remote; }
+  Points remote() const { return remote_; }
+  // For replaying entries that already happened: a spend or withdrawal the
+  // lots cannot cover becomes debt instead of failing.
+  void AcceptShortfall() { accept_shortfall_ = true; }
+  // Spendable now: usable lots less debt, plus the remote share.
   Points Available(std::int64_t now) const;
   // Earned, still inside the return window.
   Points Pending(std::int64_t now) const;
@@ -53,11 +62,13 @@ class Book {
 
   // A new lot; debt is repaid from it first.
   void Credit(Lot lot);
-  // Redemption: consumes usable lots, earliest expiry first.
-  // kInsufficientPoints when fewer are usable (message names both figures).
+  // Redemption: consumes usable lots, earliest expiry first; what the
+  // remote share covers becomes debt. kInsufficientPoints when fewer are
+  // available (message names both figures).
   Result<std::vector<LotMove>> Spend(Points points, std::int64_t now);
   // Correction downwards: usable lots first, then pending ones, earliest
-  // expiry first, no debt; kInsufficientPoints when the balance is short.
+  // expiry first; debt only for what the remote share covers;
+  // kInsufficientPoints when the balance (with the remote share) is short.
   Result<std::vector<LotMove>> Withdraw(Points points, std::int64_t now);
   // Reversal of a credit: from `lot_id` first, then any other lot, and what
   // is still missing becomes debt. Never fails.
@@ -81,6 +92,8 @@ class Book {
 
   Points balance_;
   Points debt_;
+  Points remote_ = 0;
+  bool accept_shortfall_ = false;
   std::map<std::int64_t, Lot> lots_;
 };
 

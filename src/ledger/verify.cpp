@@ -168,6 +168,8 @@ Status Ledger::Rebuild() {
       if (Status s = flush(); !s.ok()) return s;
       account = entry->account_id;
       book = Book(0, 0);
+      // Entries are facts: a spend the server's share covered replays as debt.
+      book.AcceptShortfall();
       outstanding.clear();
     }
     static const std::vector<LotMove> kNone;

@@ -1,6 +1,9 @@
 #include "sync/codec.hpp"
 
 #include <openssl/evp.h>
+#include <openssl/rand.h>
+
+#include <random>
 
 #include <array>
 
@@ -72,6 +75,16 @@ std::string Sha256(std::string_view data) {
     return {};
   }
   return {reinterpret_cast<const char*>(digest.data()), length};
+}
+
+std::string RandomHex(std::size_t bytes) {
+  std::string raw(bytes, '\0');
+  if (RAND_bytes(reinterpret_cast<unsigned char*>(raw.data()), static_cast<int>(bytes)) != 1) {
+    // Only when OpenSSL has no entropy; a nonce must still not repeat.
+    std::random_device rd;
+    for (char& c : raw) c = static_cast<char>(rd());
+  }
+  return ToHex(raw);
 }
 
 }  // namespace loyalty::sync

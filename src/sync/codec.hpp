@@ -2,6 +2,7 @@
 // travel as lower-case hex, signatures as standard base64.
 #pragma once
 
+#include <cstddef>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -15,6 +16,9 @@ std::optional<std::string> FromHex(std::string_view hex);
 std::string ToBase64(std::string_view bytes);
 // nullopt for text that is not padded standard base64.
 std::optional<std::string> FromBase64(std::string_view text);
+
+// `bytes` bytes from OpenSSL's generator, as hex: nonces and batch ids.
+std::string RandomHex(std::size_t bytes);
 
 // SHA-256 of `data`: 32 raw bytes.
 std::string Sha256(std::string_view data);

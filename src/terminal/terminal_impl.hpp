@@ -21,6 +21,7 @@
 #include "terminal/file_lock.hpp"
 #include "terminal/random_ids.hpp"
 #include "terminal/receipt_json.hpp"
+#include "sync/terminal_hooks.hpp"
 
 namespace loyalty {
 
@@ -61,6 +62,9 @@ struct Terminal::Impl {
   const Clock* clock = nullptr;
   IdSource* ids = nullptr;
   mutable std::mutex mutex;
+  // Set by a live Sync (under `mutex`): the hotlist, the server's share of
+  // balances and the offline cap. nullptr: a till that does not sync.
+  sync::TerminalHooks* hooks = nullptr;
 
   // The store's local day, weekday and minute for a UTC instant.
   engine::LocalTime Local(std::int64_t utc_ms) const;
@@ -85,7 +89,8 @@ struct Terminal::Impl {
   // The account a card belongs to; kUnknownCard / kCardBlocked.
   Result<ledger::CardRow> FindCard(const CardId& card, bool refuse_blocked) const {
     if (card.empty()) return Status(StatusCode::kInvalidArgument, "card: is empty");
-    auto row = ledger->FindCard(CardHash(card));
+    const std::string hash = CardHash(card);
+    auto row = ledger->FindCard(hash);
     if (!row.ok()) return row.status();
     if (!*row) {
       // A number that cannot be a card of this program was mistyped: say so,
@@ -98,8 +103,18 @@ struct Terminal::Impl {
       return Status(StatusCode::kUnknownCard,
                     "card " + card.Masked() + ": not enrolled on this program");
     }
+    bool hotlisted = false;
+    if (hooks && !(*row)->blocked) {
+      auto listed = hooks->CardHotlisted(hash);
+      if (!listed.ok()) return listed.status();
+      hotlisted = *listed;
+      (*row)->blocked = hotlisted;
+    }
     if (refuse_blocked && (*row)->blocked) {
-      return Status(StatusCode::kCardBlocked, "card " + card.Masked() + ": is blocked");
+      return Status(StatusCode::kCardBlocked,
+                    "card " + card.Masked() +
+                        (hotlisted ? ": is on the chain's hotlist (blocked or lost)"
+                                   : ": is blocked"));
     }
     return std::move(**row);
   }
@@ -124,7 +139,7 @@ struct Terminal::Impl {
     for (const ledger::Hold& hold : *holds) {
       (hold.expires_at > now ? view.held : view.available) += hold.points;
     }
-    view.balance = book.balance();
+    view.balance = book.balance() + book.remote();
     view.blocked = blocked;
     if (const engine::Tier* tier = engine::HeldTier(program, *context)) {
       view.tier = tier->id;
@@ -155,7 +170,14 @@ struct Terminal::Impl {
     auto moves = ledger::ApplyEntry(book, entry, outstanding);
     if (!moves.ok()) return moves.status();
     if (Status s = ledger->Append(entry); !s.ok()) return s;
-    return ledger->SaveMoves(entry.seq, *moves);
+    if (Status s = ledger->SaveMoves(entry.seq, *moves); !s.ok()) return s;
+    if (hooks && entry.kind == EntryKind::kRedeem) {
+      // The entry is in the transaction, so the cap counts it; a refusal
+      // rolls the whole operation back.
+      return hooks->CheckOfflineRedemption(entry.account_id, entry.at,
+                                           LocalMidnightUtc(Local(entry.at).day));
+    }
+    return Status::Ok();
   }
 
   ledger::EntryRecord NewEntry(const std::string& op_id, EntryKind kind,
