@@ -9,6 +9,7 @@
 #include "loyalty/quote.hpp"
 #include "loyalty/receipt.hpp"
 #include "loyalty/status.hpp"
+#include "loyalty/sync.hpp"
 #include "loyalty/terminal.hpp"
 #include "loyalty/verify.hpp"
 #include "loyalty/version.hpp"
