@@ -161,7 +161,10 @@ typedef enum loyalty_result_kind {
   LOYALTY_KIND_FIGURES = 13,    /* the till report's figures, total or per cashier */
   LOYALTY_KIND_CARD_READ = 14,  /* one good read from a card reader */
   LOYALTY_KIND_STAMPS = 15,     /* one stamp card: where the customer stands */
-  LOYALTY_KIND_BALANCE = 16     /* just the points of a card */
+  LOYALTY_KIND_BALANCE = 16,    /* just the points of a card */
+  LOYALTY_KIND_SYNC_STATUS = 17,/* where sync stands (loyalty_sync_status) */
+  LOYALTY_KIND_SYNC_EXCEPTIONS = 18, /* entries the server did not simply apply */
+  LOYALTY_KIND_SYNC_EXCEPTION = 19   /* one of them */
 } loyalty_result_kind;
 
 /* Integer keys are marked (i), strings (s), integer lists (i[]), string
@@ -330,7 +333,33 @@ typedef enum loyalty_key {
   LOYALTY_BALANCE_PENDING = 1602,       /* i inside the return window */
   LOYALTY_BALANCE_BALANCE = 1603,       /* i ledger balance, may be negative */
   LOYALTY_BALANCE_HELD = 1604,          /* i reserved by open reservations */
-  LOYALTY_BALANCE_IS_BLOCKED = 1605     /* i 0/1 */
+  LOYALTY_BALANCE_IS_BLOCKED = 1605,    /* i 0/1 */
+
+  /* LOYALTY_KIND_SYNC_STATUS */
+  LOYALTY_SYNC_IS_RUNNING = 1700,       /* i 0/1: the background thread is on */
+  LOYALTY_SYNC_LAST_SUCCESS_MS = 1701,  /* i last verified answer from the server; 0: never */
+  LOYALTY_SYNC_LAST_ATTEMPT_MS = 1702,  /* i 0: never */
+  LOYALTY_SYNC_HEAD_SEQ = 1703,         /* i newest entry of the ledger */
+  LOYALTY_SYNC_ACKED_SEQ = 1704,        /* i the server holds every entry up to here */
+  LOYALTY_SYNC_BACKLOG = 1705,          /* i entries not acknowledged yet */
+  LOYALTY_SYNC_LAST_ERROR_CODE = 1706,  /* i a loyalty_status; LOYALTY_OK after a success */
+  LOYALTY_SYNC_LAST_ERROR = 1707,       /* s its message */
+  LOYALTY_SYNC_CONSECUTIVE_FAILURES = 1708, /* i */
+  LOYALTY_SYNC_NEXT_ATTEMPT_MS = 1709,  /* i when the backoff ends; 0: no backoff */
+  LOYALTY_SYNC_EXCEPTION_COUNT = 1710,  /* i entries flagged, rejected or in conflict */
+  LOYALTY_SYNC_PROGRAM_VERSION = 1711,  /* i newest program accepted from the server */
+  LOYALTY_SYNC_CLOCK_OFFSET_MS = 1712,  /* i server time minus this till's time */
+  LOYALTY_SYNC_IS_HALTED = 1713,        /* i 0/1: a fork was found, pushing stopped */
+
+  /* LOYALTY_KIND_SYNC_EXCEPTIONS */
+  LOYALTY_SYNC_EXCEPTIONS = 1800,       /* r[] LOYALTY_KIND_SYNC_EXCEPTION, oldest first */
+
+  /* LOYALTY_KIND_SYNC_EXCEPTION */
+  LOYALTY_SYNC_EXCEPTION_SEQ = 1900,    /* i the entry's seq in this ledger */
+  LOYALTY_SYNC_EXCEPTION_STATUS = 1901, /* s applied_flagged, rejected or conflict */
+  LOYALTY_SYNC_EXCEPTION_REASON = 1902, /* s e.g. balance_negative */
+  LOYALTY_SYNC_EXCEPTION_BATCH_ID = 1903, /* s */
+  LOYALTY_SYNC_EXCEPTION_AT_MS = 1904   /* i when the server said so */
 } loyalty_key;
 
 /* Mirrors loyalty::EntryKind. */
@@ -741,6 +770,74 @@ LOYALTY_EXPORT void loyalty_reader_close(loyalty_reader* reader);
 LOYALTY_EXPORT loyalty_status loyalty_identify(loyalty_terminal* terminal,
                                                const loyalty_result* read,
                                                loyalty_result** out);
+
+/* ------------------------------------------------------------------ */
+/* Sync with the chain's central server (docs/sync-protocol.md)        */
+/* ------------------------------------------------------------------ */
+
+/* Settings of a sync, each with the default of loyalty::SyncOptions.
+ * Not thread-safe. Free with loyalty_sync_options_free. */
+typedef struct loyalty_sync_options loyalty_sync_options;
+typedef struct loyalty_sync loyalty_sync;
+
+LOYALTY_EXPORT loyalty_status loyalty_sync_options_new(loyalty_sync_options** out);
+LOYALTY_EXPORT void loyalty_sync_options_free(loyalty_sync_options* options);
+/* Required: "https://host[:port]". */
+LOYALTY_EXPORT loyalty_status loyalty_sync_options_set_server_url(loyalty_sync_options* options,
+                                                                  const char* url);
+/* The CAs that sign the server's certificate: a PEM file, or the PEM text
+ * (which wins). Neither: the system's CAs. */
+LOYALTY_EXPORT loyalty_status loyalty_sync_options_set_ca(loyalty_sync_options* options,
+                                                          const char* ca_file,
+                                                          const char* ca_pem);
+/* "sha256//<base64>[;sha256//<base64>]": the server's public key must be
+ * one of these. NULL or "": no pin. */
+LOYALTY_EXPORT loyalty_status loyalty_sync_options_set_pinned_public_key(
+    loyalty_sync_options* options, const char* pins);
+/* Mutual TLS: this terminal's certificate and key, as PEM files. */
+LOYALTY_EXPORT loyalty_status loyalty_sync_options_set_client_cert(
+    loyalty_sync_options* options, const char* cert_file, const char* key_file);
+/* The server's Ed25519 receipt key and the chain's program key (PEM). */
+LOYALTY_EXPORT loyalty_status loyalty_sync_options_set_trusted_keys(
+    loyalty_sync_options* options, const char* receipt_public_key_pem,
+    const char* program_public_key_pem);
+/* Batches: at most `max_entries` entries or `max_bytes` bytes, sent once
+ * the oldest unsent entry is `max_age_ms` old. 0 keeps a default. */
+LOYALTY_EXPORT loyalty_status loyalty_sync_options_set_batches(loyalty_sync_options* options,
+                                                               int64_t max_entries,
+                                                               int64_t max_bytes,
+                                                               int64_t max_age_ms);
+/* Connect (TCP + TLS) and whole-request time limits, and the idle time
+ * between rounds. 0 keeps a default. */
+LOYALTY_EXPORT loyalty_status loyalty_sync_options_set_timing(loyalty_sync_options* options,
+                                                              int64_t connect_timeout_ms,
+                                                              int64_t request_timeout_ms,
+                                                              int64_t poll_interval_ms);
+
+/* Attaches a sync to an open terminal (creating its tables in the ledger).
+ * Free it with loyalty_sync_free BEFORE loyalty_close of the terminal.
+ * INVALID_ARGUMENT names a bad option. */
+LOYALTY_EXPORT loyalty_status loyalty_sync_create(loyalty_terminal* terminal,
+                                                  const loyalty_sync_options* options,
+                                                  loyalty_sync** out);
+/* Stops the thread (if any) and frees the handle. NULL is fine. */
+LOYALTY_EXPORT void loyalty_sync_free(loyalty_sync* sync);
+/* Runs rounds on a thread of the library's own until loyalty_sync_stop.
+ * Checkout never waits for it. Thread-safe. */
+LOYALTY_EXPORT loyalty_status loyalty_sync_start(loyalty_sync* sync);
+/* Returns within about a second, even mid-request. Thread-safe. */
+LOYALTY_EXPORT loyalty_status loyalty_sync_stop(loyalty_sync* sync);
+/* For tills without threads: does what is due now (at most one request)
+ * and returns; LOYALTY_OK when nothing was due. Thread-safe. */
+LOYALTY_EXPORT loyalty_status loyalty_sync_pump(loyalty_sync* sync);
+/* Pushes everything and pulls every page now, ignoring the backoff.
+ * NETWORK_ERROR, TIMEOUT, TLS_REFUSED, SERVER_REFUSED (the message says
+ * what), TAMPERED (a fork: pushing stopped). Thread-safe. */
+LOYALTY_EXPORT loyalty_status loyalty_sync_now(loyalty_sync* sync);
+/* *out: a LOYALTY_KIND_SYNC_STATUS. Thread-safe. */
+LOYALTY_EXPORT loyalty_status loyalty_sync_status(loyalty_sync* sync, loyalty_result** out);
+/* *out: a LOYALTY_KIND_SYNC_EXCEPTIONS. Thread-safe. */
+LOYALTY_EXPORT loyalty_status loyalty_sync_exceptions(loyalty_sync* sync, loyalty_result** out);
 
 #ifdef __cplusplus
 }  /* extern "C" */
