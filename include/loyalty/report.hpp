@@ -83,8 +83,8 @@ struct TillReportData {
   // outstanding_points * value.minor / value.points, rounded down.
   std::int64_t outstanding_minor = 0;
   PointValue point_value;
-  bool sync_built = false;            // false: unsynced_entries is always 0
-  std::int64_t unsynced_entries = 0;
+  bool sync_built = false;            // true since the sync module exists (kept for the ABI)
+  std::int64_t unsynced_entries = 0;  // entries the central server has not acknowledged
   TillFigures total;
   std::vector<TillFigures> cashiers;  // by cashier id; "" (unattributed) first
 };

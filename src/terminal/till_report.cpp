@@ -317,6 +317,24 @@ Result<TillReportData> Terminal::TillReport(Timestamp from, Timestamp to,
   }
   report.outstanding_minor = *money;
 
+  // Entries the central server has not acknowledged (all of them on a till
+  // that never synced: its sync tables do not exist yet).
+  auto unsynced = db.Prepare(
+      "SELECT (SELECT COALESCE(MAX(seq), 0) FROM entries) - "
+      "COALESCE((SELECT CAST(value AS INTEGER) FROM sync_state WHERE key = 'acked_seq'), 0)");
+  if (unsynced.ok()) {
+    auto row = unsynced->Step();
+    if (!row.ok()) return row.status();
+    report.unsynced_entries = unsynced->Int(0);
+  } else {
+    auto all = db.Prepare("SELECT COALESCE(MAX(seq), 0) FROM entries");
+    if (!all.ok()) return all.status();
+    auto row = all->Step();
+    if (!row.ok()) return row.status();
+    report.unsynced_entries = all->Int(0);
+  }
+  report.sync_built = true;
+
   Finish(report.total);
   for (auto& [id, figures] : cashiers) {
     Finish(figures);
