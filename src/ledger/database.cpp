@@ -116,6 +116,12 @@ Result<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options)
   }
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, options.busy_timeout_ms);
+  // The Terminal owns its ledger (a file lock says so): holding SQLite's
+  // locks for the connection's life saves the lock system calls of every
+  // transaction, and keeps the WAL index in heap memory instead of -shm.
+  if (options.exclusive) {
+    if (Status s = db->Exec("PRAGMA locking_mode=EXCLUSIVE"); !s.ok()) return s;
+  }
   // Reading the header first tells a non-database file apart from a ledger.
   if (Status s = db->Exec("PRAGMA journal_mode=WAL"); !s.ok()) {
     return Status(s.code(), "database_path: '" + options.path + "': " + s.message());

@@ -58,6 +58,7 @@ struct DatabaseOptions {
   std::string path;
   bool synchronous_full = true;
   int busy_timeout_ms = 2000;
+  bool exclusive = true;  // hold SQLite's file locks while open (one owner)
 };
 
 class Database {

@@ -231,6 +231,7 @@ TEST_F(TillReportTest, SalesFiguresReconcileWithTheReceiptsAndRawSql) {
 
   // The same from the file, with SQL of the test's own.
   TestTerminal& t = t_;
+  t.Close();  // the Terminal holds its ledger exclusively while open
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open_v2(t.options.database_path.c_str(), &db, SQLITE_OPEN_READONLY,
                             nullptr),
