@@ -460,6 +460,7 @@ Result<std::unique_ptr<CentralServer>> CentralServer::Start(ServerOptions option
   Impl* im = impl.get();
   impl->http->set_tcp_nodelay(true);
   impl->http->set_keep_alive_max_count(1000);
+  impl->http->set_keep_alive_timeout(options.keep_alive_s);
   impl->http->set_payload_max_length(2 * kMaxBodyBytes);
   impl->http->Post(R"(/v1/terminals/([A-Za-z0-9_.-]+)/batches)",
                    [im](const httplib::Request& req, httplib::Response& res) { im->Push(req, res); });

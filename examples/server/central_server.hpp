@@ -28,6 +28,7 @@ struct ServerOptions {
   int port = 0;                 // 0: any free port (see port())
   std::int64_t max_skew_ms = 300'000;   // accepted timestamp drift (§2.2)
   std::int64_t nonce_ttl_ms = 600'000;  // how long a nonce is remembered
+  int keep_alive_s = 5;                 // idle connections close after this (and Stop waits)
   const Clock* clock = nullptr;         // nullptr: the system clock; not owned
 };
 

@@ -34,6 +34,7 @@ struct Exchange {
   HttpResponse response;
   std::size_t max_bytes = 0;
   bool too_large = false;
+  bool heard = false;  // a status line arrived
 };
 
 size_t OnBody(char* data, size_t size, size_t count, void* user) {
@@ -52,6 +53,7 @@ size_t OnHeader(char* data, size_t size, size_t count, void* user) {
   const size_t n = size * count;
   std::string_view line(data, n);
   if (line.rfind("HTTP/", 0) == 0) {
+    ex->heard = true;
     ex->response.headers.clear();  // a new response (after 100 Continue)
     return n;
   }
@@ -89,6 +91,7 @@ class CurlTransport final : public Transport {
   CURLM* multi_;
   CURL* easy_;
   std::size_t max_response_bytes_;
+  bool has_client_cert_ = false;
   std::string base_url_;
   std::atomic<bool> cancelled_{false};
   char error_[CURL_ERROR_SIZE] = {};
@@ -130,6 +133,7 @@ Status CurlTransport::Configure(const SyncOptions& o) {
   if (!o.pinned_public_key.empty()) {
     set(curl_easy_setopt(e, CURLOPT_PINNEDPUBLICKEY, o.pinned_public_key.c_str()));
   }
+  has_client_cert_ = !o.client_cert_pem.empty() || !o.client_cert_file.empty();
   if (!o.client_cert_pem.empty()) {
     curl_blob cert{const_cast<char*>(o.client_cert_pem.data()), o.client_cert_pem.size(),
                    CURL_BLOB_COPY};
@@ -152,24 +156,28 @@ Status CurlTransport::Configure(const SyncOptions& o) {
 
 Status CurlTransport::Classify(CURLcode code, const Exchange& ex) const {
   const std::string detail = error_[0] != '\0' ? std::string(error_) : curl_easy_strerror(code);
+  long connects = 0;
+  curl_easy_getinfo(easy_, CURLINFO_NUM_CONNECTS, &connects);
+  const bool fresh_connection = connects > 0;
   switch (code) {
     case CURLE_OPERATION_TIMEDOUT:
       return {StatusCode::kTimeout, "sync: " + detail};
     case CURLE_PEER_FAILED_VERIFICATION: {
       long result = 0;
       curl_easy_getinfo(easy_, CURLINFO_SSL_VERIFYRESULT, &result);
+      // libcurl checks the host name itself after OpenSSL accepted the chain.
+      if (result == X509_V_ERR_HOSTNAME_MISMATCH || result == X509_V_ERR_IP_ADDRESS_MISMATCH ||
+          detail.find("host name") != std::string::npos) {
+        return {StatusCode::kTlsRefused,
+                "TLS: the server's certificate is for another host name (" + detail + ")"};
+      }
       if (result == X509_V_ERR_CERT_HAS_EXPIRED) {
         return {StatusCode::kTlsRefused, "TLS: the server's certificate has expired (" +
                                              detail + ")"};
       }
-      if (result != X509_V_OK) {
-        return {StatusCode::kTlsRefused,
-                std::string("TLS: the server's certificate is not trusted: ") +
-                    X509_verify_cert_error_string(result) + " (check ca_file)"};
-      }
-      // libcurl checks the host name itself after OpenSSL accepted the chain.
       return {StatusCode::kTlsRefused,
-              "TLS: the server's certificate is for another host name (" + detail + ")"};
+              std::string("TLS: the server's certificate is not trusted: ") +
+                  X509_verify_cert_error_string(result) + " (check ca_file): " + detail};
     }
     case CURLE_SSL_PINNEDPUBKEYNOTMATCH:
       return {StatusCode::kTlsRefused,
@@ -184,10 +192,13 @@ Status CurlTransport::Classify(CURLcode code, const Exchange& ex) const {
     case CURLE_SEND_ERROR:
       // With TLS 1.3 a server that wants a client certificate says so in
       // an alert after the client thinks the handshake is done.
-      if (detail.find("alert") != std::string::npos) {
+      // Or closes the connection before the client reads that alert.
+      if (detail.find("alert") != std::string::npos || (fresh_connection && !ex.heard)) {
         return {StatusCode::kTlsRefused,
-                "TLS: the server refused this client (client certificate missing or not "
-                "accepted): " + detail};
+                std::string("TLS: the server closed the connection right after the handshake: "
+                            "it refused this client (client certificate ") +
+                    (has_client_cert_ ? "not accepted" : "missing: none is configured") +
+                    "): " + detail};
       }
       return {StatusCode::kNetworkError, "sync: connection lost: " + detail};
     case CURLE_WRITE_ERROR:
