@@ -47,7 +47,10 @@ void RemoveLedgerFiles(const std::string& path) {
 std::string BuildBigLedger() {
   const std::string dir = std::filesystem::temp_directory_path().string();
   const std::string path = dir + "/" + kBigLedgerName;
-  if (std::filesystem::exists(path) && CountEntries(path) == kBigLedgerEntries) return path;
+  if (std::filesystem::exists(path) && CountEntries(path) == kBigLedgerEntries) {
+    BareCopy(path, /*refresh=*/true);
+    return path;
+  }
   RemoveLedgerFiles(path);
   // Built under another name and renamed when complete, so an interrupted
   // build is never mistaken for the cached ledger.
@@ -67,6 +70,7 @@ std::string BuildBigLedger() {
   }
   std::filesystem::rename(building, path);
   RemoveLedgerFiles(building);
+  BareCopy(path, /*refresh=*/true);
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   std::fprintf(stderr, "built in %.0f s\n", seconds);
@@ -192,6 +196,15 @@ const std::string& BenchProgramPath() {
   static const ScratchDir dir;
   static const std::string path = WriteProgram(dir.File("program.json"));
   return path;
+}
+
+std::string BareCopy(const std::string& database_path, bool refresh) {
+  const std::string copy = database_path + ".bare";
+  if (refresh || !std::filesystem::exists(copy)) {
+    std::filesystem::copy_file(database_path, copy,
+                               std::filesystem::copy_options::overwrite_existing);
+  }
+  return copy;
 }
 
 const std::string& BigLedgerPath() {

@@ -86,6 +86,11 @@ T Must(Result<T> result, std::string_view what) {
 // Opens (creating) a ledger at `database_path` and enrolls `accounts`
 // cards, then gives every account `sales_per_account` sales, round-robin;
 // with synchronous=NORMAL, since only the measured part needs durability.
+// A copy of a closed ledger for the bare-SQLite readers: an open Terminal
+// holds its file exclusively, so they read the copy (same bytes, same
+// pages). Made when the ledger is built; returns the copy's path.
+std::string BareCopy(const std::string& database_path, bool refresh = false);
+
 void PopulateLedger(const std::string& database_path, const std::string& program_path,
                     std::int64_t accounts, std::int64_t sales_per_account);
 

@@ -101,6 +101,9 @@ class BareLedger {
     Check(db_, sqlite3_open_v2(path.c_str(), &db_,
                                SQLITE_OPEN_READWRITE | SQLITE_OPEN_NOMUTEX, nullptr),
           "open bare");
+    // The library's PRAGMAs: one owner of the file, WAL.
+    Check(db_, sqlite3_exec(db_, "PRAGMA locking_mode=EXCLUSIVE", nullptr, nullptr, nullptr),
+          "locking_mode");
     Check(db_, sqlite3_exec(db_, "PRAGMA journal_mode=WAL", nullptr, nullptr, nullptr),
           "wal");
     Check(db_,
