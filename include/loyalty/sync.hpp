@@ -136,9 +136,11 @@ using SyncProgressFn = std::function<void(std::int64_t acked_seq, std::int64_t h
 
 // Thread-safety: every method may be called from any thread. Rounds never
 // overlap: a PumpOnce() while the background thread is mid-round waits for
-// it. The Terminal must outlive the Sync. While a Sync lives, the Terminal
-// refuses hotlisted cards, caps offline redemptions and shows balances as
-// the server's snapshot plus its own unsynced entries.
+// it. The Terminal must outlive the Sync; one Sync per Terminal at a time.
+// Once a ledger has synced, its Terminal (with or without a live Sync,
+// after a restart too) refuses hotlisted cards, caps offline redemptions,
+// shows balances as the server's snapshot plus its own unsynced entries,
+// and keeps the newest program accepted from the server in force.
 class Sync {
  public:
   // Creates the sync tables in the Terminal's ledger file (or migrates

@@ -7,6 +7,7 @@
 #include <atomic>
 #include <chrono>
 #include <cstdint>
+#include <memory>
 
 #include "sync/snapshots.hpp"
 #include "sync/sync_state.hpp"
@@ -21,6 +22,9 @@ class OfflinePolicy final : public TerminalHooks {
                 std::chrono::milliseconds default_offline_after)
       : snapshots_(snapshots), state_(state), default_offline_after_(default_offline_after) {}
 
+  // The Sync's setting, until the server's policy says otherwise.
+  void SetDefaultOfflineAfter(std::chrono::milliseconds after) { default_offline_after_ = after; }
+
   Result<bool> CardHotlisted(const std::string& card_hash) override;
   Result<Points> RemotePoints(const std::string& account_id) override;
   Status CheckOfflineRedemption(const std::string& account_id, std::int64_t now_ms,
@@ -30,6 +34,18 @@ class OfflinePolicy final : public TerminalHooks {
   Snapshots& snapshots_;
   SyncState& state_;
   std::chrono::milliseconds default_offline_after_;
+};
+
+// What a ledger that has synced keeps knowing without a live Sync: the
+// Terminal opens it with the ledger and keeps it for its life, so a till
+// restarted offline still refuses hotlisted cards, shows the server's share
+// of balances and caps offline redemptions.
+struct LocalSync {
+  // Creates or migrates the sync tables and prepares the readers.
+  static Result<std::unique_ptr<LocalSync>> Open(ledger::Ledger& ledger);
+  std::unique_ptr<SyncState> state;
+  std::unique_ptr<Snapshots> snapshots;
+  std::unique_ptr<OfflinePolicy> policy;
 };
 
 }  // namespace loyalty::sync

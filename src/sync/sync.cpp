@@ -8,7 +8,6 @@
 #include "sync/curl_transport.hpp"
 #include "sync/sigpipe_guard.hpp"
 #include "sync/sync_impl.hpp"
-#include "sync/sync_schema.hpp"
 #include "sync/wire.hpp"
 
 namespace loyalty {
@@ -92,19 +91,16 @@ Result<std::unique_ptr<Sync>> Sync::Create(Terminal& terminal, SyncOptions optio
   std::optional<sync::ProgramRecord> newest_loaded;
   {
     std::lock_guard<std::mutex> guard(tim.mutex);
-    if (tim.hooks != nullptr) {
+    if (tim.sync_attached) {
       return Status(StatusCode::kInvalidArgument, "terminal: already has a Sync attached");
     }
-    ledger::Database& db = tim.ledger->database();
-    if (Status s = sync::MigrateSyncSchema(db); !s.ok()) return s;
-    auto outbox = sync::Outbox::Prepare(db);
+    // From now on the Terminal keeps the sync tables' readers for its life.
+    if (Status s = tim.AttachLocalSync(); !s.ok()) return s;
+    auto outbox = sync::Outbox::Prepare(tim.ledger->database());
     if (!outbox.ok()) return outbox.status();
     im.outbox = std::move(*outbox);
-    auto snapshots = sync::Snapshots::Prepare(*tim.ledger);
-    if (!snapshots.ok()) return snapshots.status();
-    im.snapshots = std::move(*snapshots);
-    im.policy = std::make_unique<sync::OfflinePolicy>(*im.snapshots, im.outbox->state(),
-                                                      o.offline_after);
+    im.snapshots = tim.local_sync->snapshots.get();
+    tim.local_sync->policy->SetDefaultOfflineAfter(o.offline_after);
     sync::SyncState& state = im.outbox->state();
     auto offset = state.Int(sync::kClockOffset);
     if (!offset.ok()) return offset.status();
@@ -122,10 +118,7 @@ Result<std::unique_ptr<Sync>> Sync::Create(Terminal& terminal, SyncOptions optio
     auto loaded = im.snapshots->NewestProgram("loaded");
     if (!loaded.ok()) return loaded.status();
     newest_loaded = *loaded;
-    tim.hooks = im.policy.get();
-    sync::OfflinePolicy* policy = im.policy.get();
-    tim.ledger->SetRemoteShare(
-        [policy](const std::string& account_id) { return policy->RemotePoints(account_id); });
+    tim.sync_attached = true;
   }
   std::unique_ptr<Sync> sync(new Sync(std::move(impl)));
   // A program accepted before a restart stays in force after it.
@@ -146,8 +139,9 @@ Result<std::unique_ptr<Sync>> Sync::Create(Terminal& terminal, SyncOptions optio
 Sync::~Sync() {
   Stop();
   std::lock_guard<std::mutex> guard(impl_->tim.mutex);
-  impl_->tim.hooks = nullptr;
-  impl_->tim.ledger->SetRemoteShare(nullptr);
+  // The hooks stay: the Terminal keeps honouring what the server said.
+  impl_->tim.sync_attached = false;
+  impl_->outbox.reset();  // its statements go before the ledger does
 }
 
 double Sync::Impl::Uniform01() {

@@ -61,8 +61,7 @@ struct Sync::Impl {
 
   // Under tim.mutex.
   std::unique_ptr<sync::Outbox> outbox;
-  std::unique_ptr<sync::Snapshots> snapshots;
-  std::unique_ptr<sync::OfflinePolicy> policy;
+  sync::Snapshots* snapshots = nullptr;  // the Terminal's (tim.local_sync)
 
   std::mutex round_mutex;  // one round (or pump step) at a time
 

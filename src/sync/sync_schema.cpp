@@ -82,6 +82,12 @@ Result<std::int64_t> StoredVersion(ledger::Database& db) {
 
 }  // namespace
 
+Result<bool> HasSyncSchema(ledger::Database& db) {
+  auto version = StoredVersion(db);
+  if (!version.ok()) return version.status();
+  return *version > 0;
+}
+
 std::int64_t LatestSyncSchemaVersion() {
   return static_cast<std::int64_t>(kSyncMigrations.size());
 }

@@ -11,6 +11,9 @@ namespace loyalty::sync {
 
 std::int64_t LatestSyncSchemaVersion();
 
+// Whether this ledger has synced before (its sync tables exist).
+Result<bool> HasSyncSchema(ledger::Database& db);
+
 // Creates or migrates the sync tables; each step in its own transaction.
 // A file written by a newer sync module is kDatabaseCorrupt.
 Status MigrateSyncSchema(ledger::Database& db);

@@ -19,6 +19,7 @@
 #include "terminal/file_lock.hpp"
 #include "terminal/random_ids.hpp"
 #include "terminal/receipt_json.hpp"
+#include "sync/sync_schema.hpp"
 #include "terminal/terminal_impl.hpp"
 
 namespace loyalty {
@@ -88,6 +89,26 @@ Result<std::unique_ptr<Terminal>> Terminal::Open(Options options) {
   auto impl = std::make_unique<Impl>(std::move(options), std::move(*lock),
                                      std::move(*ledger), std::move(program->program));
   impl->zone = program->zone;
+  // A ledger that has synced keeps the server's hotlist, balances, limits
+  // and newest program, with or without a live Sync.
+  auto synced = sync::HasSyncSchema(impl->ledger->database());
+  if (!synced.ok()) return synced.status();
+  if (*synced) {
+    if (Status s = impl->AttachLocalSync(); !s.ok()) return s;
+    auto newest = impl->local_sync->snapshots->NewestProgram("loaded");
+    if (!newest.ok()) return newest.status();
+    if (*newest && (*newest)->version > impl->program.version) {
+      if (auto accepted = ReadProgram((*newest)->path);
+          accepted.ok() && accepted->program.currency == impl->program.currency) {
+        impl->program = std::move(accepted->program);
+        impl->zone = accepted->zone;
+      } else {
+        impl->Log(LogLevel::kWarning, "program version " + std::to_string((*newest)->version) +
+                                          " from the server cannot be loaded again; " +
+                                          impl->options.program_path + " stays in force");
+      }
+    }
+  }
   return std::unique_ptr<Terminal>(new Terminal(std::move(impl)));
 }
 

@@ -21,6 +21,7 @@
 #include "terminal/file_lock.hpp"
 #include "terminal/random_ids.hpp"
 #include "terminal/receipt_json.hpp"
+#include "sync/offline_policy.hpp"
 #include "sync/terminal_hooks.hpp"
 
 namespace loyalty {
@@ -62,9 +63,26 @@ struct Terminal::Impl {
   const Clock* clock = nullptr;
   IdSource* ids = nullptr;
   mutable std::mutex mutex;
-  // Set by a live Sync (under `mutex`): the hotlist, the server's share of
-  // balances and the offline cap. nullptr: a till that does not sync.
+  // Once the ledger has synced (its sync tables exist), for the Terminal's
+  // life: the hotlist, the server's share of balances and the offline cap.
+  // nullptr: a till that never synced.
+  std::unique_ptr<sync::LocalSync> local_sync;
   sync::TerminalHooks* hooks = nullptr;
+  bool sync_attached = false;  // a live Sync uses this Terminal (one at a time)
+
+  // Opens the sync tables' readers and installs the hooks. Under `mutex`
+  // (or before the Terminal is shared).
+  Status AttachLocalSync() {
+    if (local_sync) return Status::Ok();
+    auto local = sync::LocalSync::Open(*ledger);
+    if (!local.ok()) return local.status();
+    local_sync = std::move(*local);
+    hooks = local_sync->policy.get();
+    sync::OfflinePolicy* policy = local_sync->policy.get();
+    ledger->SetRemoteShare(
+        [policy](const std::string& account_id) { return policy->RemotePoints(account_id); });
+    return Status::Ok();
+  }
 
   // The store's local day, weekday and minute for a UTC instant.
   engine::LocalTime Local(std::int64_t utc_ms) const;

@@ -37,6 +37,13 @@ TEST_F(SyncTest, ACardBlockedAtTheServerIsRefusedAtEveryTill) {
   ASSERT_FALSE(sale.ok());
   EXPECT_EQ(sale.status().code(), StatusCode::kCardBlocked);
   EXPECT_NE(sale.status().message().find("hotlist"), std::string::npos);
+  // Still refused after a restart with no Sync attached (offline).
+  b->sync.reset();
+  b->t.Reopen();
+  EXPECT_EQ((*b)->Commit({"s2b", Card("LC0001"), Eur({1000}), 0}).status().code(),
+            StatusCode::kCardBlocked);
+  EXPECT_EQ(b->Available("LC0001"), 10) << "the server's share is still shown";
+  Attach(*b, OptionsFor(server_->port()));
 
   ASSERT_TRUE(server_->store().SetHotlist(hash, "cleared").ok());
   ASSERT_TRUE(b->sync->SyncNow().ok());
@@ -79,11 +86,13 @@ TEST_F(SyncTest, ASignedProgramGoesInForceAndABadOneIsRefused) {
   ASSERT_TRUE(sale.ok());
   EXPECT_EQ(sale->earned, 30) << "3 points per euro under version 3";
 
+  // Restarted with the original program file and no Sync yet (offline):
+  // the accepted version is back in force.
   till->sync.reset();
-  till->t.Reopen();  // opened with the original program file
-  EXPECT_EQ((*till)->program().version, 1);
+  till->t.Reopen();
+  EXPECT_EQ((*till)->program().version, 3);
   Attach(*till, OptionsFor(server_->port()));
-  EXPECT_EQ((*till)->program().version, 3) << "the accepted version is put back in force";
+  EXPECT_EQ((*till)->program().version, 3);
   EXPECT_FALSE(till->sync->program_path().empty());
 }
 
