@@ -44,6 +44,7 @@ Pki& Keys() {
 
 // Starts the reference server in a child process; returns its port.
 int StartServerProcess(const std::string& db, pid_t& child) {
+  Keys();  // made before the fork: parent and child must share the CA
   int pipe_fds[2];
   if (pipe(pipe_fds) != 0) Die("pipe", Status(StatusCode::kIoError, "pipe"));
   child = fork();

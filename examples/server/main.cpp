@@ -4,6 +4,7 @@
 #include <CLI/CLI.hpp>
 #include <signal.h>
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -205,6 +206,9 @@ int main(int argc, char** argv) {
       auto pair = loyalty::server::NewEd25519KeyPair();
       if (!pair.ok()) return Fail(pair.status());
       WriteFile(private_file, pair->first);
+      std::filesystem::permissions(private_file, std::filesystem::perms::owner_read |
+                                                     std::filesystem::perms::owner_write,
+                                   std::filesystem::perm_options::replace);
       WriteFile(public_file, pair->second);
       std::cout << "wrote " << private_file << " and " << public_file << "\n";
       return 0;

@@ -9,7 +9,7 @@ std::vector<Command> AddAllCommands(CLI::App& parent, const TillSettings& till) 
       AddRefundCommand(parent, till), AddVoidCommand(parent, till),
       AddAdjustCommand(parent, till), AddHistoryCommand(parent, till),
       AddVerifyCommand(parent, till), AddExpireCommand(parent, till),
-      AddReportCommand(parent, till),
+      AddReportCommand(parent, till), AddSyncCommand(parent, till),
   };
 #ifdef LOYALTY_DEMO_WITH_READERS
   commands.push_back(AddReadCommand(parent, till));

@@ -29,6 +29,7 @@ Command AddHistoryCommand(CLI::App& parent, const TillSettings& till);
 Command AddVerifyCommand(CLI::App& parent, const TillSettings& till);
 Command AddExpireCommand(CLI::App& parent, const TillSettings& till);
 Command AddReportCommand(CLI::App& parent, const TillSettings& till);
+Command AddSyncCommand(CLI::App& parent, const TillSettings& till);
 Command AddDemoCommand(CLI::App& parent, const TillSettings& till);
 #ifdef LOYALTY_DEMO_WITH_READERS
 // Waits for a card on a reader (loyalty::OpenReader connection string, e.g.

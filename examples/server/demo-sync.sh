@@ -1,0 +1,99 @@
+#!/bin/sh
+# A till syncing with the reference central server over TLS, as a chain's
+# operator would set it up: a private CA and the server's certificate made
+# with the openssl CLI, the server's receipt key and the chain's program
+# key, the till registered with its terminal key. Then: the till's sales
+# reach the server, a card blocked at the server is refused at the till, a
+# signed program version goes in force at the till.
+#
+#   demo-sync.sh LOYALTY_DEMO LOYALTY_SERVER PROGRAMS_DIR
+set -eu
+
+demo=$1
+server=$2
+programs=$3
+work=$(mktemp -d "${TMPDIR:-/tmp}/loyalty-sync-demo-XXXXXX")
+pid=
+cleanup() {
+  [ -n "$pid" ] && kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null
+  rm -rf "$work"
+}
+trap cleanup EXIT
+cd "$work"
+
+fail() {
+  echo "FAIL: $*" >&2
+  exit 1
+}
+step() { printf '\n== %s\n' "$*"; }
+
+# till PATTERN ARGS...: a loyalty-demo command that must succeed and print PATTERN.
+till() {
+  pattern=$1
+  shift
+  "$demo" --program "$programs/supermarket.json" "$@" >out.txt 2>err.txt ||
+    fail "'$*' exited with $?: $(cat out.txt err.txt)"
+  cat out.txt
+  grep -q -- "$pattern" out.txt || fail "'$*' did not print: $pattern"
+}
+
+step "the chain's keys and certificates"
+openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 \
+  -subj "/CN=Demo Chain CA" -addext basicConstraints=critical,CA:TRUE \
+  -keyout ca.key -out ca.pem 2>/dev/null
+openssl req -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -subj "/CN=127.0.0.1" \
+  -addext "subjectAltName=IP:127.0.0.1,DNS:localhost" -keyout server.key -out server.csr 2>/dev/null
+openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
+  -copy_extensions copyall -days 1 -out server.pem 2>/dev/null
+chmod 600 server.key ca.key
+"$server" keygen --private receipt.key --public receipt.pub
+"$server" keygen --private program.key --public program.pub
+
+step "the central server"
+"$server" serve --db central.db --cert server.pem --key server.key --receipt-key receipt.key \
+  --port 0 --port-file port >server.log 2>&1 &
+pid=$!
+tries=0
+while [ ! -s port ]; do
+  tries=$((tries + 1))
+  [ "$tries" -lt 100 ] || fail "the server did not start: $(cat server.log)"
+  sleep 0.1
+done
+url="https://127.0.0.1:$(cat port)"
+echo "listening on $url"
+
+step "a morning at till-1, offline"
+till "Enrolled" enroll "9900 1234 5678 9017" --name "Anna Weber" --op-id E-1
+till "earned" earn 9900123456789017 12.40 3.99 --receipt R-1
+till "earned" earn 9900123456789017 25.00 --receipt R-2
+
+step "till-1 registered at the server, and synced"
+"$server" add-terminal --db central.db --id till-1 --key-file loyalty.db.key
+sync_args="--server $url --ca ca.pem --receipt-key receipt.pub --program-key program.pub"
+# shellcheck disable=SC2086
+till "still to send:            0" sync $sync_args
+account=$("$demo" --program "$programs/supermarket.json" lookup 9900123456789017 |
+  sed -n 's/.*account \([0-9A-F]*\).*/\1/p')
+"$server" balance --db central.db --account "$account" | tee balance.txt
+grep -q "Anna Weber" balance.txt || fail "the server does not know the account"
+
+step "the card is reported lost at head office"
+"$server" block-card --db central.db --card 9900123456789017 --card-key-file loyalty.db.key \
+  --state lost
+# shellcheck disable=SC2086
+till "still to send:            0" sync $sync_args
+till "CARD BLOCKED" lookup 9900123456789017
+if "$demo" --program "$programs/supermarket.json" earn 9900123456789017 5.00 --receipt R-3 \
+  >out.txt 2>err.txt; then
+  fail "a lost card earned points"
+fi
+grep -q "card_blocked" err.txt || fail "no card_blocked: $(cat err.txt)"
+cat err.txt
+
+step "a new program version, signed with the chain's program key"
+sed 's/"version": *[0-9]*/"version": 99/' "$programs/supermarket.json" >new-program.json
+"$server" add-program --db central.db --file new-program.json --signing-key program.key
+# shellcheck disable=SC2086
+till "program from the server:  version 99" sync $sync_args
+echo
+echo "sync demo OK"
