@@ -49,11 +49,13 @@ class SummaryReporter : public benchmark::ConsoleReporter {
     Ratio("earn at synchronous=NORMAL (no fsync: CPU overhead)", "Earn/sync_normal",
           "BareSqliteEarn/sync_normal", 0);
     Counter("earn at synchronous=NORMAL, interleaved runs", "EarnInterleaved/sync_normal", 0);
-    Target("balance lookup, small ledger", "Lookup/small_ledger", 5e3);
-    Target("balance lookup, 1M-entry ledger", "Lookup/1M_ledger", 5e3);
-    Ratio("balance lookup vs bare SQLite reads, small ledger", "Lookup/small_ledger",
+    Target("balance lookup (Terminal::Balance), small ledger", "Balance/small_ledger", 5e3);
+    Target("balance lookup (Terminal::Balance), 1M-entry ledger", "Balance/1M_ledger", 5e3);
+    Target("full card view (Terminal::Lookup), small ledger", "Lookup/small_ledger", 0);
+    Target("full card view (Terminal::Lookup), 1M-entry ledger", "Lookup/1M_ledger", 0);
+    Ratio("full card view vs bare SQLite reads, small ledger", "Lookup/small_ledger",
           "BareSqliteLookup/small_ledger", 0);
-    Ratio("balance lookup vs bare SQLite reads, 1M-entry ledger", "Lookup/1M_ledger",
+    Ratio("full card view vs bare SQLite reads, 1M-entry ledger", "Lookup/1M_ledger",
           "BareSqliteLookup/1M_ledger", 0);
     Target("history of 50 entries", "History50/1M_ledger", 0);
     Ratio("history of 50 entries vs bare SQLite", "History50/1M_ledger",

@@ -51,6 +51,28 @@ void Lookups(benchmark::State& state, Terminal& terminal, std::int64_t accounts)
   }
 }
 
+// Terminal::Balance: the points of a card (what a screen refreshes), one
+// card after another so no row stays hot.
+void Balances(benchmark::State& state, Terminal& terminal, std::int64_t accounts) {
+  std::vector<CardId> cards;
+  for (std::int64_t i = 0; i < accounts; ++i) cards.push_back(BenchCard(i));
+  size_t next = 0;
+  for (auto _ : state) {
+    auto balance = terminal.Balance(cards[next]);
+    if (!balance.ok()) Die("balance", balance.status());
+    benchmark::DoNotOptimize(balance->available);
+    if (++next == cards.size()) next = 0;
+  }
+}
+
+void BM_BalanceSmall(benchmark::State& state) {
+  Balances(state, SmallTerminal(), kSmallAccounts);
+}
+
+void BM_BalanceBig(benchmark::State& state) {
+  Balances(state, BigTerminal(), kBigLedgerAccounts);
+}
+
 void BM_LookupSmall(benchmark::State& state) {
   Lookups(state, SmallTerminal(), kSmallAccounts);
 }
@@ -237,6 +259,10 @@ void BM_BareHistory50Big(benchmark::State& state) {
 }  // namespace
 
 void RegisterReadBenchmarks() {
+  benchmark::RegisterBenchmark("Balance/small_ledger", BM_BalanceSmall)
+      ->Unit(benchmark::kMicrosecond);
+  benchmark::RegisterBenchmark("Balance/1M_ledger", BM_BalanceBig)
+      ->Unit(benchmark::kMicrosecond);
   benchmark::RegisterBenchmark("Lookup/small_ledger", BM_LookupSmall)
       ->Unit(benchmark::kMicrosecond);
   benchmark::RegisterBenchmark("BareSqliteLookup/small_ledger", BM_BareLookupSmall)
