@@ -42,7 +42,7 @@ int Run(int days, unsigned seed) {
   so.receipt_key_pem = receipt.first;
   so.clock = &clock;
   auto central = Must(server::CentralServer::Start(so), "server");
-  if (Status s = central->store().SetPolicy(4 * kHourMs, 300); !s.ok()) Die("policy", s);
+  if (Status s = central->store().SetPolicy(2 * kHourMs, 15); !s.ok()) Die("policy", s);
 
   const std::string card_key = "soak chain card key, 32 bytes or more";
   std::vector<std::unique_ptr<Terminal>> tills;
