@@ -10,6 +10,7 @@
 
 #include "ledger/chain.hpp"
 #include "ledger/mac.hpp"
+#include "push_body.hpp"
 #include "sqlite_store.hpp"
 #include "sync/codec.hpp"
 #include "sync/request_signer.hpp"
@@ -20,7 +21,6 @@ using nlohmann::json;
 
 namespace {
 
-constexpr std::size_t kMaxEntries = 5000;
 constexpr std::size_t kMaxBodyBytes = 4 * 1024 * 1024;
 
 struct PkeyFree {
@@ -76,83 +76,6 @@ Answer Error(int status, const std::string& code, const std::string& reason,
   extra["error"] = code;
   extra["reason"] = reason;
   return {status, extra.dump()};
-}
-
-// The fields of a push body (§3.2); a problem names its field.
-Result<PushBatch> ParsePush(const std::string& body) {
-  auto bad = [](const std::string& what) { return Status(StatusCode::kInvalidArgument, what); };
-  json doc = json::parse(body, nullptr, false);
-  if (doc.is_discarded() || !doc.is_object()) return bad("body: not a JSON object");
-  try {
-    if (doc.value("protocol", 0) != 1) return bad("protocol: must be 1");
-    PushBatch b;
-    b.terminal_id = doc.at("terminal_id").get<std::string>();
-    b.batch_id = doc.at("batch_id").get<std::string>();
-    b.first_seq = doc.at("first_seq").get<std::int64_t>();
-    b.last_seq = doc.at("last_seq").get<std::int64_t>();
-    auto prev = sync::FromHex(doc.at("prev_mac").get<std::string>());
-    if (!prev || prev->size() != 32) return bad("prev_mac: not 64 hex characters");
-    b.prev_mac = *prev;
-    const json& entries = doc.at("entries");
-    if (!entries.is_array() || entries.empty()) return bad("entries: not a non-empty array");
-    if (entries.size() > kMaxEntries) return bad("entries: too many");
-    std::string fingerprint = b.prev_mac;
-    for (const json& j : entries) {
-      ledger::EntryRecord e;
-      e.seq = j.at("seq").get<std::int64_t>();
-      e.op_id = j.at("op_id").get<std::string>();
-      const std::string kind = j.at("kind").get<std::string>();
-      auto k = ledger::EntryKindFromName(kind);
-      if (!k) return bad("entries[seq " + std::to_string(e.seq) + "].kind: unknown '" + kind + "'");
-      e.kind = *k;
-      e.account_id = j.at("account_id").get<std::string>();
-      e.points = j.at("points").get<std::int64_t>();
-      e.amount_minor = j.at("amount_minor").get<std::int64_t>();
-      e.currency = j.at("currency").get<std::string>();
-      auto opt = [&j](const char* key) -> std::optional<std::int64_t> {
-        if (!j.contains(key) || j.at(key).is_null()) return std::nullopt;
-        return j.at(key).get<std::int64_t>();
-      };
-      e.reverses_seq = opt("reverses_seq");
-      e.pending_until = opt("pending_until");
-      e.expires_at = opt("expires_at");
-      e.at = j.at("at").get<std::int64_t>();
-      e.note = j.at("note").get<std::string>();
-      e.units = opt("units");
-      if (j.contains("ref") && !j.at("ref").is_null()) e.ref = j.at("ref").get<std::string>();
-      auto mac = sync::FromHex(j.at("mac").get<std::string>());
-      if (!mac || mac->size() != 32) {
-        return bad("entries[seq " + std::to_string(e.seq) + "].mac: not 64 hex characters");
-      }
-      e.mac = *mac;
-      fingerprint += e.mac;
-      if (e.seq != b.first_seq + static_cast<std::int64_t>(b.entries.size())) {
-        return bad("entries: seq " + std::to_string(e.seq) + " breaks the run from first_seq");
-      }
-      b.entries.push_back(std::move(e));
-    }
-    if (b.entries.back().seq != b.last_seq) return bad("last_seq: does not match the entries");
-    b.fingerprint = sync::Sha256(fingerprint);
-    if (doc.contains("accounts") && doc.at("accounts").is_array()) {
-      for (const json& a : doc.at("accounts")) {
-        AccountInfo info;
-        info.account_id = a.at("account_id").get<std::string>();
-        info.name = a.value("name", "");
-        if (a.contains("cards")) {
-          for (const json& c : a.at("cards")) {
-            auto hash = sync::FromHex(c.at("card_hash").get<std::string>());
-            if (!hash || hash->size() != 32) return bad("accounts[].cards[].card_hash: not hex");
-            info.cards.push_back({*hash, c.value("masked", ""), c.value("blocked", false),
-                                  c.value("enrolled_at", std::int64_t{0})});
-          }
-        }
-        b.accounts.push_back(std::move(info));
-      }
-    }
-    return b;
-  } catch (const json::exception& e) {
-    return bad(std::string("body: ") + e.what());
-  }
 }
 
 bool ValidBatchId(const std::string& id) {
@@ -327,16 +250,39 @@ struct CentralServer::Impl {
     res.set_content(body, "application/json");
   }
 
-  void Push(const httplib::Request& req, httplib::Response& res) {
-    const std::string terminal_id = req.matches[1];
-    auto fault = TakeFault(req.path);
-    if (fault && fault->fault == Fault::kSlow) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(fault->param));
+  // What every request goes through before its own work.
+  struct Call {
+    std::string terminal_id;
+    std::string key;  // the terminal's, once known
+    std::optional<Pending> fault;
+  };
+
+  // Takes the request's fault, authenticates it and answers the faults that
+  // come before any work. False when the request is answered already.
+  bool Admit(const httplib::Request& req, httplib::Response& res, Call& call) {
+    call.terminal_id = req.matches[1];
+    call.fault = TakeFault(req.path);
+    if (call.fault && call.fault->fault == Fault::kSlow) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(call.fault->param));
     }
-    std::string key;
     Answer answer;
-    if (!Authenticate(req, terminal_id, key, answer)) return Reply(req, res, answer, key, {});
-    if (auto early = Early(fault, res)) return Reply(req, res, *early, key, {});
+    if (!Authenticate(req, call.terminal_id, call.key, answer)) {
+      Reply(req, res, answer, call.key, {});
+      return false;
+    }
+    if (auto early = Early(call.fault, res)) {
+      Reply(req, res, *early, call.key, {});
+      return false;
+    }
+    return true;
+  }
+
+  void Push(const httplib::Request& req, httplib::Response& res) {
+    Call call;
+    if (!Admit(req, res, call)) return;
+    const std::string& terminal_id = call.terminal_id;
+    const std::string& key = call.key;
+    const std::optional<Pending>& fault = call.fault;
     if (req.body.size() > kMaxBodyBytes) {
       return Reply(req, res,
                    Error(413, "batch_too_large", "over 4 MiB", {{"max_entries", kMaxEntries}}),
@@ -377,15 +323,11 @@ struct CentralServer::Impl {
   }
 
   void Pull(const httplib::Request& req, httplib::Response& res) {
-    const std::string terminal_id = req.matches[1];
-    auto fault = TakeFault(req.path);
-    if (fault && fault->fault == Fault::kSlow) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(fault->param));
-    }
-    std::string key;
-    Answer answer;
-    if (!Authenticate(req, terminal_id, key, answer)) return Reply(req, res, answer, key, {});
-    if (auto early = Early(fault, res)) return Reply(req, res, *early, key, {});
+    Call call;
+    if (!Admit(req, res, call)) return;
+    const std::string& terminal_id = call.terminal_id;
+    const std::string& key = call.key;
+    const std::optional<Pending>& fault = call.fault;
     std::int64_t cursor = 0;
     int limit = 500;
     try {

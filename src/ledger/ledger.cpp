@@ -392,7 +392,7 @@ Status Ledger::Append(EntryRecord& entry) {
   return st_->write_head.BindBlob(1, value).Run();
 }
 
-Result<EntryRecord> Ledger::ReadEntry(Statement& s) {
+Result<EntryRecord> Ledger::ReadEntry(const Statement& s) {
   EntryRecord e;
   e.seq = s.Int(0);
   e.op_id = s.Text(1);

@@ -95,6 +95,12 @@ class Ledger {
 
   Database& database() { return *db_; }
 
+  // An entry from a row whose columns are, in order: seq, op_id, kind,
+  // account_id, points, amount_minor, currency, reverses_seq,
+  // pending_until, expires_at, at, note, mac, units, ref. kTampered for a
+  // kind this library never writes.
+  static Result<EntryRecord> ReadEntry(const Statement& stmt);
+
   // Where LoadBook finds an account's remote share (Book::SetRemote): set
   // by a live Sync, cleared (nullptr) when it goes. Called under the
   // caller's lock, inside its transaction.
@@ -215,7 +221,6 @@ class Ledger {
  private:
   Ledger(std::unique_ptr<Database> db, Chain chain);
   Status Prepare();
-  Result<EntryRecord> ReadEntry(Statement& stmt);
   Status CheckKey();
   struct Head {
     std::int64_t seq = 0;

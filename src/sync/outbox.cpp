@@ -3,6 +3,7 @@
 #include <set>
 
 #include "ledger/entry.hpp"
+#include "ledger/ledger.hpp"
 
 namespace loyalty::sync {
 
@@ -11,31 +12,6 @@ constexpr const char* kEntrySelect =
     "SELECT seq, op_id, kind, account_id, points, amount_minor, currency, reverses_seq, "
     "pending_until, expires_at, at, note, mac, units, ref FROM entries "
     "WHERE seq BETWEEN ?1 AND ?2 ORDER BY seq";
-
-Result<ledger::EntryRecord> ReadEntry(const ledger::Statement& s) {
-  ledger::EntryRecord e;
-  e.seq = s.Int(0);
-  e.op_id = s.Text(1);
-  auto kind = ledger::EntryKindFromName(s.Text(2));
-  if (!kind) {
-    return Status(StatusCode::kTampered,
-                  "entry " + std::to_string(e.seq) + ": unknown kind '" + s.Text(2) + "'");
-  }
-  e.kind = *kind;
-  e.account_id = s.Text(3);
-  e.points = s.Int(4);
-  e.amount_minor = s.Int(5);
-  e.currency = s.Text(6);
-  e.reverses_seq = s.OptionalInt(7);
-  e.pending_until = s.OptionalInt(8);
-  e.expires_at = s.OptionalInt(9);
-  e.at = s.Int(10);
-  e.note = s.Text(11);
-  e.mac = s.Blob(12);
-  e.units = s.OptionalInt(13);
-  if (!s.IsNull(14)) e.ref = s.Text(14);
-  return e;
-}
 
 // Resets a statement however the scope is left.
 struct ResetOnExit {
@@ -132,7 +108,7 @@ Status Outbox::ForEachEntry(std::int64_t from, std::int64_t to, Fn fn) {
     auto row = entries_.Step();
     if (!row.ok()) return row.status();
     if (!*row) return Status::Ok();
-    auto entry = ReadEntry(entries_);
+    auto entry = ledger::Ledger::ReadEntry(entries_);
     if (!entry.ok()) return entry.status();
     if (!fn(*entry)) return Status::Ok();
   }
