@@ -742,6 +742,10 @@ Result<Program> ParseProgram(std::string_view json_text) {
   } catch (const Json::parse_error& e) {
     return Status(StatusCode::kProgramInvalid,
                   "program: not valid JSON at byte " + std::to_string(e.byte));
+  } catch (const Json::exception&) {
+    // A number too large for any JSON number type is out_of_range, not a
+    // parse_error (found by fuzz/program_fuzz).
+    return Status(StatusCode::kProgramInvalid, "program: a number is out of range");
   }
   if (!doc.is_object()) {
     return Status(StatusCode::kProgramInvalid, "program: must be a JSON object");

@@ -56,6 +56,15 @@ TEST(ProgramParserTest, BrokenJsonSaysWhere) {
   EXPECT_NE(p.status().message().find("not valid JSON at byte"), std::string::npos);
 }
 
+// fuzz/program_fuzz: a number beyond double's range made nlohmann throw
+// out_of_range, which ParseProgram let escape.
+TEST(ProgramParserTest, NumberOutOfAnyRangeIsInvalidNotThrown) {
+  auto p = ParseProgram(R"({"format": 8000000000000000000000000000713226315987390008e17390008})");
+  ASSERT_FALSE(p.ok());
+  EXPECT_EQ(p.status().code(), StatusCode::kProgramInvalid);
+  EXPECT_NE(p.status().message().find("out of range"), std::string::npos);
+}
+
 TEST(ProgramParserTest, WrongTypesAreNamed) {
   auto p = ParseProgram(R"({"format": 1, "id": "x", "version": "3", "currency": "EUR",
                             "earn": {"points": 1.5, "per": 100}})");

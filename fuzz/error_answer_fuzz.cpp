@@ -1,0 +1,12 @@
+// The central server's answer bodies the sync client reads: ParseErrorAnswer.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+
+#include "sync/wire.hpp"
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  std::string body(reinterpret_cast<const char*>(data), size);
+  (void)loyalty::sync::ParseErrorAnswer(body);
+  return 0;
+}
