@@ -59,6 +59,8 @@ till "verify OK: " verify
 till "points issued" report
 till '"points_issued"' report --json
 refused "terminal_key" verify --key-file other.key
+chmod 644 other.key
+refused "mode 0644 lets group or others at it" verify --key-file other.key
 for program in coffee fashion supermarket; do
   "$demo" --db "$program.db" --program "$programs/$program.json" verify >out.txt 2>err.txt ||
     fail "$program.json does not load: $(cat err.txt)"

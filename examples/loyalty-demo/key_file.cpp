@@ -6,8 +6,8 @@
 
 #include <cerrno>
 #include <cstring>
-#include <fstream>
-#include <iterator>
+
+#include "loyalty/env.hpp"
 
 namespace loyalty_demo {
 namespace {
@@ -76,9 +76,9 @@ loyalty::Result<std::string> ReadOrCreateKey(const std::string& path) {
     if (errno != ENOENT) return IoError("cannot open", path);
     if (loyalty::Status s = CreateKey(path); !s.ok()) return s;
   }
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return IoError("cannot read", path);
-  std::string key((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  auto read = loyalty::ReadSecretFile(path);
+  if (!read.ok()) return read.status();
+  std::string key = std::move(*read);
   if (key.size() < kKeyBytes) {
     return loyalty::Status(loyalty::StatusCode::kInvalidArgument,
                            "key file '" + path + "': holds " + std::to_string(key.size()) +

@@ -8,7 +8,8 @@
 
 namespace loyalty_demo {
 
-// Returns the bytes of the key file at `path`. When the file is absent it is
+// Returns the bytes of the key file at `path` (read with ReadSecretFile, so
+// a file group or others can read is refused). When the file is absent it is
 // created first with 32 random bytes and mode 0600. kIoError names the path
 // when it cannot be read or written; kInvalidArgument when it holds fewer
 // than 32 bytes.

@@ -12,6 +12,7 @@
 #include "central_server.hpp"
 #include "ledger/mac.hpp"
 #include "loyalty/card.hpp"
+#include "loyalty/env.hpp"
 #include "sqlite_store.hpp"
 #include "sync/codec.hpp"
 #include "sync/wire.hpp"
@@ -27,6 +28,13 @@ std::string ReadFile(const std::string& path) {
   std::ostringstream text;
   text << in.rdbuf();
   return text.str();
+}
+
+// Private keys: refused unless only the owner can read them (0600/0400).
+std::string ReadSecret(const std::string& path) {
+  auto secret = loyalty::ReadSecretFile(path);
+  if (!secret.ok()) throw std::runtime_error(secret.status().message());
+  return std::move(*secret);
 }
 
 void WriteFile(const std::string& path, const std::string& text) {
@@ -115,9 +123,9 @@ int main(int argc, char** argv) {
       loyalty::server::ServerOptions o;
       o.db_path = db;
       o.cert_pem = ReadFile(cert);
-      o.key_pem = ReadFile(key);
+      o.key_pem = ReadSecret(key);
       if (!client_ca.empty()) o.client_ca_pem = ReadFile(client_ca);
-      o.receipt_key_pem = ReadFile(receipt_key);
+      o.receipt_key_pem = ReadSecret(receipt_key);
       o.listen = listen;
       o.port = port;
       // Signals are taken by sigwait below, not by a handler.
@@ -138,7 +146,7 @@ int main(int argc, char** argv) {
       return 0;
     }
     if (*add_terminal) {
-      const std::string k = ReadFile(key_file);
+      const std::string k = ReadSecret(key_file);
       if (k.size() < 32) {
         return Fail(Status(loyalty::StatusCode::kInvalidArgument,
                            "--key-file: the key has " + std::to_string(k.size()) +
@@ -158,7 +166,7 @@ int main(int argc, char** argv) {
       }
       const std::int64_t version = parsed["version"].get<std::int64_t>();
       auto signature =
-          loyalty::server::SignEd25519(ReadFile(signing_key), loyalty::sync::ProgramMessage(document));
+          loyalty::server::SignEd25519(ReadSecret(signing_key), loyalty::sync::ProgramMessage(document));
       if (!signature.ok()) return Fail(signature.status());
       if (Status s = OpenStore(db)->AddProgram(version, document, *signature); !s.ok()) {
         return Fail(s);
@@ -175,7 +183,7 @@ int main(int argc, char** argv) {
         }
         auto id = loyalty::CardId::Parse(card);
         if (!id.ok()) return Fail(id.status());
-        hash = loyalty::ledger::Mac(ReadFile(card_key_file)).Compute("loyalty-card-v1:" + id->value());
+        hash = loyalty::ledger::Mac(ReadSecret(card_key_file)).Compute("loyalty-card-v1:" + id->value());
       } else {
         auto raw = loyalty::sync::FromHex(card_hash);
         if (!raw || raw->size() != 32) {

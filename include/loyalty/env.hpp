@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "loyalty/card.hpp"
+#include "loyalty/status.hpp"
 
 namespace loyalty {
 
@@ -38,5 +39,15 @@ enum class LogLevel : int { kDebug = 0, kInfo = 1, kWarning = 2, kError = 3 };
 // callback, which may be called from any thread that calls the library.
 // Messages never contain raw track data or unmasked card numbers.
 using LogFn = std::function<void(LogLevel level, std::string_view message)>;
+
+// Reads a secret (a terminal key, a TLS or signing private key) from the
+// file at `path`, refusing a file other users could read or replace it
+// through: it must be a regular file (a symbolic link to one is followed)
+// whose mode gives the group and others no access at all, as 0600 or 0400
+// do. kInvalidArgument names the file and its mode ("mode 0644: must not
+// be readable by group or others; chmod 600 it") or says it is not a
+// regular file; kIoError names the file when it cannot be opened or read.
+// Thread-safe; keeps no copy of the contents.
+Result<std::string> ReadSecretFile(const std::string& path);
 
 }  // namespace loyalty
