@@ -3,6 +3,7 @@
 #include <gtest/gtest.h>
 
 #include <map>
+#include <memory>
 #include <mutex>
 #include <thread>
 
@@ -58,52 +59,71 @@ class TestSunAuthority final : public SunAuthority {
 // `replay` freezes the URL of one tap, as a copied card would.
 class Ntag424 {
  public:
-  explicit Ntag424(AesKey file_key = FilledKey(0x22)) : file_key_(file_key) {}
+  explicit Ntag424(AesKey file_key = FilledKey(0x22)) : state_(std::make_shared<State>()) {
+    state_->file_key = file_key;
+  }
 
+  // The emulator's thread answers APDUs with the tag's state while the test
+  // reads it, and may still hold the card after the test's Ntag424 is gone:
+  // the state is shared and locked (ThreadSanitizer found both).
   EmulatedCard Card() {
-    return EmulatedCard::IsoDep(kUid, [this](const std::vector<std::uint8_t>& apdu) {
-      return Answer(apdu);
+    return EmulatedCard::IsoDep(kUid, [state = state_](const std::vector<std::uint8_t>& apdu) {
+      std::lock_guard lock(state->mutex);
+      return state->Answer(apdu);
     });
   }
-  void Replay(std::string frozen_url) { frozen_url_ = std::move(frozen_url); }
-  void TamperMac() { tamper_ = true; }
-  const std::string& last_url() const { return url_; }
-
- private:
-  std::vector<std::uint8_t> Answer(const std::vector<std::uint8_t>& apdu) {
-    const std::vector<std::uint8_t> ok = {0x90, 0x00};
-    if (apdu.size() >= 5 && apdu[1] == 0xA4 && apdu[2] == 0x04) {  // SELECT application
-      ++counter_;
-      const std::uint8_t padding[5] = {0xA5, 0x5A, 0x00, 0x11, 0x22};
-      auto sun = readers::MakeSunParameters(kUid, counter_, FilledKey(0x11), file_key_, padding);
-      if (tamper_) sun.c[0] = sun.c[0] == '0' ? '1' : '0';
-      url_ = frozen_url_.empty() ? "shop.example/t?e=" + sun.e + "&c=" + sun.c : frozen_url_;
-      std::vector<std::uint8_t> record = {0xD1, 0x01, static_cast<std::uint8_t>(1 + url_.size()),
-                                          'U', 0x04};
-      for (char c : url_) record.push_back(static_cast<std::uint8_t>(c));
-      file_ = {0x00, static_cast<std::uint8_t>(record.size())};
-      for (std::uint8_t b : record) file_.push_back(b);
-      return ok;
-    }
-    if (apdu.size() >= 7 && apdu[1] == 0xA4 && apdu[5] == 0xE1 && apdu[6] == 0x04) return ok;
-    if (apdu.size() >= 5 && apdu[1] == 0xB0) {  // READ BINARY
-      const std::size_t offset = static_cast<std::size_t>(apdu[2]) << 8 | apdu[3];
-      std::vector<std::uint8_t> data;
-      for (std::size_t i = offset; i < offset + apdu[4] && i < file_.size(); ++i) {
-        data.push_back(file_[i]);
-      }
-      data.insert(data.end(), ok.begin(), ok.end());
-      return data;
-    }
-    return {0x6D, 0x00};
+  void Replay(std::string frozen_url) {
+    std::lock_guard lock(state_->mutex);
+    state_->frozen_url = std::move(frozen_url);
+  }
+  void TamperMac() {
+    std::lock_guard lock(state_->mutex);
+    state_->tamper = true;
+  }
+  std::string last_url() const {
+    std::lock_guard lock(state_->mutex);
+    return state_->url;
   }
 
-  AesKey file_key_;
-  std::uint32_t counter_ = 60;
-  std::string url_;
-  std::string frozen_url_;
-  bool tamper_ = false;
-  std::vector<std::uint8_t> file_;
+ private:
+  struct State {
+    std::vector<std::uint8_t> Answer(const std::vector<std::uint8_t>& apdu) {
+      const std::vector<std::uint8_t> ok = {0x90, 0x00};
+      if (apdu.size() >= 5 && apdu[1] == 0xA4 && apdu[2] == 0x04) {  // SELECT application
+        ++counter;
+        const std::uint8_t padding[5] = {0xA5, 0x5A, 0x00, 0x11, 0x22};
+        auto sun = readers::MakeSunParameters(kUid, counter, FilledKey(0x11), file_key, padding);
+        if (tamper) sun.c[0] = sun.c[0] == '0' ? '1' : '0';
+        url = frozen_url.empty() ? "shop.example/t?e=" + sun.e + "&c=" + sun.c : frozen_url;
+        std::vector<std::uint8_t> record = {0xD1, 0x01, static_cast<std::uint8_t>(1 + url.size()),
+                                            'U', 0x04};
+        for (char c : url) record.push_back(static_cast<std::uint8_t>(c));
+        file = {0x00, static_cast<std::uint8_t>(record.size())};
+        for (std::uint8_t b : record) file.push_back(b);
+        return ok;
+      }
+      if (apdu.size() >= 7 && apdu[1] == 0xA4 && apdu[5] == 0xE1 && apdu[6] == 0x04) return ok;
+      if (apdu.size() >= 5 && apdu[1] == 0xB0) {  // READ BINARY
+        const std::size_t offset = static_cast<std::size_t>(apdu[2]) << 8 | apdu[3];
+        std::vector<std::uint8_t> data;
+        for (std::size_t i = offset; i < offset + apdu[4] && i < file.size(); ++i) {
+          data.push_back(file[i]);
+        }
+        data.insert(data.end(), ok.begin(), ok.end());
+        return data;
+      }
+      return {0x6D, 0x00};
+    }
+
+    std::mutex mutex;
+    AesKey file_key{};
+    std::uint32_t counter = 60;
+    std::string url;
+    std::string frozen_url;
+    bool tamper = false;
+    std::vector<std::uint8_t> file;
+  };
+  std::shared_ptr<State> state_;
 };
 
 class NfcSunTest : public ::testing::Test {
