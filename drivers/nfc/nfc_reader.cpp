@@ -334,7 +334,7 @@ Result<CardRead> NfcReader::WaitForCard(std::chrono::milliseconds timeout) {
     CancelSignal& signal;
     ~EndWait() { signal.EndWait(); }
   } end_wait{cancel_};
-  const Status cancelled(StatusCode::kCancelled, description_ + ": wait cancelled");
+  Status cancelled(StatusCode::kCancelled, description_ + ": wait cancelled");
   const auto deadline = SteadyClock::now() + timeout;
   int recoveries = 0;
   auto failed = [&](int error, const char* during) -> Status {

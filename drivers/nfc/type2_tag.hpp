@@ -13,9 +13,9 @@ namespace loyalty::readers {
 
 inline constexpr std::uint8_t kType2FirstDataPage = 4;
 
-// The data area's size in bytes from the CC, or 0 when the page is not an
-// NDEF capability container (a blank or non-NDEF tag).
-std::size_t Type2DataAreaSize(std::span<const std::uint8_t> capability_container);
+// The data area's size in bytes from the capability container page `cc`,
+// or 0 when the page is not an NDEF CC (a blank or non-NDEF tag).
+std::size_t Type2DataAreaSize(std::span<const std::uint8_t> cc);
 
 struct Type2Scan {
   enum class State {

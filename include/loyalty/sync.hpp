@@ -75,7 +75,7 @@ struct SyncOptions {
   std::chrono::milliseconds request_timeout{60'000};  // one whole request
   long low_speed_bytes_per_s = 100;                   // slower than this ...
   std::chrono::seconds low_speed_time{15};            // ... for this long: give up
-  std::size_t max_response_bytes = 16 * 1024 * 1024;  // larger answers are refused
+  std::size_t max_response_bytes = 16 << 20;          // larger answers are refused
 
   // --- what the till trusts ---------------------------------------------------
   std::string receipt_public_key_pem;  // the server's Ed25519 receipt key;
@@ -87,7 +87,7 @@ struct SyncOptions {
 
   // --- batches and pacing -----------------------------------------------------
   int max_batch_entries = 500;                        // cut a batch at this many
-  std::size_t max_batch_bytes = 256 * 1024;           // or this many body bytes
+  std::size_t max_batch_bytes = 256 << 10;            // or this many body bytes
   std::chrono::milliseconds max_batch_age{2'000};     // or when the oldest unsent
                                                       // entry is this old
   int pull_page_size = 500;                           // changes per pull page

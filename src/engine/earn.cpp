@@ -540,7 +540,7 @@ Result<Quote> Evaluate(const Program& program, const Basket& basket, const Conte
     if (!total) return Status(StatusCode::kAmountOverflow, "points for the basket overflow");
     quote.points_to_earn = *total;
     quote.eligible_minor = std::max(quote.eligible_minor, eligible);
-    std::string text = rule.explain.empty() ? std::move(how) : rule.explain;
+    std::string text = rule.explain.empty() ? std::move(how) : std::string(rule.explain);
     text += ": ";
     AppendPoints(text, *points);
     quote.lines.push_back({rule.id, *points, std::move(text)});

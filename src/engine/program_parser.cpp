@@ -2,7 +2,8 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
+#include <array>
+#include <charconv>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <string>
@@ -10,6 +11,36 @@
 
 namespace loyalty::engine {
 namespace {
+
+struct DigitField {
+  std::size_t max_width;
+  unsigned* out;
+};
+
+// "2026-03-01", "9:30": 1 to max_width digits per field, `separator`
+// between fields, nothing else. Replaces sscanf("%4u-%2u-%2u"), which took
+// signs and spaces and could not report a bad conversion.
+template <std::size_t N>
+bool DigitFields(std::string_view text, char separator, const std::array<DigitField, N>& fields) {
+  std::size_t at = 0;
+  for (std::size_t i = 0; i < N; ++i) {
+    if (i > 0) {
+      if (at >= text.size() || text[at] != separator) return false;
+      ++at;
+    }
+    std::size_t width = 0;
+    while (at + width < text.size() && width <= fields[i].max_width &&
+           text[at + width] >= '0' && text[at + width] <= '9') {
+      ++width;
+    }
+    if (width == 0 || width > fields[i].max_width) return false;
+    const char* first = text.data() + at;
+    auto [end, error] = std::from_chars(first, first + width, *fields[i].out);
+    if (error != std::errc() || end != first + width) return false;
+    at += width;
+  }
+  return at == text.size();
+}
 
 using Json = nlohmann::json;
 
@@ -205,17 +236,17 @@ std::optional<std::int64_t> ParseDay(Checker& check, const Json& object,
   if (!object.contains(key)) return std::nullopt;
   const std::string where = Checker::Join(path, key);
   const Json& v = object.at(key);
-  int y = 0;
+  unsigned y = 0;
   unsigned m = 0;
   unsigned d = 0;
-  char tail = 0;
   if (!v.is_string() ||
-      std::sscanf(v.get<std::string>().c_str(), "%4d-%2u-%2u%c", &y, &m, &d, &tail) != 3) {
+      !DigitFields(v.get_ref<const std::string&>(), '-',
+                   std::array<DigitField, 3>{{{4, &y}, {2, &m}, {2, &d}}})) {
     check.Problem(where, "must be a date \"YYYY-MM-DD\", got " + v.dump());
     return std::nullopt;
   }
-  const std::chrono::year_month_day ymd{std::chrono::year{y}, std::chrono::month{m},
-                                        std::chrono::day{d}};
+  const std::chrono::year_month_day ymd{std::chrono::year{static_cast<int>(y)},
+                                        std::chrono::month{m}, std::chrono::day{d}};
   if (!ymd.ok()) {
     check.Problem(where, "is not a calendar date: " + v.dump());
     return std::nullopt;
@@ -230,10 +261,10 @@ std::optional<int> ParseClock(Checker& check, const Json& object, const std::str
   const Json& v = object.at(key);
   unsigned h = 0;
   unsigned mi = 0;
-  char tail = 0;
   if (!v.is_string() ||
-      std::sscanf(v.get<std::string>().c_str(), "%2u:%2u%c", &h, &mi, &tail) != 2 || h > 24 ||
-      mi > 59 || (h == 24 && mi != 0)) {
+      !DigitFields(v.get_ref<const std::string&>(), ':',
+                   std::array<DigitField, 2>{{{2, &h}, {2, &mi}}}) ||
+      h > 24 || mi > 59 || (h == 24 && mi != 0)) {
     check.Problem(where, "must be a time \"HH:MM\", got " + v.dump());
     return std::nullopt;
   }
@@ -809,7 +840,7 @@ Result<Program> ParseProgram(std::string_view json_text) {
   if (const Json* holds = check.Object(doc, "", "reservations")) {
     check.OnlyKnownKeys(*holds, "reservations", {"hold_minutes"});
     std::int64_t minutes = program.hold_minutes;
-    check.Integer(*holds, "reservations", "hold_minutes", 1, 7 * 24 * 60, minutes);
+    check.Integer(*holds, "reservations", "hold_minutes", 1, std::int64_t{7} * 24 * 60, minutes);
     program.hold_minutes = static_cast<int>(minutes);
   }
   if (const Json* tender = check.Object(doc, "", "tender")) {

@@ -25,7 +25,7 @@ struct Batch {
 
 struct BatchLimits {
   int max_entries = 500;
-  std::size_t max_bytes = 256 * 1024;
+  std::size_t max_bytes = 256 << 10;
 };
 
 class Outbox {

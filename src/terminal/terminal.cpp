@@ -2,7 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
-#include <cstdio>
+#include <charconv>
 #include <fstream>
 #include <mutex>
 #include <optional>
@@ -151,9 +151,15 @@ Result<Receipt> Terminal::Enroll(const Enrollment& request) {
   if (!birthday.empty()) {
     unsigned month = 0;
     unsigned day = 0;
-    char tail = 0;
-    if (birthday.size() != 5 ||
-        std::sscanf(birthday.c_str(), "%2u-%2u%c", &month, &day, &tail) != 2 ||
+    // from_chars, unlike sscanf's %u, takes no sign or space and says when
+    // it read nothing.
+    auto two_digits = [&birthday](std::size_t at, unsigned& out) {
+      const char* first = birthday.data() + at;
+      auto [end, error] = std::from_chars(first, first + 2, out);
+      return error == std::errc() && end == first + 2;
+    };
+    if (birthday.size() != 5 || birthday[2] != '-' || !two_digits(0, month) ||
+        !two_digits(3, day) ||
         !std::chrono::month_day{std::chrono::month{month}, std::chrono::day{day}}.ok()) {
       return Status(StatusCode::kInvalidArgument,
                     "birthday: '" + request.birthday + "' is not MM-DD or YYYY-MM-DD");

@@ -65,6 +65,22 @@ TEST(ProgramParserTest, NumberOutOfAnyRangeIsInvalidNotThrown) {
   EXPECT_NE(p.status().message().find("out of range"), std::string::npos);
 }
 
+// Dates and clock times are read digit by digit (sscanf took a sign or a
+// space before a field).
+TEST(ProgramParserTest, DatesAndTimesTakeDigitsOnly) {
+  auto with_when = [](const std::string& when) {
+    return ParseProgram(R"({"format": 1, "id": "x", "version": 1, "currency": "EUR",
+        "rules": [{"id": "r", "points": 1, "per": "1.00", "when": {)" + when + "}}]}");
+  };
+  EXPECT_TRUE(with_when(R"("from": "2026-03-01", "from_time": "9:30")").ok());
+  EXPECT_FALSE(with_when(R"("from": "2026-+3-01")").ok());
+  EXPECT_FALSE(with_when(R"("from": "2026- 3-01")").ok());
+  EXPECT_FALSE(with_when(R"("from": "2026-03-01x")").ok());
+  EXPECT_FALSE(with_when(R"("from": "20260-03-01")").ok());
+  EXPECT_FALSE(with_when(R"("from_time": "-1:30")").ok());
+  EXPECT_FALSE(with_when(R"("from_time": "09:300")").ok());
+}
+
 TEST(ProgramParserTest, WrongTypesAreNamed) {
   auto p = ParseProgram(R"({"format": 1, "id": "x", "version": "3", "currency": "EUR",
                             "earn": {"points": 1.5, "per": 100}})");
