@@ -1,6 +1,7 @@
 #include "sync/curl_transport.hpp"
 
 #include <curl/curl.h>
+#include <openssl/crypto.h>
 #include <openssl/x509.h>
 
 #include <algorithm>
@@ -8,6 +9,8 @@
 #include <cctype>
 #include <fstream>
 #include <mutex>
+
+#include "loyalty/env.hpp"
 
 namespace loyalty::sync {
 namespace {
@@ -297,10 +300,13 @@ Result<std::unique_ptr<Transport>> MakeCurlTransport(const SyncOptions& options)
       return Status(StatusCode::kInvalidArgument,
                     "client_cert_file: cannot read " + options.client_cert_file);
     }
-    if (!Readable(options.client_key_file)) {
-      return Status(StatusCode::kInvalidArgument,
-                    "client_key_file: cannot read " + options.client_key_file);
+    // libcurl reads the key itself; the file is checked to be the till
+    // user's alone first (issue 7: keys are 0600 or refused).
+    auto key = ReadSecretFile(options.client_key_file);
+    if (!key.ok()) {
+      return Status(StatusCode::kInvalidArgument, "client_key_file: " + key.status().message());
     }
+    OPENSSL_cleanse(key->data(), key->size());
   }
   if (!options.client_cert_pem.empty() && options.client_key_pem.empty()) {
     return Status(StatusCode::kInvalidArgument,

@@ -1,6 +1,8 @@
 // The sync module's pure parts: backoff, Retry-After, the signature's
 // string, the wire parsers' verdicts on bad answers, and the book's use of
 // the server's share of a balance.
+#include <sys/stat.h>
+
 #include <gtest/gtest.h>
 
 #include "ledger/lots.hpp"
@@ -178,6 +180,25 @@ TEST(SyncCreateTest, BadOptionsAreNamed) {
   auto second = Sync::Create(*till.terminal, o);
   ASSERT_FALSE(second.ok());
   EXPECT_EQ(second.status().code(), StatusCode::kInvalidArgument);
+}
+
+// Issue 7: a mutual-TLS key file others can read is refused before any use.
+TEST(SyncCreateTest, AClientKeyFileOthersCanReadIsRefused) {
+  testing::TestTerminal till;
+  SyncOptions o;
+  o.server_url = "https://127.0.0.1:1";
+  o.client_cert_file = testing::WriteFile(till.dir.File("till.pem"), "certificate");
+  o.client_key_file = testing::WriteFile(till.dir.File("till.key"), "private key");
+  ASSERT_EQ(::chmod(o.client_key_file.c_str(), 0644), 0);
+  auto sync = Sync::Create(*till.terminal, o);
+  ASSERT_FALSE(sync.ok());
+  EXPECT_EQ(sync.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(sync.status().message().find("client_key_file"), std::string::npos);
+  EXPECT_NE(sync.status().message().find("0644"), std::string::npos) << sync.status().message();
+
+  ASSERT_EQ(::chmod(o.client_key_file.c_str(), 0600), 0);
+  auto private_key = Sync::Create(*till.terminal, o);
+  EXPECT_TRUE(private_key.ok()) << private_key.status().ToString();
 }
 
 TEST(SyncCreateTest, NoServerMeansANetworkErrorAndNothingLost) {
