@@ -29,6 +29,12 @@ struct Options {
                                    // are stored (never in clear); one key for
                                    // the whole chain. Empty: terminal_key
   std::string program_path;        // required: the program document (JSON)
+  std::string program_public_key_pem;  // the chain's Ed25519 program key
+                                   // (PEM). Set: every program file must
+                                   // carry "<file>.sig", its signature
+                                   // (loyalty-server sign-program), or it is
+                                   // refused with kTampered. Empty: files are
+                                   // trusted as given
   bool synchronous_full = true;    // false: synchronous=NORMAL (faster, may
                                    // lose the last commits on power loss)
   int busy_timeout_ms = 2000;      // wait this long for a briefly busy file
@@ -54,7 +60,11 @@ class Terminal {
  public:
   // Opens (creating or migrating) the ledger and loads the program.
   // Errors: kInvalidArgument (a missing option, named), kProgramInvalid,
-  // kDatabaseLocked, kDatabaseCorrupt, kIoError.
+  // kTampered (the program file is not signed by program_public_key_pem),
+  // kDatabaseLocked, kDatabaseCorrupt, kIoError. A program version accepted
+  // from the server goes back in force unless its file was changed since:
+  // then the program file stays in force, a warning is logged and Verify()
+  // names the file.
   static Result<std::unique_ptr<Terminal>> Open(Options options);
 
   ~Terminal();
@@ -62,7 +72,8 @@ class Terminal {
   Terminal& operator=(const Terminal&) = delete;
 
   // Loads a new program document; on any problem the current program stays
-  // in force and kProgramInvalid lists every problem with its JSON path.
+  // in force and kProgramInvalid lists every problem with its JSON path
+  // (kTampered: not signed by program_public_key_pem, when set).
   Status LoadProgram(const std::string& path);
   ProgramInfo program() const;
 
@@ -135,7 +146,9 @@ class Terminal {
                                             int limit = 50) const;
 
   // Checks the hash chain of every entry, the chain head, and that every
-  // cached balance and lot equals what its entries say. Never writes.
+  // cached balance and lot equals what its entries say; then that the
+  // program files are the ones signed (program_public_key_pem) or accepted
+  // from the server. Never writes.
   Result<VerifyReport> Verify(const ProgressFn& progress = {}) const;
 
   // Rebuilds every cached balance and lot from the entries (after Verify()

@@ -8,6 +8,7 @@
 #include "sync/codec.hpp"
 #include "sync/sync_impl.hpp"
 #include "sync/wire.hpp"
+#include "terminal/program_file.hpp"
 
 namespace loyalty {
 
@@ -30,25 +31,34 @@ std::string QueryEscape(std::string_view text) {
   return out;
 }
 
-// Writes the document next to the ledger under a name of its version,
-// whole or not at all (a rename is atomic).
-Result<std::string> WriteProgram(const std::string& dir, std::int64_t version,
-                                 const std::string& document) {
-  const std::filesystem::path path =
-      std::filesystem::path(dir) / ("program-v" + std::to_string(version) + ".json");
-  const std::string temp = path.string() + ".part";
+// Writes `bytes` to `path` whole or not at all (a rename is atomic).
+Status WriteWhole(const std::string& path, const std::string& bytes) {
+  const std::string temp = path + ".part";
   {
     std::ofstream out(temp, std::ios::binary | std::ios::trunc);
-    out << document;
+    out << bytes;
     out.flush();
-    if (!out) {
-      return Status(StatusCode::kIoError, "sync: cannot write " + temp);
-    }
+    if (!out) return {StatusCode::kIoError, "sync: cannot write " + temp};
   }
   std::error_code ec;
   std::filesystem::rename(temp, path, ec);
-  if (ec) return Status(StatusCode::kIoError, "sync: cannot rename " + temp + ": " + ec.message());
-  return path.string();
+  if (ec) return {StatusCode::kIoError, "sync: cannot rename " + temp + ": " + ec.message()};
+  return Status::Ok();
+}
+
+// Writes the document next to the ledger under a name of its version, with
+// the server's signature beside it, so the file can be checked on its own
+// (terminal/program_file.hpp).
+Result<std::string> WriteProgram(const std::string& dir, std::int64_t version,
+                                 const std::string& document, const std::string& signature) {
+  const std::string path =
+      (std::filesystem::path(dir) / ("program-v" + std::to_string(version) + ".json")).string();
+  if (Status s = WriteWhole(terminal::SignatureFileFor(path), sync::ToBase64(signature) + "\n");
+      !s.ok()) {
+    return s;
+  }
+  if (Status s = WriteWhole(path, document); !s.ok()) return s;
+  return path;
 }
 
 }  // namespace
@@ -102,10 +112,12 @@ StepResult Sync::Impl::PullStep() {
       d.reason = "version " + std::to_string(change.version) + " is not newer than " +
                  std::to_string(in_force) + ", the one in force";
     } else {
-      auto path = WriteProgram(program_dir, change.version, change.document);
+      auto path = WriteProgram(program_dir, change.version, change.document, change.signature);
       if (!path.ok()) return SyncFailure{path.status()};
       d.record.state = "received";
       d.record.path = *path;
+      d.record.seal =
+          terminal::SealProgram(tim.options.terminal_key, change.version, change.document);
     }
     if (d.record.state == "refused" && options.log) {
       options.log(LogLevel::kWarning, "sync: program version " + std::to_string(change.version) +
@@ -158,15 +170,19 @@ StepResult Sync::Impl::PullStep() {
       newest = &d;
     }
   }
-  if (newest) LoadAcceptedProgram(newest->record.version, newest->record.path);
+  if (newest) LoadAcceptedProgram(newest->record);
   return page->has_more ? SyncStep::kProgress : SyncStep::kIdle;
 }
 
-void Sync::Impl::LoadAcceptedProgram(std::int64_t version, const std::string& path) {
-  Status loaded = terminal.LoadProgram(path);
-  sync::ProgramRecord record{version, path, loaded.ok() ? "loaded" : "refused"};
+void Sync::Impl::LoadAcceptedProgram(const sync::ProgramRecord& received) {
+  const std::int64_t version = received.version;
+  Status loaded = Status::Ok();
   {
     std::lock_guard<std::mutex> guard(tim.mutex);
+    auto program = tim.ReadAcceptedProgram(received);
+    loaded = program.ok() ? tim.InstallProgram(std::move(*program)) : program.status();
+    sync::ProgramRecord record = received;
+    record.state = loaded.ok() ? "loaded" : "refused";
     (void)snapshots->SaveProgram(record, loaded.ok() ? "" : loaded.message(), NowMs());
   }
   if (loaded.ok()) {

@@ -45,14 +45,17 @@ Result<std::unique_ptr<Snapshots>> Snapshots::Prepare(ledger::Ledger& ledger) {
        "SELECT COALESCE(-SUM(points), 0) FROM entries WHERE account_id = ?1 "
        "AND kind = 'redeem' AND at >= ?2"},
       {&s->save_program_,
-       "INSERT INTO sync_programs(version, path, state, reason, at) VALUES (?1, ?2, ?3, ?4, ?5) "
+       "INSERT INTO sync_programs(version, path, state, reason, at, seal) "
+       "VALUES (?1, ?2, ?3, ?4, ?5, ?6) "
        "ON CONFLICT(version) DO UPDATE SET path = excluded.path, state = excluded.state, "
-       "reason = excluded.reason, at = excluded.at"},
+       "reason = excluded.reason, at = excluded.at, "
+       "seal = COALESCE(excluded.seal, sync_programs.seal)"},
       {&s->newest_program_,
-       "SELECT version, path, state FROM sync_programs WHERE state = ?1 "
+       "SELECT version, path, state, COALESCE(seal, X'') FROM sync_programs WHERE state = ?1 "
        "ORDER BY version DESC LIMIT 1"},
       {&s->programs_in_,
-       "SELECT version, path, state FROM sync_programs WHERE state = ?1 ORDER BY version"},
+       "SELECT version, path, state, COALESCE(seal, X'') FROM sync_programs WHERE state = ?1 "
+       "ORDER BY version"},
   };
   for (const Item& item : items) {
     auto stmt = ledger.database().Prepare(item.sql);
@@ -123,8 +126,15 @@ Result<Points> Snapshots::RedeemedSince(const std::string& account_id, std::int6
 
 Status Snapshots::SaveProgram(const ProgramRecord& program, const std::string& reason,
                               std::int64_t now) {
-  return save_program_.Bind(1, program.version).Bind(2, program.path).Bind(3, program.state)
-      .Bind(4, reason).Bind(5, now).Run();
+  save_program_.Bind(1, program.version).Bind(2, program.path).Bind(3, program.state)
+      .Bind(4, reason).Bind(5, now);
+  // An update that does not carry the seal keeps the one stored.
+  if (program.seal.empty()) {
+    save_program_.BindNull(6);
+  } else {
+    save_program_.BindBlob(6, program.seal);
+  }
+  return save_program_.Run();
 }
 
 Result<std::optional<ProgramRecord>> Snapshots::NewestProgram(const char* state) {
@@ -133,8 +143,9 @@ Result<std::optional<ProgramRecord>> Snapshots::NewestProgram(const char* state)
   auto row = newest_program_.Step();
   if (!row.ok()) return row.status();
   if (!*row) return std::optional<ProgramRecord>();
-  return std::optional<ProgramRecord>(ProgramRecord{
-      newest_program_.Int(0), newest_program_.Text(1), newest_program_.Text(2)});
+  return std::optional<ProgramRecord>(
+      ProgramRecord{newest_program_.Int(0), newest_program_.Text(1), newest_program_.Text(2),
+                    newest_program_.Blob(3)});
 }
 
 Result<std::vector<ProgramRecord>> Snapshots::ProgramsIn(const char* state) {
@@ -145,7 +156,8 @@ Result<std::vector<ProgramRecord>> Snapshots::ProgramsIn(const char* state) {
     auto row = programs_in_.Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
-    out.push_back({programs_in_.Int(0), programs_in_.Text(1), programs_in_.Text(2)});
+    out.push_back({programs_in_.Int(0), programs_in_.Text(1), programs_in_.Text(2),
+                   programs_in_.Blob(3)});
   }
   return out;
 }

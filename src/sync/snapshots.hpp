@@ -20,6 +20,8 @@ struct ProgramRecord {
   std::int64_t version = 0;
   std::string path;
   std::string state;  // received, loaded, refused
+  std::string seal;   // terminal::SealProgram of the document; empty for a
+                      // refused one or one accepted before sync schema 2
 };
 
 class Snapshots {

@@ -123,7 +123,13 @@ Result<std::unique_ptr<Sync>> Sync::Create(Terminal& terminal, SyncOptions optio
   std::unique_ptr<Sync> sync(new Sync(std::move(impl)));
   // A program accepted before a restart stays in force after it.
   if (newest_loaded && newest_loaded->version > terminal.program().version) {
-    if (Status s = terminal.LoadProgram(newest_loaded->path); s.ok()) {
+    Status s = Status::Ok();
+    {
+      std::lock_guard<std::mutex> guard(tim.mutex);
+      auto program = tim.ReadAcceptedProgram(*newest_loaded);
+      s = program.ok() ? tim.InstallProgram(std::move(*program)) : program.status();
+    }
+    if (s.ok()) {
       im.program_version = newest_loaded->version;
     } else if (o.log) {
       o.log(LogLevel::kWarning, "sync: program version " +

@@ -102,7 +102,8 @@ struct Sync::Impl {
   // pull.cpp: fetches and applies one page of changes.
   StepResult PullStep();
   // Loads a program version accepted from the server (no lock held).
-  void LoadAcceptedProgram(std::int64_t version, const std::string& path);
+  // Puts a version just received in force, or records why not.
+  void LoadAcceptedProgram(const sync::ProgramRecord& received);
 
   // Records a verified answer from the server (offline policy's clock).
   Status MarkContact(std::int64_t now_ms);  // under tim.mutex, in a transaction

@@ -7,7 +7,7 @@ namespace loyalty::sync {
 namespace {
 
 // Append only: a released migration is never edited.
-constexpr std::array<const char*, 1> kSyncMigrations{
+constexpr std::array<const char*, 2> kSyncMigrations{
     // 1: the outbox's state. The ledger rows themselves are never marked
     // "sent": acked_seq in sync_state says how far the server holds them.
     R"sql(
@@ -62,6 +62,11 @@ CREATE TABLE sync_programs (
   reason  TEXT NOT NULL,
   at      INTEGER NOT NULL
 ) STRICT;
+)sql",
+    // 2: each accepted program version's seal under the terminal key, so a
+    // program file swapped on disk is caught at the next start.
+    R"sql(
+ALTER TABLE sync_programs ADD COLUMN seal BLOB;
 )sql",
 };
 

@@ -30,33 +30,6 @@ using ledger::LotMove;
 
 namespace {
 
-struct LoadedProgram {
-  engine::Program program;
-  const date::time_zone* zone = nullptr;
-};
-
-Result<LoadedProgram> ReadProgram(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) {
-    return Status(StatusCode::kIoError, "program_path: cannot read '" + path + "'");
-  }
-  std::ostringstream text;
-  text << in.rdbuf();
-  auto program = engine::ParseProgram(text.str());
-  if (!program.ok()) {
-    return Status(program.status().code(),
-                  "program_path '" + path + "': " + program.status().message());
-  }
-  LoadedProgram loaded{std::move(*program), nullptr};
-  try {
-    loaded.zone = date::locate_zone(loaded.program.time_zone);
-  } catch (const std::exception&) {
-    return Status(StatusCode::kProgramInvalid,
-                  "program_path '" + path + "': time_zone: '" + loaded.program.time_zone +
-                      "' is not a known IANA time zone (e.g. Europe/Paris)");
-  }
-  return loaded;
-}
 
 }  // namespace
 
@@ -75,7 +48,14 @@ Result<std::unique_ptr<Terminal>> Terminal::Open(Options options) {
   if (options.program_path.empty()) {
     return Status(StatusCode::kInvalidArgument, "program_path: is required");
   }
-  auto program = ReadProgram(options.program_path);
+  std::optional<sync::Ed25519Verifier> program_key;
+  if (!options.program_public_key_pem.empty()) {
+    auto key = sync::Ed25519Verifier::FromPem(options.program_public_key_pem,
+                                              "program_public_key_pem");
+    if (!key.ok()) return key.status();
+    program_key = std::move(*key);
+  }
+  auto program = terminal::ReadProgram(options.program_path, program_key);
   if (!program.ok()) return program.status();
   auto lock = terminal::FileLock::Acquire(options.database_path);
   if (!lock.ok()) return lock.status();
@@ -89,6 +69,7 @@ Result<std::unique_ptr<Terminal>> Terminal::Open(Options options) {
   auto impl = std::make_unique<Impl>(std::move(options), std::move(*lock),
                                      std::move(*ledger), std::move(program->program));
   impl->zone = program->zone;
+  impl->program_key = std::move(program_key);
   // A ledger that has synced keeps the server's hotlist, balances, limits
   // and newest program, with or without a live Sync.
   auto synced = sync::HasSyncSchema(impl->ledger->database());
@@ -98,14 +79,15 @@ Result<std::unique_ptr<Terminal>> Terminal::Open(Options options) {
     auto newest = impl->local_sync->snapshots->NewestProgram("loaded");
     if (!newest.ok()) return newest.status();
     if (*newest && (*newest)->version > impl->program.version) {
-      if (auto accepted = ReadProgram((*newest)->path);
-          accepted.ok() && accepted->program.currency == impl->program.currency) {
-        impl->program = std::move(accepted->program);
-        impl->zone = accepted->zone;
-      } else {
-        impl->Log(LogLevel::kWarning, "program version " + std::to_string((*newest)->version) +
-                                          " from the server cannot be loaded again; " +
-                                          impl->options.program_path + " stays in force");
+      auto accepted = impl->ReadAcceptedProgram(**newest);
+      Status installed = accepted.ok() ? impl->InstallProgram(std::move(*accepted))
+                                       : accepted.status();
+      if (!installed.ok()) {
+        impl->Log(installed.code() == StatusCode::kTampered ? LogLevel::kError
+                                                            : LogLevel::kWarning,
+                  "program version " + std::to_string((*newest)->version) +
+                      " from the server cannot be loaded again (" + installed.message() +
+                      "); " + impl->options.program_path + " stays in force");
       }
     }
   }
@@ -116,22 +98,14 @@ Terminal::Terminal(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 Terminal::~Terminal() = default;
 
 Status Terminal::LoadProgram(const std::string& path) {
-  auto program = ReadProgram(path);
+  auto program = terminal::ReadProgram(path, impl_->program_key);
   if (!program.ok()) {
     impl_->Log(LogLevel::kWarning, "program refused, previous stays: " +
                                        program.status().message());
     return program.status();
   }
   std::lock_guard<std::mutex> guard(impl_->mutex);
-  if (!(program->program.currency == impl_->program.currency)) {
-    return {StatusCode::kProgramInvalid,
-            "currency: the new program trades in " +
-                std::string(program->program.currency.code()) + " but this ledger in " +
-                std::string(impl_->program.currency.code())};
-  }
-  impl_->program = std::move(program->program);
-  impl_->zone = program->zone;
-  return Status::Ok();
+  return impl_->InstallProgram(std::move(*program));
 }
 
 ProgramInfo Terminal::program() const {
@@ -951,6 +925,12 @@ Result<VerifyReport> Terminal::Verify(const ProgressFn& progress) const {
   Impl& im = *impl_;
   std::lock_guard<std::mutex> guard(im.mutex);
   auto report = im.ledger->Verify(progress);
+  if (report.ok() && report->ok) {
+    if (Status files = im.CheckProgramFiles(); files.code() == StatusCode::kTampered) {
+      report->ok = false;
+      report->problem = files.message();
+    }
+  }
   if (report.ok() && !report->ok) {
     im.Log(LogLevel::kError, "ledger verification failed: " + report->problem);
   }

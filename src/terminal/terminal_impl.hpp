@@ -19,6 +19,7 @@
 #include "ledger/mac.hpp"
 #include "loyalty/terminal.hpp"
 #include "terminal/file_lock.hpp"
+#include "terminal/program_file.hpp"
 #include "terminal/random_ids.hpp"
 #include "terminal/receipt_json.hpp"
 #include "sync/offline_policy.hpp"
@@ -56,6 +57,8 @@ struct Terminal::Impl {
   terminal::FileLock lock;
   std::unique_ptr<ledger::Ledger> ledger;
   engine::Program program;
+  // The chain's program key, when the terminal pins one.
+  std::optional<sync::Ed25519Verifier> program_key;
   const date::time_zone* zone = nullptr;  // the program's store time zone
   ledger::Mac card_mac;
   SystemClock system_clock;
@@ -83,6 +86,18 @@ struct Terminal::Impl {
         [policy](const std::string& account_id) { return policy->RemotePoints(account_id); });
     return Status::Ok();
   }
+
+  // Programs (terminal/program_check.cpp). Under `mutex` or before the
+  // Terminal is shared.
+  // Reads a version accepted from the server back from its file: kTampered
+  // when the file is not the document sealed when it was accepted.
+  Result<terminal::LoadedProgram> ReadAcceptedProgram(const sync::ProgramRecord& record) const;
+  // Puts `loaded` in force; kProgramInvalid when it trades in another
+  // currency than the ledger.
+  Status InstallProgram(terminal::LoadedProgram loaded);
+  // kTampered naming the first program file that is not what was signed
+  // (program_key) or accepted from the server (its seal).
+  Status CheckProgramFiles() const;
 
   // The store's local day, weekday and minute for a UTC instant.
   engine::LocalTime Local(std::int64_t utc_ms) const;
