@@ -90,6 +90,13 @@ int main(int argc, char** argv) {
   add_program->add_option("--signing-key", signing_key, "the chain's Ed25519 program key (PEM)")
       ->required()->check(CLI::ExistingFile);
 
+  auto* sign_program = app.add_subcommand(
+      "sign-program", "write <file>.sig, for tills that pin the program key");
+  sign_program->add_option("--file", program_file, "program document (JSON)")
+      ->required()->check(CLI::ExistingFile);
+  sign_program->add_option("--signing-key", signing_key, "the chain's Ed25519 program key (PEM)")
+      ->required()->check(CLI::ExistingFile);
+
   auto* block = app.add_subcommand("block-card", "put a card on the hotlist (or clear it)");
   std::string card, card_key_file, card_hash, state = "blocked";
   block->add_option("--db", db)->required();
@@ -172,6 +179,20 @@ int main(int argc, char** argv) {
         return Fail(s);
       }
       std::cout << "program version " << version << " published\n";
+      return 0;
+    }
+    if (*sign_program) {
+      const std::string document = ReadFile(program_file);
+      auto signature = loyalty::server::SignEd25519(ReadSecret(signing_key),
+                                                    loyalty::sync::ProgramMessage(document));
+      if (!signature.ok()) return Fail(signature.status());
+      const std::string sig_file = program_file + ".sig";
+      std::ofstream out(sig_file, std::ios::binary | std::ios::trunc);
+      out << loyalty::sync::ToBase64(*signature) << "\n";
+      if (!out.flush()) {
+        return Fail(loyalty::Status(loyalty::StatusCode::kIoError, "cannot write " + sig_file));
+      }
+      std::cout << sig_file << " written\n";
       return 0;
     }
     if (*block) {
