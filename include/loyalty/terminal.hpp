@@ -87,7 +87,10 @@ class Terminal {
   // Only the points (no tier, segment, rewards or stamps): for screens
   // that refresh often. kUnknownCard.
   Result<PointsBalance> Balance(const CardId& card) const;
-  // The same for a reader event: a bad read is returned as its kBadRead.
+  // The same for a reader event: a bad read is returned as its kBadRead; a
+  // card not enrolled that the program could never enrol (a payment card,
+  // a number outside the program's card format) as kPaymentCardRefused or
+  // kInvalidArgument, so the cashier can ask for the loyalty card.
   Result<CardView> Identify(const CardRead& read) const;
 
   // What the basket would earn for this card, the rewards it could take and

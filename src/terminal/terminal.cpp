@@ -261,7 +261,17 @@ Result<PointsBalance> Terminal::Balance(const CardId& card) const {
 
 Result<CardView> Terminal::Identify(const CardRead& read) const {
   if (!read.status.ok()) return read.status;
-  return Lookup(read.card);
+  auto view = Lookup(read.card);
+  if (view.ok() || view.status().code() != StatusCode::kUnknownCard) return view;
+  // A bank card or another scheme's card at the loyalty reader: tell the
+  // cashier what it is rather than "unknown".
+  Status format = Status::Ok();
+  {
+    std::lock_guard<std::mutex> guard(impl_->mutex);
+    format = engine::CheckCardNumber(impl_->program.cards, read.card);
+  }
+  if (!format.ok()) return format;
+  return view;
 }
 
 Result<Quote> Terminal::QuoteBasket(const CardId& card, const Basket& basket,
