@@ -1,7 +1,9 @@
 #include "till.hpp"
 
 #include <filesystem>
+#include <fstream>
 #include <iostream>
+#include <sstream>
 #include <system_error>
 
 #include "key_file.hpp"
@@ -13,6 +15,10 @@ void AddTillOptions(CLI::App& app, TillSettings& settings) {
   app.add_option("--program", settings.program_path,
                  "Program document (JSON); default: programs/supermarket.json "
                  "beside this executable");
+  app.add_option("--program-key", settings.program_key_file,
+                 "The chain's program public key (PEM): load only program files "
+                 "signed with it (<program>.sig, loyalty-server sign-program)")
+      ->check(CLI::ExistingFile);
   app.add_option("--terminal-id", settings.terminal_id, "This till's id in the chain")
       ->capture_default_str();
   app.add_option("--key-file", settings.key_file,
@@ -37,6 +43,16 @@ loyalty::Result<Till> OpenTill(const TillSettings& settings) {
   options.terminal_id = settings.terminal_id;
   options.program_path =
       settings.program_path.empty() ? DefaultProgramPath() : settings.program_path;
+  if (!settings.program_key_file.empty()) {
+    std::ifstream in(settings.program_key_file, std::ios::binary);
+    std::ostringstream pem;
+    pem << in.rdbuf();
+    if (!in) {
+      return loyalty::Status(loyalty::StatusCode::kIoError,
+                             "--program-key: cannot read " + settings.program_key_file);
+    }
+    options.program_public_key_pem = pem.str();
+  }
   auto key = ReadOrCreateKey(settings.key_file.empty() ? settings.database_path + ".key"
                                                        : settings.key_file);
   if (!key.ok()) return key.status();

@@ -16,9 +16,11 @@ struct TillSettings {
   std::string terminal_id = "till-1";
   std::string key_file;    // empty: database_path + ".key"
   std::string cashier_id;  // optional, for the till report
+  std::string program_key_file;  // optional: the chain's program public key
 };
 
-// Adds --db, --program, --terminal-id, --key-file and --cashier to `app`.
+// Adds --db, --program, --program-key, --terminal-id, --key-file and
+// --cashier to `app`.
 void AddTillOptions(CLI::App& app, TillSettings& settings);
 
 // The program file shipped beside the executable (programs/supermarket.json

@@ -95,5 +95,19 @@ sed 's/"version": *[0-9]*/"version": 99/' "$programs/supermarket.json" >new-prog
 "$server" add-program --db central.db --file new-program.json --signing-key program.key
 # shellcheck disable=SC2086
 till "program from the server:  version 99" sync $sync_args
+
+step "a till that pins the program key loads only signed program files"
+cp "$programs/supermarket.json" pinned.json
+"$server" sign-program --file pinned.json --signing-key program.key
+pinned() { "$demo" --db pinned.db --program pinned.json --program-key program.pub "$@"; }
+pinned enroll 9900000000000002 --name "Ben" --op-id P-1 >out.txt 2>err.txt ||
+  fail "a signed program was refused: $(cat out.txt err.txt)"
+echo "signed pinned.json: loaded"
+sed 's/"points": *1,/"points": 100,/' "$programs/supermarket.json" >pinned.json
+if pinned lookup 9900000000000002 >out.txt 2>err.txt; then
+  fail "an edited program file was loaded"
+fi
+grep -q "tampered" err.txt || fail "no tampered error: $(cat err.txt)"
+cat err.txt
 echo
 echo "sync demo OK"
