@@ -107,6 +107,36 @@ Result<PushBatch> ParsePush(const std::string& body) {
         b.accounts.push_back(std::move(info));
       }
     }
+    auto array = [&doc](const char* key) -> const json* {
+      return doc.contains(key) && doc.at(key).is_array() ? &doc.at(key) : nullptr;
+    };
+    auto optional = [](const json& j, const char* key) -> std::optional<std::int64_t> {
+      if (!j.contains(key) || j.at(key).is_null()) return std::nullopt;
+      return Integer(j, key);
+    };
+    if (const json* gifts = array("gift_cards")) {
+      for (const json& g : *gifts) {
+        auto hash = sync::FromHex(g.at("card_hash").get<std::string>());
+        if (!hash || hash->size() != 32) return bad("gift_cards[].card_hash: not 64 hex");
+        b.gift_cards.push_back(
+            {g.at("account_id").get<std::string>(), *hash, g.value("masked", "")});
+      }
+    }
+    if (const json* coupons = array("coupons")) {
+      for (const json& c : *coupons) {
+        b.coupons.push_back({c.at("code").get<std::string>(),
+                             c.at("coupon_id").get<std::string>(),
+                             c.value("account_id", ""), optional(c, "uses"),
+                             optional(c, "expires_at")});
+      }
+    }
+    if (const json* uses = array("coupon_uses")) {
+      for (const json& u : *uses) {
+        b.coupon_uses.push_back({u.at("code").get<std::string>(),
+                                 u.at("op_id").get<std::string>(), u.value("account_id", ""),
+                                 u.value("reversed", false)});
+      }
+    }
     return b;
   } catch (const json::exception& e) {
     return bad(std::string("body: ") + e.what());

@@ -85,6 +85,44 @@ CREATE TABLE IF NOT EXISTS changes (
 CREATE INDEX IF NOT EXISTS changes_by_thing ON changes(kind, key, version);
 )sql";
 
+// 2: what tills may honour offline: gift cards and money (gift, wallet),
+// coupon codes issued at one till and their uses at every till.
+constexpr const char* kSchemaV2 = R"sql(
+CREATE TABLE IF NOT EXISTS gift_cards (
+  card_hash  BLOB PRIMARY KEY,
+  account_id TEXT NOT NULL,
+  masked     TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS stored_value (
+  account_id    TEXT NOT NULL,
+  ref           TEXT NOT NULL,            -- gift, wallet
+  balance_minor INTEGER NOT NULL DEFAULT 0,
+  version       INTEGER NOT NULL DEFAULT 0,
+  PRIMARY KEY (account_id, ref)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS coupons (
+  code       TEXT PRIMARY KEY,
+  coupon_id  TEXT NOT NULL,
+  account_id TEXT NOT NULL,
+  uses       INTEGER,                     -- NULL: unlimited
+  expires_at INTEGER,
+  issued_by  TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS coupon_uses (
+  code        TEXT NOT NULL,
+  terminal_id TEXT NOT NULL,
+  op_id       TEXT NOT NULL,
+  account_id  TEXT NOT NULL,
+  reversed    INTEGER NOT NULL,
+  PRIMARY KEY (code, terminal_id, op_id)
+) WITHOUT ROWID;
+)sql";
+
+// The change log's key for money on an account: "<account_id>|<ref>".
+std::string ValueKey(const std::string& account_id, const std::string& ref) {
+  return account_id + "|" + ref;
+}
+
 Answer Error(int status, const std::string& code, const std::string& reason,
              json extra = json::object()) {
   extra["error"] = code;
@@ -115,6 +153,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
   auto db = ledger::Database::Open(options);
   if (!db.ok()) return db.status();
   if (Status s = (*db)->Exec(kSchemaV1); !s.ok()) return s;
+  if (Status s = (*db)->Exec(kSchemaV2); !s.ok()) return s;
   return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*db)));
 }
 
@@ -249,6 +288,19 @@ Result<Answer> SqliteStore::ApplyBatch(const PushBatch& batch, const ledger::Cha
 
   std::map<std::string, const AccountInfo*> infos;
   for (const AccountInfo& a : batch.accounts) infos[a.account_id] = &a;
+  std::map<std::string, const GiftCardInfo*> gifts;
+  for (const GiftCardInfo& g : batch.gift_cards) gifts[g.account_id] = &g;
+  auto add_gift = db_->Prepare(
+      "INSERT INTO gift_cards(card_hash, account_id, masked) VALUES (?1, ?2, ?3) "
+      "ON CONFLICT DO NOTHING");
+  auto add_value = db_->Prepare(
+      "INSERT INTO stored_value(account_id, ref, balance_minor) VALUES (?1, ?2, ?3) "
+      "ON CONFLICT(account_id, ref) DO UPDATE SET "
+      "balance_minor = balance_minor + excluded.balance_minor");
+  for (auto* s : {&add_gift, &add_value}) {
+    if (!s->ok()) return s->status();
+  }
+  std::set<std::pair<std::string, std::string>> values_touched;
 
   json results = json::array();
   std::set<std::string> touched;
@@ -319,10 +371,23 @@ Result<Answer> SqliteStore::ApplyBatch(const PushBatch& batch, const ledger::Cha
     } else {
       auto exists = entry_exists();
       if (!exists.ok()) return exists.status();
-      if (!*exists) {
+      auto gift = gifts.find(e.account_id);
+      if (!*exists && gift != gifts.end()) {
+        // A gift card's account starts with its first load, not an enroll.
+        add_account->Bind(1, e.account_id).Bind(2, "gift card " + gift->second->masked);
+        if (Status s = add_account->Run(); !s.ok()) return s;
+        add_gift->BindBlob(1, gift->second->card_hash).Bind(2, e.account_id)
+            .Bind(3, gift->second->masked);
+        if (Status s = add_gift->Run(); !s.ok()) return s;
+      } else if (!*exists) {
         status = "rejected";
         reason = "unknown_account";
       }
+    }
+    if (status != "rejected" && e.kind == EntryKind::kStoredValue && e.units && e.ref) {
+      add_value->Bind(1, e.account_id).Bind(2, *e.ref).Bind(3, *e.units);
+      if (Status s = add_value->Run(); !s.ok()) return s;
+      values_touched.insert({e.account_id, *e.ref});
     }
     if (status != "rejected" && e.kind != EntryKind::kEnroll && e.points != 0) {
       move->Bind(1, e.account_id).Bind(2, e.points);
@@ -379,6 +444,19 @@ Result<Answer> SqliteStore::ApplyBatch(const PushBatch& batch, const ledger::Cha
     bump->Reset();
   }
 
+  auto value_version = db_->Prepare(
+      "UPDATE stored_value SET version = ?3 WHERE account_id = ?1 AND ref = ?2");
+  if (!value_version.ok()) return value_version.status();
+  for (const auto& [account_id, ref] : values_touched) {
+    auto version = NoteChange("stored_value", ValueKey(account_id, ref));
+    if (!version.ok()) return version.status();
+    if (Status s = value_version->Bind(1, account_id).Bind(2, ref).Bind(3, *version).Run();
+        !s.ok()) {
+      return s;
+    }
+  }
+  if (Status s = ApplyCoupons(batch); !s.ok()) return s;
+
   json answer = {{"protocol", 1},          {"batch_id", batch.batch_id},
                  {"acked_through_seq", head}, {"halted", halted},
                  {"results", results},       {"balances", balances},
@@ -403,6 +481,44 @@ Result<Answer> SqliteStore::ApplyBatch(const PushBatch& batch, const ledger::Cha
   }
   if (Status s = tx.Commit(); !s.ok()) return s;
   return Answer{200, body};
+}
+
+Status SqliteStore::ApplyCoupons(const PushBatch& batch) {
+  auto issue = db_->Prepare(
+      "INSERT INTO coupons(code, coupon_id, account_id, uses, expires_at, issued_by) "
+      "VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(code) DO NOTHING");
+  auto use = db_->Prepare(
+      "INSERT INTO coupon_uses(code, terminal_id, op_id, account_id, reversed) "
+      "VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT(code, terminal_id, op_id) DO UPDATE SET "
+      "reversed = excluded.reversed WHERE reversed != excluded.reversed");
+  auto known = db_->Prepare("SELECT 1 FROM coupons WHERE code = ?1");
+  for (auto* s : {&issue, &use, &known}) {
+    if (!s->ok()) return s->status();
+  }
+  std::set<std::string> changed;
+  for (const CouponInfo& c : batch.coupons) {
+    issue->Bind(1, c.code).Bind(2, c.coupon_id).Bind(3, c.account_id).Bind(4, c.uses)
+        .Bind(5, c.expires_at).Bind(6, batch.terminal_id);
+    if (Status s = issue->Run(); !s.ok()) return s;
+    if (db_->Changes() > 0) changed.insert(c.code);
+  }
+  for (const CouponUseInfo& u : batch.coupon_uses) {
+    use->Bind(1, u.code).Bind(2, batch.terminal_id).Bind(3, u.op_id).Bind(4, u.account_id)
+        .Bind(5, std::int64_t{u.reversed ? 1 : 0});
+    if (Status s = use->Run(); !s.ok()) return s;
+    if (db_->Changes() == 0) continue;
+    // Campaign codes live in the program, not here: only issued codes are
+    // sent back to the tills.
+    known->Bind(1, u.code);
+    auto row = known->Step();
+    if (!row.ok()) return row.status();
+    if (*row) changed.insert(u.code);
+    known->Reset();
+  }
+  for (const std::string& code : changed) {
+    if (auto version = NoteChange("coupon", code); !version.ok()) return version.status();
+  }
+  return Status::Ok();
 }
 
 Result<json> SqliteStore::Changes(const std::string& terminal_id, std::int64_t cursor, int limit,
@@ -432,7 +548,15 @@ Result<json> SqliteStore::Changes(const std::string& terminal_id, std::int64_t c
   auto hot = db_->Prepare("SELECT state FROM hotlist WHERE card_hash = ?1");
   auto program = db_->Prepare("SELECT document, signature FROM programs WHERE version = ?1");
   auto policy = db_->Prepare("SELECT offline_after_ms, redeem_cap FROM policy WHERE id = 1");
-  for (auto* s : {&page, &account, &cards, &hot, &program, &policy}) {
+  auto value = db_->Prepare(
+      "SELECT balance_minor, version FROM stored_value WHERE account_id = ?1 AND ref = ?2");
+  auto gift = db_->Prepare(
+      "SELECT card_hash, masked FROM gift_cards WHERE account_id = ?1 ORDER BY card_hash "
+      "LIMIT 1");
+  auto coupon = db_->Prepare(
+      "SELECT coupon_id, account_id, uses - (SELECT count(*) FROM coupon_uses u "
+      "WHERE u.code = c.code AND u.reversed = 0), expires_at FROM coupons c WHERE code = ?1");
+  for (auto* s : {&page, &account, &cards, &hot, &program, &policy, &value, &gift, &coupon}) {
     if (!s->ok()) return s->status();
   }
   json changes = json::array();
@@ -495,6 +619,45 @@ Result<json> SqliteStore::Changes(const std::string& terminal_id, std::int64_t c
                            {"signature", sync::ToBase64(program->Blob(1))}});
       }
       program->Reset();
+    } else if (item.kind == "stored_value") {
+      const auto bar = item.key.rfind('|');
+      if (bar == std::string::npos) continue;
+      const std::string account_id = item.key.substr(0, bar);
+      const std::string ref = item.key.substr(bar + 1);
+      value->Bind(1, account_id).Bind(2, ref);
+      auto row = value->Step();
+      if (!row.ok()) return row.status();
+      if (!*row) {
+        value->Reset();
+        continue;
+      }
+      json c = {{"kind", "stored_value"}, {"account_id", account_id}, {"ref", ref},
+                {"balance_minor", value->Int(0)}, {"version", value->Int(1)},
+                {"includes_through_seq", includes}};
+      value->Reset();
+      if (ref == "gift") {
+        gift->Bind(1, account_id);
+        auto card = gift->Step();
+        if (!card.ok()) return card.status();
+        if (*card) {
+          c["gift_card"] = {{"card_hash", sync::ToHex(gift->Blob(0))}, {"masked", gift->Text(1)}};
+        }
+        gift->Reset();
+      }
+      changes.push_back(c);
+    } else if (item.kind == "coupon") {
+      coupon->Bind(1, item.key);
+      auto row = coupon->Step();
+      if (!row.ok()) return row.status();
+      if (*row) {
+        json c = {{"kind", "coupon"}, {"code", item.key}, {"coupon_id", coupon->Text(0)},
+                  {"account_id", coupon->Text(1)}, {"version", item.version}};
+        c["uses_left"] = coupon->IsNull(2) ? json(nullptr)
+                                           : json(std::max<std::int64_t>(0, coupon->Int(2)));
+        c["expires_at"] = coupon->IsNull(3) ? json(nullptr) : json(coupon->Int(3));
+        changes.push_back(c);
+      }
+      coupon->Reset();
     } else if (item.kind == "policy") {
       auto row = policy->Step();
       if (!row.ok()) return row.status();
@@ -578,6 +741,18 @@ Result<std::optional<AccountBalance>> SqliteStore::Balance(const std::string& ac
 Result<std::int64_t> SqliteStore::StoredEntries(const std::string& terminal_id) {
   std::lock_guard<std::mutex> guard(mutex_);
   return Scalar("SELECT count(*) FROM entries WHERE terminal_id = ?1", terminal_id);
+}
+
+Result<std::int64_t> SqliteStore::StoredValue(const std::string& account_id,
+                                              const std::string& ref) {
+  std::lock_guard<std::mutex> guard(mutex_);
+  auto s = db_->Prepare(
+      "SELECT balance_minor FROM stored_value WHERE account_id = ?1 AND ref = ?2");
+  if (!s.ok()) return s.status();
+  s->Bind(1, account_id).Bind(2, ref);
+  auto row = s->Step();
+  if (!row.ok()) return row.status();
+  return *row ? s->Int(0) : 0;
 }
 
 Result<std::int64_t> SqliteStore::SumOfBalances() {

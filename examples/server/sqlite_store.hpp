@@ -33,11 +33,15 @@ class SqliteStore final : public CentralStore {
   Result<std::optional<AccountBalance>> Balance(const std::string& account_id) override;
   Result<std::int64_t> StoredEntries(const std::string& terminal_id) override;
   Result<std::int64_t> SumOfBalances() override;
+  Result<std::int64_t> StoredValue(const std::string& account_id,
+                                   const std::string& ref) override;
 
  private:
   explicit SqliteStore(std::unique_ptr<ledger::Database> db) : db_(std::move(db)) {}
   Result<std::int64_t> NoteChange(const std::string& kind, const std::string& key);
   Result<std::int64_t> Scalar(const std::string& sql, const std::string& arg = {});
+  // Coupons issued and used by a batch's operations (inside ApplyBatch).
+  Status ApplyCoupons(const PushBatch& batch);
 
   std::mutex mutex_;
   std::unique_ptr<ledger::Database> db_;

@@ -36,6 +36,27 @@ struct AccountInfo {
   std::vector<CardInfo> cards;
 };
 
+struct GiftCardInfo {
+  std::string account_id;
+  std::string card_hash;  // raw 32 bytes
+  std::string masked;
+};
+
+struct CouponInfo {
+  std::string code;
+  std::string coupon_id;
+  std::string account_id;  // "": anyone
+  std::optional<std::int64_t> uses;
+  std::optional<std::int64_t> expires_at;
+};
+
+struct CouponUseInfo {
+  std::string code;
+  std::string op_id;
+  std::string account_id;
+  bool reversed = false;
+};
+
 // A push body, read and checked for shape (§3.2).
 struct PushBatch {
   std::string terminal_id;
@@ -46,6 +67,9 @@ struct PushBatch {
   std::string fingerprint;  // raw SHA-256 (§3.2)
   std::vector<ledger::EntryRecord> entries;
   std::vector<AccountInfo> accounts;
+  std::vector<GiftCardInfo> gift_cards;
+  std::vector<CouponInfo> coupons;
+  std::vector<CouponUseInfo> coupon_uses;
 };
 
 // An HTTP status and its JSON body, as the server answers.
@@ -98,6 +122,9 @@ class CentralStore {
   // what an operator (and a test) checks after a storm.
   virtual Result<std::int64_t> StoredEntries(const std::string& terminal_id) = 0;
   virtual Result<std::int64_t> SumOfBalances() = 0;
+  // Money the server holds on an account under `ref` ("gift", "wallet").
+  virtual Result<std::int64_t> StoredValue(const std::string& account_id,
+                                           const std::string& ref) = 0;
 };
 
 }  // namespace loyalty::server

@@ -12,6 +12,11 @@ Result<Points> OfflinePolicy::RemotePoints(const std::string& account_id) {
   return snapshots_.RemotePoints(account_id);
 }
 
+Result<std::int64_t> OfflinePolicy::RemoteStoredValue(const std::string& account_id,
+                                                      const std::string& ref) {
+  return snapshots_.RemoteStoredValue(account_id, ref);
+}
+
 Status OfflinePolicy::CheckOfflineRedemption(const std::string& account_id,
                                              std::int64_t now_ms, std::int64_t day_start_ms) {
   auto cap = state_.Int(kRedeemCap);

@@ -27,6 +27,8 @@ class OfflinePolicy final : public TerminalHooks {
 
   Result<bool> CardHotlisted(const std::string& card_hash) override;
   Result<Points> RemotePoints(const std::string& account_id) override;
+  Result<std::int64_t> RemoteStoredValue(const std::string& account_id,
+                                         const std::string& ref) override;
   Status CheckOfflineRedemption(const std::string& account_id, std::int64_t now_ms,
                                 std::int64_t day_start_ms) override;
 

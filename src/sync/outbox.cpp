@@ -46,6 +46,21 @@ Result<std::unique_ptr<Outbox>> Outbox::Prepare(ledger::Database& db) {
        "SELECT DISTINCT account_id FROM entries WHERE seq BETWEEN ?1 AND ?2 "
        "AND kind = 'enroll' ORDER BY account_id"},
       {&box->account_name_, "SELECT name FROM accounts WHERE account_id = ?1"},
+      {&box->gift_cards_,
+       "SELECT g.account_id, g.card_hash, g.masked FROM gift_cards g WHERE g.account_id IN "
+       "(SELECT DISTINCT account_id FROM entries WHERE seq BETWEEN ?1 AND ?2 "
+       "AND kind = 'stored_value') ORDER BY g.account_id, g.card_hash"},
+      // Codes issued by the batch's operations, with the uses they were
+      // issued with (uses left here plus uses made here).
+      {&box->coupons_issued_,
+       "SELECT c.code, c.coupon_id, c.account_id, c.uses_left + (SELECT count(*) FROM "
+       "coupon_uses u WHERE u.code = c.code AND u.reversed = 0), c.expires_at FROM coupons c "
+       "WHERE c.issued_op IN (SELECT DISTINCT op_id FROM entries WHERE seq BETWEEN ?1 AND ?2) "
+       "ORDER BY c.code"},
+      {&box->coupon_uses_,
+       "SELECT u.code, u.op_id, u.account_id, u.reversed FROM coupon_uses u WHERE u.op_id IN "
+       "(SELECT DISTINCT op_id FROM entries WHERE seq BETWEEN ?1 AND ?2) "
+       "ORDER BY u.op_id, u.code"},
       {&box->account_cards_,
        "SELECT card_hash, masked, blocked, enrolled_at FROM cards WHERE account_id = ?1 "
        "ORDER BY enrolled_at, card_hash"},
@@ -210,7 +225,42 @@ Result<std::string> Outbox::Body(const std::string& terminal_id, const Batch& ba
   auto accounts = AccountsEnrolled(batch.first_seq, batch.last_seq);
   if (!accounts.ok()) return accounts.status();
   for (const WireAccount& a : *accounts) body.AddAccount(a);
+  if (Status added = AddInstruments(batch, body); !added.ok()) return added;
   return body.Finish();
+}
+
+Status Outbox::AddInstruments(const Batch& batch, BatchBody& body) {
+  {
+    ResetOnExit reset{gift_cards_};
+    gift_cards_.Bind(1, batch.first_seq).Bind(2, batch.last_seq);
+    for (;;) {
+      auto row = gift_cards_.Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      body.AddGiftCard({gift_cards_.Text(0), gift_cards_.Blob(1), gift_cards_.Text(2)});
+    }
+  }
+  {
+    ResetOnExit reset{coupons_issued_};
+    coupons_issued_.Bind(1, batch.first_seq).Bind(2, batch.last_seq);
+    for (;;) {
+      auto row = coupons_issued_.Step();
+      if (!row.ok()) return row.status();
+      if (!*row) break;
+      body.AddCoupon({coupons_issued_.Text(0), coupons_issued_.Text(1), coupons_issued_.Text(2),
+                      coupons_issued_.OptionalInt(3), coupons_issued_.OptionalInt(4)});
+    }
+  }
+  ResetOnExit reset{coupon_uses_};
+  coupon_uses_.Bind(1, batch.first_seq).Bind(2, batch.last_seq);
+  for (;;) {
+    auto row = coupon_uses_.Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+    body.AddCouponUse({coupon_uses_.Text(0), coupon_uses_.Text(1), coupon_uses_.Text(2),
+                       coupon_uses_.Int(3) != 0});
+  }
+  return Status::Ok();
 }
 
 Status Outbox::CountAttempt(const Batch& batch) {

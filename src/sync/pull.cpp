@@ -139,6 +139,10 @@ StepResult Sync::Impl::PullStep() {
         if (s.ok()) s = snapshots->SaveBalance(change.balance, now);
       } else if (change.kind == "hotlist") {
         s = snapshots->SaveHotlist(change.card_hash, change.state, change.version, now);
+      } else if (change.kind == "stored_value") {
+        s = snapshots->SaveStoredValue(change.stored_value, now);
+      } else if (change.kind == "coupon") {
+        s = snapshots->MergeCoupon(change.coupon);
       } else if (change.kind == "policy") {
         if (change.offline_after_ms) s = state.SetInt(sync::kOfflineAfter, *change.offline_after_ms);
         if (s.ok() && change.offline_redeem_cap) {

@@ -34,6 +34,25 @@ Result<std::unique_ptr<Snapshots>> Snapshots::Prepare(ledger::Ledger& ledger) {
        "version = excluded.version, includes_through_seq = excluded.includes_through_seq, "
        "remote_points = excluded.remote_points, updated_at = excluded.updated_at"},
       {&s->remote_, "SELECT remote_points FROM sync_balances WHERE account_id = ?1"},
+      {&s->value_version_,
+       "SELECT version FROM sync_stored_value WHERE account_id = ?1 AND ref = ?2"},
+      {&s->own_value_,
+       "SELECT COALESCE(SUM(units), 0) FROM entries WHERE account_id = ?1 "
+       "AND kind = 'stored_value' AND ref = ?2 AND seq <= ?3"},
+      {&s->save_value_,
+       "INSERT INTO sync_stored_value(account_id, ref, server_minor, version, "
+       "includes_through_seq, remote_minor, updated_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7) "
+       "ON CONFLICT(account_id, ref) DO UPDATE SET server_minor = excluded.server_minor, "
+       "version = excluded.version, includes_through_seq = excluded.includes_through_seq, "
+       "remote_minor = excluded.remote_minor, updated_at = excluded.updated_at"},
+      {&s->remote_value_,
+       "SELECT remote_minor FROM sync_stored_value WHERE account_id = ?1 AND ref = ?2"},
+      {&s->merge_coupon_,
+       "INSERT INTO coupons(code, coupon_id, account_id, uses_left, expires_at, issued_op) "
+       "VALUES (?1, ?2, ?3, ?4, ?5, '') ON CONFLICT(code) DO UPDATE SET uses_left = "
+       "CASE WHEN coupons.uses_left IS NULL THEN excluded.uses_left "
+       "WHEN excluded.uses_left IS NULL THEN coupons.uses_left "
+       "ELSE MIN(coupons.uses_left, excluded.uses_left) END"},
       {&s->save_hot_,
        "INSERT INTO sync_hotlist(card_hash, state, version, updated_at) VALUES (?1, ?2, ?3, ?4) "
        "ON CONFLICT(card_hash) DO UPDATE SET state = excluded.state, "
@@ -100,6 +119,55 @@ Status Snapshots::MirrorAccount(const BalanceSnapshot& snapshot, std::int64_t no
     }
   }
   return Status::Ok();
+}
+
+Status Snapshots::SaveStoredValue(const StoredValueSnapshot& snapshot, std::int64_t now) {
+  // A wallet's account arrives with its balance change; a gift card's with
+  // its money.
+  if (snapshot.gift_card) {
+    if (Status s = MirrorGiftCard(*snapshot.gift_card, now); !s.ok()) return s;
+  }
+  value_version_.Bind(1, snapshot.account_id).Bind(2, snapshot.ref);
+  auto stored = IntOrDefault(value_version_, -1);
+  if (!stored.ok()) return stored.status();
+  if (*stored >= snapshot.version) return Status::Ok();
+  own_value_.Bind(1, snapshot.account_id).Bind(2, snapshot.ref)
+      .Bind(3, snapshot.includes_through_seq);
+  auto own = IntOrDefault(own_value_, 0);
+  if (!own.ok()) return own.status();
+  return save_value_.Bind(1, snapshot.account_id).Bind(2, snapshot.ref)
+      .Bind(3, snapshot.balance_minor).Bind(4, snapshot.version)
+      .Bind(5, snapshot.includes_through_seq).Bind(6, snapshot.balance_minor - *own)
+      .Bind(7, now).Run();
+}
+
+Status Snapshots::MirrorGiftCard(const WireGiftCard& gift, std::int64_t now) {
+  if (gift.card_hash.size() != 32) return Status::Ok();
+  auto known = ledger_.FindGiftCard(gift.card_hash);
+  if (!known.ok()) return known.status();
+  if (*known) return Status::Ok();
+  auto account = ledger_.FindAccount(gift.account_id);
+  if (!account.ok()) return account.status();
+  if (!*account) {
+    ledger::AccountRow row;
+    row.account_id = gift.account_id;
+    row.name = "gift card " + gift.masked;
+    row.created_at = now;
+    if (Status s = ledger_.InsertAccount(row); !s.ok()) return s;
+  }
+  return ledger_.InsertGiftCard(gift.card_hash, gift.account_id, gift.masked);
+}
+
+Result<std::int64_t> Snapshots::RemoteStoredValue(const std::string& account_id,
+                                                  const std::string& ref) {
+  remote_value_.Bind(1, account_id).Bind(2, ref);
+  return IntOrDefault(remote_value_, 0);
+}
+
+Status Snapshots::MergeCoupon(const CouponState& coupon) {
+  merge_coupon_.Bind(1, coupon.code).Bind(2, coupon.coupon_id).Bind(3, coupon.account_id)
+      .Bind(4, coupon.uses_left).Bind(5, coupon.expires_at);
+  return merge_coupon_.Run();
 }
 
 Result<Points> Snapshots::RemotePoints(const std::string& account_id) {

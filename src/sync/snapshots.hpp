@@ -37,6 +37,16 @@ class Snapshots {
   // What the server's snapshot adds to this till's own entries (0: none).
   Result<Points> RemotePoints(const std::string& account_id);
 
+  // Stores the server's money on an account (and recognises a gift card
+  // loaded at another till), with this till's share worked out as for
+  // points; a snapshot not newer than the stored one is ignored.
+  Status SaveStoredValue(const StoredValueSnapshot& snapshot, std::int64_t now);
+  // What the server's snapshot adds to this till's own money entries.
+  Result<std::int64_t> RemoteStoredValue(const std::string& account_id, const std::string& ref);
+  // A coupon code issued at another till becomes known here; a known code
+  // keeps the fewer uses left of the two.
+  Status MergeCoupon(const CouponState& coupon);
+
   Status SaveHotlist(const std::string& card_hash, const std::string& state,
                      std::int64_t version, std::int64_t now);
   Result<bool> Hotlisted(const std::string& card_hash);
@@ -52,9 +62,11 @@ class Snapshots {
 
  private:
   explicit Snapshots(ledger::Ledger& ledger) : ledger_(ledger) {}
+  Status MirrorGiftCard(const WireGiftCard& gift, std::int64_t now);
   ledger::Ledger& ledger_;
   ledger::Statement balance_version_, own_points_, save_balance_, remote_, save_hot_,
-      hotlisted_, redeemed_, save_program_, newest_program_, programs_in_;
+      hotlisted_, redeemed_, save_program_, newest_program_, programs_in_, value_version_,
+      own_value_, save_value_, remote_value_, merge_coupon_;
 };
 
 }  // namespace loyalty::sync

@@ -7,7 +7,7 @@ namespace loyalty::sync {
 namespace {
 
 // Append only: a released migration is never edited.
-constexpr std::array<const char*, 2> kSyncMigrations{
+constexpr std::array<const char*, 3> kSyncMigrations{
     // 1: the outbox's state. The ledger rows themselves are never marked
     // "sent": acked_seq in sync_state says how far the server holds them.
     R"sql(
@@ -67,6 +67,20 @@ CREATE TABLE sync_programs (
     // program file swapped on disk is caught at the next start.
     R"sql(
 ALTER TABLE sync_programs ADD COLUMN seal BLOB;
+)sql",
+    // 3: the server's money on gift cards and wallets, like sync_balances
+    // for points: remote_minor is what other tills added.
+    R"sql(
+CREATE TABLE sync_stored_value (
+  account_id           TEXT NOT NULL,
+  ref                  TEXT NOT NULL,     -- gift, wallet
+  server_minor         INTEGER NOT NULL,
+  version              INTEGER NOT NULL,
+  includes_through_seq INTEGER NOT NULL,
+  remote_minor         INTEGER NOT NULL,
+  updated_at           INTEGER NOT NULL,
+  PRIMARY KEY (account_id, ref)
+) STRICT;
 )sql",
 };
 

@@ -20,6 +20,10 @@ class TerminalHooks {
   virtual Result<bool> CardHotlisted(const std::string& card_hash) = 0;
   // Points the server holds for the account beyond this till's own entries.
   virtual Result<Points> RemotePoints(const std::string& account_id) = 0;
+  // Money (minor units) the server holds under `ref` ("gift", "wallet")
+  // beyond this till's own entries.
+  virtual Result<std::int64_t> RemoteStoredValue(const std::string& account_id,
+                                                 const std::string& ref) = 0;
   // Called after an operation wrote its entries and before it commits:
   // kOfflineLimit when the till is offline and the account's redemptions
   // on this till since `day_start_ms` (this operation's included) pass the

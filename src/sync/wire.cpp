@@ -159,6 +159,9 @@ BalanceSnapshot ReadBalance(const json& b, std::string* problem) {
 struct BatchBody::Parts {
   json entries = json::array();
   json accounts = json::array();
+  json gift_cards = json::array();
+  json coupons = json::array();
+  json coupon_uses = json::array();
 };
 
 BatchBody::BatchBody(std::string terminal_id, std::string batch_id, std::string prev_mac)
@@ -197,6 +200,33 @@ void BatchBody::AddAccount(const WireAccount& account) {
   parts_->accounts.push_back(std::move(a));
 }
 
+void BatchBody::AddGiftCard(const WireGiftCard& gift_card) {
+  json g{{"account_id", gift_card.account_id},
+         {"card_hash", ToHex(gift_card.card_hash)},
+         {"masked", gift_card.masked}};
+  size_ += g.dump().size() + 1;
+  parts_->gift_cards.push_back(std::move(g));
+}
+
+void BatchBody::AddCoupon(const WireCoupon& coupon) {
+  json c{{"code", coupon.code},
+         {"coupon_id", coupon.coupon_id},
+         {"account_id", coupon.account_id},
+         {"uses", Optional(coupon.uses)},
+         {"expires_at", Optional(coupon.expires_at)}};
+  size_ += c.dump().size() + 1;
+  parts_->coupons.push_back(std::move(c));
+}
+
+void BatchBody::AddCouponUse(const WireCouponUse& use) {
+  json u{{"code", use.code},
+         {"op_id", use.op_id},
+         {"account_id", use.account_id},
+         {"reversed", use.reversed}};
+  size_ += u.dump().size() + 1;
+  parts_->coupon_uses.push_back(std::move(u));
+}
+
 std::string BatchBody::Finish() const {
   const json body{{"protocol", kProtocol},
                   {"terminal_id", terminal_id_},
@@ -205,7 +235,10 @@ std::string BatchBody::Finish() const {
                   {"last_seq", last_seq_},
                   {"prev_mac", ToHex(prev_mac_)},
                   {"entries", parts_->entries},
-                  {"accounts", parts_->accounts}};
+                  {"accounts", parts_->accounts},
+                  {"gift_cards", parts_->gift_cards},
+                  {"coupons", parts_->coupons},
+                  {"coupon_uses", parts_->coupon_uses}};
   // Replacement characters rather than an exception for a note that is not
   // UTF-8: the entry's mac still covers the stored bytes.
   return body.dump(-1, ' ', false, json::error_handler_t::replace);
@@ -295,6 +328,35 @@ Result<ChangesPage> ParseChangesPage(const std::string& body) {
         change.version = cr.Int("version", false);
         change.offline_after_ms = cr.OptInt("offline_after_ms");
         change.offline_redeem_cap = cr.OptInt("offline_redeem_cap_per_card_per_day");
+      } else if (change.kind == "stored_value") {
+        StoredValueSnapshot& v = change.stored_value;
+        v.account_id = cr.Text("account_id");
+        v.ref = cr.Text("ref");
+        if (v.ref != "gift" && v.ref != "wallet" && problem.empty()) {
+          problem = "stored_value ref '" + v.ref + "' is neither gift nor wallet";
+        }
+        v.balance_minor = cr.Int("balance_minor");
+        v.version = cr.Int("version");
+        v.includes_through_seq = cr.Int("includes_through_seq");
+        change.version = v.version;
+        if (cr.Has("gift_card")) {
+          const json& g = item["gift_card"];
+          if (!g.is_object()) return Unreadable("changes page", "gift_card is not an object");
+          Reader gr{g, &problem};
+          v.gift_card = WireGiftCard{v.account_id, gr.Hex("card_hash"), gr.Text("masked", false)};
+          if (v.gift_card->card_hash.size() != 32 && problem.empty()) {
+            problem = "gift_card.card_hash is not 32 bytes";
+          }
+        }
+      } else if (change.kind == "coupon") {
+        CouponState& c = change.coupon;
+        c.code = cr.Text("code");
+        c.coupon_id = cr.Text("coupon_id");
+        c.account_id = cr.Text("account_id", false);
+        c.uses_left = cr.OptInt("uses_left");
+        c.expires_at = cr.OptInt("expires_at");
+        change.version = cr.Int("version");
+        if (c.code.empty() && problem.empty()) problem = "coupon code is empty";
       }
       page.changes.push_back(std::move(change));
     }

@@ -29,6 +29,30 @@ struct WireAccount {
   std::vector<WireCard> cards;
 };
 
+// A gift card with entries in the batch: its account holds the money.
+struct WireGiftCard {
+  std::string account_id;
+  std::string card_hash;  // raw bytes (hex on the wire)
+  std::string masked;
+};
+
+// A coupon code issued here, for other tills to honour.
+struct WireCoupon {
+  std::string code;
+  std::string coupon_id;
+  std::string account_id;            // "": anyone may present it
+  std::optional<std::int64_t> uses;  // how many uses it was issued with; nullopt: unlimited
+  std::optional<std::int64_t> expires_at;
+};
+
+// A coupon presented here (reversed: its sale was returned).
+struct WireCouponUse {
+  std::string code;
+  std::string op_id;
+  std::string account_id;
+  bool reversed = false;
+};
+
 // Appends entries to a push body, keeping count of its size.
 class BatchBody {
  public:
@@ -39,6 +63,9 @@ class BatchBody {
   std::size_t SizeWith(const ledger::EntryRecord& entry) const;
   void Add(const ledger::EntryRecord& entry);
   void AddAccount(const WireAccount& account);
+  void AddGiftCard(const WireGiftCard& gift_card);
+  void AddCoupon(const WireCoupon& coupon);
+  void AddCouponUse(const WireCouponUse& use);
   std::int64_t first_seq() const { return first_seq_; }
   std::int64_t last_seq() const { return last_seq_; }
   std::size_t count() const { return count_; }
@@ -100,8 +127,28 @@ struct ErrorAnswer {
 };
 Result<ErrorAnswer> ParseErrorAnswer(const std::string& body);
 
+// The server's money on an account (ref "gift" or "wallet"), as for points.
+struct StoredValueSnapshot {
+  std::string account_id;
+  std::string ref;
+  std::int64_t balance_minor = 0;
+  std::int64_t version = 0;
+  std::int64_t includes_through_seq = 0;
+  std::optional<WireGiftCard> gift_card;  // how to recognise a gift card
+};
+
+// A coupon code as the server knows it: uses_left counts every till's uses.
+struct CouponState {
+  std::string code;
+  std::string coupon_id;
+  std::string account_id;
+  std::optional<std::int64_t> uses_left;  // nullopt: unlimited
+  std::optional<std::int64_t> expires_at;
+};
+
 struct Change {
-  std::string kind;  // balance, hotlist, program, policy; others are skipped
+  std::string kind;  // balance, hotlist, program, policy, stored_value,
+                     // coupon; others are skipped
   BalanceSnapshot balance;
   std::string card_hash;  // hotlist, raw
   std::string state;      // hotlist
@@ -110,6 +157,8 @@ struct Change {
   std::string signature;  // program, raw
   std::optional<std::int64_t> offline_after_ms;          // policy
   std::optional<std::int64_t> offline_redeem_cap;        // policy
+  StoredValueSnapshot stored_value;                      // stored_value
+  CouponState coupon;                                    // coupon
 };
 
 struct ChangesPage {

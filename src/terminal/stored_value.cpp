@@ -48,9 +48,10 @@ Status Terminal::Impl::PayWithStoredValue(const Checkout& checkout,
     if (!gift.ok()) return gift.status();
     if (!*gift) {
       return {StatusCode::kUnknownCard,
-              where + ": gift card " + tender.gift_card.Masked() + " was never loaded here"};
+              where + ": gift card " + tender.gift_card.Masked() +
+                  " is not known here (never loaded, or not synced yet)"};
     }
-    auto balance = ledger->StoredValue(**gift, ledger::kGiftCardRef);
+    auto balance = StoredValueNow(**gift, ledger::kGiftCardRef);
     if (!balance.ok()) return balance.status();
     if (*balance < tender.amount_minor) {
       return {StatusCode::kInsufficientFunds,
@@ -71,7 +72,7 @@ Status Terminal::Impl::PayWithStoredValue(const Checkout& checkout,
             "wallet_minor: " + std::to_string(checkout.wallet_minor) + " is negative"};
   }
   if (checkout.wallet_minor > 0) {
-    auto balance = ledger->StoredValue(account_id, ledger::kWalletRef);
+    auto balance = StoredValueNow(account_id, ledger::kWalletRef);
     if (!balance.ok()) return balance.status();
     if (*balance < checkout.wallet_minor) {
       return {StatusCode::kInsufficientFunds,
@@ -139,9 +140,10 @@ Result<std::int64_t> Terminal::GiftCardBalance(const CardId& gift_card) const {
   if (!gift.ok()) return gift.status();
   if (!*gift) {
     return Status(StatusCode::kUnknownCard,
-                  "gift card " + gift_card.Masked() + " was never loaded here");
+                  "gift card " + gift_card.Masked() +
+                      " is not known here (never loaded, or not synced yet)");
   }
-  return im.ledger->StoredValue(**gift, ledger::kGiftCardRef);
+  return im.StoredValueNow(**gift, ledger::kGiftCardRef);
 }
 
 Result<Receipt> Terminal::TopUpWallet(const StoredValueLoad& load) {

@@ -87,6 +87,17 @@ struct Terminal::Impl {
     return Status::Ok();
   }
 
+  // Money on an account under `ref`: this till's entries plus what the
+  // server's snapshot adds from other tills (gift cards loaded elsewhere).
+  Result<std::int64_t> StoredValueNow(const std::string& account_id,
+                                      const std::string& ref) const {
+    auto local = ledger->StoredValue(account_id, ref);
+    if (!local.ok() || hooks == nullptr) return local;
+    auto remote = hooks->RemoteStoredValue(account_id, ref);
+    if (!remote.ok()) return remote.status();
+    return *local + *remote;
+  }
+
   // Programs (terminal/program_check.cpp). Under `mutex` or before the
   // Terminal is shared.
   // Reads a version accepted from the server back from its file: kTampered
@@ -178,7 +189,7 @@ struct Terminal::Impl {
       view.tier = tier->id;
     }
     view.segment = context->segment;
-    auto wallet = ledger->StoredValue(account_id, ledger::kWalletRef);
+    auto wallet = StoredValueNow(account_id, ledger::kWalletRef);
     if (!wallet.ok()) return wallet.status();
     view.wallet_minor = *wallet;
     view.rewards = engine::RewardOptions(program, *context);

@@ -134,7 +134,7 @@ TEST_F(ProgramTrustTest, AVersionAcceptedBeforeSealsExistedStillLoadsAfterTheUpg
   till->t.Close();
   // The ledger as sync schema 1 left it: no seal column.
   ASSERT_EQ(ExecSql(till->t.options.database_path,
-                    "ALTER TABLE sync_programs DROP COLUMN seal;"
+                    "ALTER TABLE sync_programs DROP COLUMN seal; DROP TABLE sync_stored_value;"
                     "UPDATE meta SET value = CAST('1' AS BLOB) WHERE key = 'sync_schema';"),
             "");
   till->t.Reopen();
