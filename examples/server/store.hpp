@@ -105,7 +105,7 @@ class CentralStore {
                                      std::int64_t now_ms, std::int64_t expires_at_ms) = 0;
 
   // Steps 2-5 of §3.4 in one transaction: batch dedup, gap, per-entry
-  // results, balances, the signed receipt, the stored answer.
+  // results, balances, money, coupons, the signed receipt, the stored answer.
   virtual Result<Answer> ApplyBatch(const PushBatch& batch, const ledger::Chain& chain,
                                     const ReceiptSigner& signer, std::int64_t now_ms) = 0;
   // One page of changes after `cursor` for `terminal_id` (§4).
