@@ -103,7 +103,7 @@ typedef enum loyalty_status {
   LOYALTY_DUPLICATE_ID_CONFLICT = 8, /* op_id used before with other content */
   LOYALTY_DATABASE_LOCKED = 9,       /* another process holds the ledger */
   LOYALTY_DATABASE_CORRUPT = 10,     /* SQLite corruption or a foreign schema */
-  LOYALTY_TAMPERED = 11,             /* the hash chain does not verify */
+  LOYALTY_TAMPERED = 11,             /* the hash chain or a program file does not verify */
   LOYALTY_NOT_FOUND = 12,            /* a named operation or account is absent */
   LOYALTY_ALREADY_REVERSED = 13,     /* voided or fully refunded before */
   LOYALTY_CARD_ALREADY_ENROLLED = 14,/* the card belongs to an account already */
@@ -459,6 +459,12 @@ LOYALTY_EXPORT loyalty_status loyalty_options_set_card_key(loyalty_options* opti
 /* Required: the program document (JSON). */
 LOYALTY_EXPORT loyalty_status loyalty_options_set_program_path(loyalty_options* options,
                                                                const char* path);
+/* Optional: the chain's Ed25519 program public key (PEM). Set, every program
+ * file needs "<file>.sig" beside it (loyalty-server sign-program), or
+ * loyalty_open and loyalty_load_program fail with
+ * LOYALTY_TAMPERED naming the file. NULL or "": files are trusted as given. */
+LOYALTY_EXPORT loyalty_status loyalty_options_set_program_public_key(loyalty_options* options,
+                                                                     const char* pem);
 /* Default 1. 0: synchronous=NORMAL (faster, may lose the last commits on
  * power loss). */
 LOYALTY_EXPORT loyalty_status loyalty_options_set_synchronous_full(loyalty_options* options,

@@ -80,6 +80,14 @@ loyalty_status loyalty_options_set_program_path(loyalty_options* options, const 
   });
 }
 
+loyalty_status loyalty_options_set_program_public_key(loyalty_options* options,
+                                                      const char* pem) {
+  return SetOption(options, [&](loyalty::Options& o) {
+    o.program_public_key_pem = Text(pem);
+    return Ok();
+  });
+}
+
 loyalty_status loyalty_options_set_synchronous_full(loyalty_options* options, int on) {
   return SetOption(options, [&](loyalty::Options& o) {
     o.synchronous_full = on != 0;

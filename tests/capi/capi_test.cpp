@@ -4,7 +4,11 @@
 
 #include <gtest/gtest.h>
 
+#include <openssl/evp.h>
+#include <openssl/pem.h>
+
 #include <atomic>
+#include <fstream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -491,6 +495,62 @@ TEST_F(CapiTest, StaticLibraryReadersSayUnsupported) {
   EXPECT_NE(std::string(loyalty_last_error()).find("sim:"), std::string::npos);
   EXPECT_EQ(loyalty_reader_open("sim:", nullptr), LOYALTY_INVALID_ARGUMENT);
   EXPECT_STREQ(loyalty_last_error(), "out: is NULL");
+}
+
+// An Ed25519 key pair (public PEM) and a signer, with OpenSSL as the
+// chain's signing tool would use it.
+struct ProgramKey {
+  EVP_PKEY* key = EVP_PKEY_Q_keygen(nullptr, nullptr, "ED25519");
+  ~ProgramKey() { EVP_PKEY_free(key); }
+  std::string PublicPem() const {
+    BIO* bio = BIO_new(BIO_s_mem());
+    PEM_write_bio_PUBKEY(bio, key);
+    char* data = nullptr;
+    const long n = BIO_get_mem_data(bio, &data);
+    std::string pem(data, static_cast<size_t>(n));
+    BIO_free(bio);
+    return pem;
+  }
+  // "<path>.sig": base64 of the signature over "loyalty-program-v1\n" + file.
+  void Sign(const std::string& path) const {
+    std::ifstream in(path, std::ios::binary);
+    const std::string message = "loyalty-program-v1\n" +
+        std::string((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    unsigned char sig[64];
+    size_t sig_len = sizeof sig;
+    EVP_MD_CTX* ctx = EVP_MD_CTX_new();
+    EVP_DigestSignInit(ctx, nullptr, nullptr, nullptr, key);
+    EVP_DigestSign(ctx, sig, &sig_len, reinterpret_cast<const unsigned char*>(message.data()),
+                   message.size());
+    EVP_MD_CTX_free(ctx);
+    unsigned char b64[128];
+    const int n = EVP_EncodeBlock(b64, sig, static_cast<int>(sig_len));
+    std::ofstream(path + ".sig", std::ios::trunc)
+        << std::string(reinterpret_cast<char*>(b64), static_cast<size_t>(n)) << "\n";
+  }
+};
+
+TEST_F(CapiTest, APinnedProgramKeyRefusesAnUnsignedProgramFile) {
+  loyalty_close(t_);
+  t_ = nullptr;
+  ProgramKey chain;
+  ASSERT_NE(chain.key, nullptr);
+  const std::string pem = chain.PublicPem();
+  ASSERT_EQ(loyalty_options_set_program_public_key(options_, pem.c_str()), LOYALTY_OK);
+  loyalty_terminal* t = nullptr;
+  EXPECT_EQ(loyalty_open(options_, &t), LOYALTY_TAMPERED);
+  EXPECT_EQ(t, nullptr);
+  EXPECT_NE(std::string(loyalty_last_error()).find("program.json' is not signed"),
+            std::string::npos)
+      << loyalty_last_error();
+
+  chain.Sign(dir_.File("program.json"));
+  ASSERT_EQ(loyalty_open(options_, &t_), LOYALTY_OK) << loyalty_last_error();
+  // A second program, unsigned: refused, the first stays in force.
+  const std::string v4 = WriteFile(dir_.File("program-v4.json"), kProgram);
+  EXPECT_EQ(loyalty_load_program(t_, v4.c_str()), LOYALTY_TAMPERED);
+  chain.Sign(v4);
+  EXPECT_EQ(loyalty_load_program(t_, v4.c_str()), LOYALTY_OK) << loyalty_last_error();
 }
 
 }  // namespace
