@@ -270,7 +270,9 @@ std::vector<std::uint8_t> Pn532Emulator::TargetData() const {
   // Tg, SENS_RES (ATQA), SEL_RES (SAK), NFCIDLength, NFCID1.
   std::vector<std::uint8_t> data = {0x01, card_->atqa[0], card_->atqa[1], card_->sak,
                                     static_cast<std::uint8_t>(card_->uid.size())};
-  data.insert(data.end(), card_->uid.begin(), card_->uid.end());
+  // push_back, not insert: GCC 12 at -O3 sees a false out-of-bounds memcpy
+  // in the vector's growth path (-Warray-bounds).
+  for (std::uint8_t b : card_->uid) data.push_back(b);
   if (card_->sak & 0x20) {
     for (std::uint8_t b : card_->ats) data.push_back(b);
   }
