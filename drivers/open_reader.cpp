@@ -54,7 +54,7 @@ Result<std::unique_ptr<CardReader>> OpenReader(std::string_view connection,
   return Status(StatusCode::kInvalidArgument,
                 "connection '" + c.text +
                     "': no reader driver for it (sim:, magstripe-evdev:, magstripe-serial:, "
-                    "pn532_uart:, usb, nfc:)");
+                    "pn532_uart:, usb, nfc:, pcsc:)");
 }
 
 }  // namespace loyalty

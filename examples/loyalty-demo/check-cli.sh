@@ -61,6 +61,21 @@ till '"points_issued"' report --json
 refused "terminal_key" verify --key-file other.key
 chmod 644 other.key
 refused "mode 0644 lets group or others at it" verify --key-file other.key
+# read: cards from the simulated reader, as a swipe would bring them.
+if "$demo" --help | grep -q "^  read"; then
+  cards="sim:cards=9900123456789017,bad track 2: LRC mismatch; swipe again,9900000000000093,4111111111111111"
+  till "Anna Weber  card \*\{12\}9017" read --reader "$cards" --count 3 --timeout-ms 2000
+  grep -q "bad read: track 2: LRC mismatch; swipe again" out.txt || fail "read: no bad-read line"
+  grep -q "unknown_card: card \*\{12\}0093: not enrolled" out.txt || fail "read: unknown card"
+  till "card \*\{12\}1111: does not start with a prefix of this program" \
+    read --reader "sim:cards=4111111111111111"
+  # (The first line repeats the connection string as typed.)
+  if sed 1d out.txt | cat - err.txt | grep -q "4111111111111111"; then
+    fail "read printed a full card number"
+  fi
+  refused "no card within 200 ms" read --reader "sim:" --timeout-ms 200
+  refused "no reader driver for it" read --reader "bogus:/dev/null"
+fi
 for program in coffee fashion supermarket; do
   "$demo" --db "$program.db" --program "$programs/$program.json" verify >out.txt 2>err.txt ||
     fail "$program.json does not load: $(cat err.txt)"

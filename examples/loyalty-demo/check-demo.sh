@@ -31,6 +31,9 @@ expect "owes 80 points"
 expect "refused (invalid_argument): card \*\{12\}0039: check digit is wrong"
 expect "a lookup with the same typo is caught too"
 expect "verify OK"
+if "$demo" --help | grep -q "^  read"; then
+  expect "(read on the simulated card reader)"
+fi
 [ -z "$(ls -A "$work/run")" ] ||
   fail "the demo left files in the folder it ran from: $(ls -A "$work/run")"
 echo "PASS: demo script"

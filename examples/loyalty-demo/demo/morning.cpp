@@ -7,6 +7,9 @@
 #include "basket_text.hpp"
 #include "demo/scripted_clock.hpp"
 #include "loyalty/loyalty.hpp"
+#ifdef LOYALTY_DEMO_WITH_READERS
+#include "loyalty/reader.hpp"
+#endif
 #include "screen.hpp"
 
 namespace loyalty_demo {
@@ -108,9 +111,21 @@ class Morning {
   }
 
   loyalty::Status Swipe(const std::string& number) {
+#ifdef LOYALTY_DEMO_WITH_READERS
+    // The card goes through the simulated reader, as a real swipe would:
+    // CardRead in, the account out (Terminal::Identify).
+    auto reader = loyalty::OpenReader("sim:cards=" + number);
+    if (!reader.ok()) return reader.status();
+    if (loyalty::Status s = (*reader)->Start(); !s.ok()) return s;
+    auto read = (*reader)->WaitForCard(std::chrono::seconds(1));
+    if (!read.ok()) return read.status();
+    out_ << "  (read on the " << loyalty::CardSourceName(read->source) << " card reader)\n";
+    auto view = terminal_->Identify(*read);
+#else
     auto card = ParseCard(number);
     if (!card.ok()) return card.status();
     auto view = terminal_->Lookup(*card);
+#endif
     if (!view.ok()) return view.status();
     PrintCard(out_, *view, *currency_);
     return loyalty::Status::Ok();
