@@ -7,6 +7,7 @@
 #include <array>
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -76,6 +77,34 @@ class SunAuthority {
   // and returns true; false means the message was seen before (a replay).
   // Should persist across restarts, or a replay after one is accepted.
   virtual bool AcceptCounter(std::string_view uid_hex, std::uint32_t counter) = 0;
+};
+
+// A SunAuthority for a POS that holds the keys itself: the meta-read key,
+// a function that gives each card's file-read key, and the replay counters
+// kept in a small SQLite file beside the ledger, so a tap replayed after a
+// restart is refused too. Thread-safe.
+class SunCounterFile final : public SunAuthority {
+ public:
+  using FileReadKeyFn = std::function<std::optional<Key>(std::string_view uid_hex)>;
+  // Creates the file when absent. kIoError naming it when it cannot be
+  // opened or written.
+  static Result<std::unique_ptr<SunCounterFile>> Open(const std::string& path,
+                                                      const Key& meta_read_key,
+                                                      FileReadKeyFn file_read_key);
+  ~SunCounterFile() override;
+  SunCounterFile(const SunCounterFile&) = delete;
+  SunCounterFile& operator=(const SunCounterFile&) = delete;
+
+  Key MetaReadKey() const override;
+  std::optional<Key> FileReadKey(std::string_view uid_hex) const override;
+  // A counter is written to the file before it is accepted; a write that
+  // fails refuses the tap (better than accepting a replay later).
+  bool AcceptCounter(std::string_view uid_hex, std::uint32_t counter) override;
+
+ private:
+  struct Impl;
+  explicit SunCounterFile(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
 };
 
 struct ReaderOptions {

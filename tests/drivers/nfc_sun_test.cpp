@@ -10,6 +10,7 @@
 #include "libnfc_env.hpp"
 #include "loyalty/reader.hpp"
 #include "nfc/sun_message.hpp"
+#include "ntag424_card.hpp"
 #include "pn532_emulator.hpp"
 #include "reader_test_util.hpp"
 
@@ -54,76 +55,11 @@ class TestSunAuthority final : public SunAuthority {
   std::map<std::string, std::uint32_t> last_;
 };
 
-// An NTAG 424 DNA with SDM on: every selection of its NDEF application
-// counts a read, and the NDEF file's URL then carries that tap's e and c.
-// `replay` freezes the URL of one tap, as a copied card would.
-class Ntag424 {
+// The card of these tests, keyed as TestSunAuthority expects.
+class Ntag424 : public testing::Ntag424 {
  public:
-  explicit Ntag424(AesKey file_key = FilledKey(0x22)) : state_(std::make_shared<State>()) {
-    state_->file_key = file_key;
-  }
-
-  // The emulator's thread answers APDUs with the tag's state while the test
-  // reads it, and may still hold the card after the test's Ntag424 is gone:
-  // the state is shared and locked (ThreadSanitizer found both).
-  EmulatedCard Card() {
-    return EmulatedCard::IsoDep(kUid, [state = state_](const std::vector<std::uint8_t>& apdu) {
-      std::lock_guard lock(state->mutex);
-      return state->Answer(apdu);
-    });
-  }
-  void Replay(std::string frozen_url) {
-    std::lock_guard lock(state_->mutex);
-    state_->frozen_url = std::move(frozen_url);
-  }
-  void TamperMac() {
-    std::lock_guard lock(state_->mutex);
-    state_->tamper = true;
-  }
-  std::string last_url() const {
-    std::lock_guard lock(state_->mutex);
-    return state_->url;
-  }
-
- private:
-  struct State {
-    std::vector<std::uint8_t> Answer(const std::vector<std::uint8_t>& apdu) {
-      const std::vector<std::uint8_t> ok = {0x90, 0x00};
-      if (apdu.size() >= 5 && apdu[1] == 0xA4 && apdu[2] == 0x04) {  // SELECT application
-        ++counter;
-        const std::uint8_t padding[5] = {0xA5, 0x5A, 0x00, 0x11, 0x22};
-        auto sun = readers::MakeSunParameters(kUid, counter, FilledKey(0x11), file_key, padding);
-        if (tamper) sun.c[0] = sun.c[0] == '0' ? '1' : '0';
-        url = frozen_url.empty() ? "shop.example/t?e=" + sun.e + "&c=" + sun.c : frozen_url;
-        std::vector<std::uint8_t> record = {0xD1, 0x01, static_cast<std::uint8_t>(1 + url.size()),
-                                            'U', 0x04};
-        for (char c : url) record.push_back(static_cast<std::uint8_t>(c));
-        file = {0x00, static_cast<std::uint8_t>(record.size())};
-        for (std::uint8_t b : record) file.push_back(b);
-        return ok;
-      }
-      if (apdu.size() >= 7 && apdu[1] == 0xA4 && apdu[5] == 0xE1 && apdu[6] == 0x04) return ok;
-      if (apdu.size() >= 5 && apdu[1] == 0xB0) {  // READ BINARY
-        const std::size_t offset = static_cast<std::size_t>(apdu[2]) << 8 | apdu[3];
-        std::vector<std::uint8_t> data;
-        for (std::size_t i = offset; i < offset + apdu[4] && i < file.size(); ++i) {
-          data.push_back(file[i]);
-        }
-        data.insert(data.end(), ok.begin(), ok.end());
-        return data;
-      }
-      return {0x6D, 0x00};
-    }
-
-    std::mutex mutex;
-    AesKey file_key{};
-    std::uint32_t counter = 60;
-    std::string url;
-    std::string frozen_url;
-    bool tamper = false;
-    std::vector<std::uint8_t> file;
-  };
-  std::shared_ptr<State> state_;
+  explicit Ntag424(AesKey file_key = FilledKey(0x22))
+      : testing::Ntag424(kUid, FilledKey(0x11), file_key) {}
 };
 
 class NfcSunTest : public ::testing::Test {
@@ -232,6 +168,57 @@ TEST_F(NfcSunTest, PlainNtagIsRefusedWhenSecureCardsAreRequired) {
   ASSERT_TRUE(read.ok());
   EXPECT_EQ(read->status.code(), StatusCode::kBadRead);
   EXPECT_NE(read->status.message().find("NTAG 424"), std::string::npos);
+}
+
+TEST_F(NfcSunTest, ACounterFileRefusesAReplayAfterARestart) {
+  auto keys = [](std::string_view uid) -> std::optional<SunAuthority::Key> {
+    if (uid != kUidHex) return std::nullopt;
+    return FilledKey(0x22);
+  };
+  const std::string counters = dir_.File("sun-counters.db");
+  Ntag424 genuine;
+  std::string recorded;
+  {
+    auto authority = SunCounterFile::Open(counters, FilledKey(0x11), keys);
+    ASSERT_TRUE(authority.ok()) << authority.status().ToString();
+    ReaderOptions options;
+    options.sun = authority->get();
+    auto reader = OpenReader(emulator_.connstring() + "?sun=1&poll_ms=20", options);
+    ASSERT_TRUE(reader.ok() && (*reader)->Start().ok());
+    emulator_.Tap(genuine.Card());
+    auto read = (*reader)->WaitForCard(2s);
+    ASSERT_TRUE(read.ok() && read->status.ok()) << read->status.ToString();
+    recorded = genuine.last_url();
+    emulator_.Remove();
+  }
+  // The till restarts; a copy replays the tap it recorded.
+  auto authority = SunCounterFile::Open(counters, FilledKey(0x11), keys);
+  ASSERT_TRUE(authority.ok());
+  ReaderOptions options;
+  options.sun = authority->get();
+  auto reader = OpenReader(emulator_.connstring() + "?sun=1&poll_ms=20", options);
+  ASSERT_TRUE(reader.ok() && (*reader)->Start().ok());
+  Ntag424 copy;
+  copy.Replay(recorded);
+  emulator_.Tap(copy.Card());
+  auto replayed = (*reader)->WaitForCard(2s);
+  ASSERT_TRUE(replayed.ok());
+  EXPECT_EQ(replayed->status.code(), StatusCode::kBadRead);
+  EXPECT_NE(replayed->status.message().find("seen before"), std::string::npos);
+  emulator_.Remove();
+  // The genuine card's next tap is a new message: accepted.
+  emulator_.Tap(genuine.Card());
+  auto next = (*reader)->WaitForCard(2s);
+  ASSERT_TRUE(next.ok());
+  EXPECT_TRUE(next->status.ok()) << next->status.ToString();
+}
+
+TEST(NfcSun, ACounterFileThatCannotBeWrittenIsNamed) {
+  auto keys = [](std::string_view) { return std::optional<SunAuthority::Key>(); };
+  auto authority = SunCounterFile::Open("/nonexistent-dir/sun.db", FilledKey(1), keys);
+  ASSERT_FALSE(authority.ok());
+  EXPECT_EQ(authority.status().code(), StatusCode::kIoError);
+  EXPECT_NE(authority.status().message().find("/nonexistent-dir/sun.db"), std::string::npos);
 }
 
 TEST(NfcSun, SunOptionWithoutKeysIsRefusedAtOpen) {
