@@ -757,6 +757,38 @@ typedef struct loyalty_reader loyalty_reader;
  * DEVICE_GONE / IO_ERROR naming the device. */
 LOYALTY_EXPORT loyalty_status loyalty_reader_open(const char* connection,
                                                   loyalty_reader** out);
+/* Settings of a reader beyond its connection string. Not thread-safe; may
+ * be freed once the reader is open. */
+typedef struct loyalty_reader_options loyalty_reader_options;
+/* An NTAG 424 DNA card's SDMFileReadKey for `uid_hex` (14 upper-case hex
+ * digits): write 16 bytes to key_out and return 1, or return 0 for a card
+ * the program did not issue (refused). Called from the thread that waits
+ * for cards; must not call back into the reader. */
+typedef int (*loyalty_sun_file_key_fn)(void* user_data, const char* uid_hex,
+                                       uint8_t key_out[16]);
+
+LOYALTY_EXPORT loyalty_status loyalty_reader_options_new(loyalty_reader_options** out);
+LOYALTY_EXPORT void loyalty_reader_options_free(loyalty_reader_options* options);
+/* The reader's log (bad reads, reconnects; masked card numbers only). */
+LOYALTY_EXPORT loyalty_status loyalty_reader_options_set_log(loyalty_reader_options* options,
+                                                             loyalty_log_fn log,
+                                                             void* user_data);
+/* Keys for NFC readers opened with "?sun=1" (NTAG 424 DNA secure unique
+ * messages, docs/readers.md): the SDMMetaReadKey, the per-card
+ * SDMFileReadKey callback, and `counter_file`, a SQLite file (created when
+ * absent) that keeps each card's last read counter so a replayed tap is
+ * refused, also after a restart. IO_ERROR naming the file when it cannot
+ * be opened. */
+LOYALTY_EXPORT loyalty_status loyalty_reader_options_set_sun(loyalty_reader_options* options,
+                                                             const uint8_t meta_read_key[16],
+                                                             loyalty_sun_file_key_fn file_key,
+                                                             void* user_data,
+                                                             const char* counter_file);
+/* loyalty_reader_open with settings; `options` may be NULL. A "?sun=1"
+ * connection without loyalty_reader_options_set_sun: INVALID_ARGUMENT. */
+LOYALTY_EXPORT loyalty_status loyalty_reader_open_with(const char* connection,
+                                                       const loyalty_reader_options* options,
+                                                       loyalty_reader** out);
 /* Blocks until the next card, at most `timeout_ms`. A good read: LOYALTY_OK
  * and *out a LOYALTY_KIND_CARD_READ. A bad read (torn swipe): BAD_READ with
  * the reason in loyalty_last_error(), for the cashier. Also TIMEOUT,

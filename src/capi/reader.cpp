@@ -1,11 +1,14 @@
 // Card readers over loyalty::OpenReader. Without the readers library
 // (LOYALTY_CAPI_WITH_READERS undefined) every symbol still exists, so the
 // ABI is the same in every build, and opening says LOYALTY_UNSUPPORTED.
+#include <algorithm>
+#include <memory>
+#include <optional>
+#include <string>
+
 #include "capi/capi_internal.hpp"
 
-#if defined(LOYALTY_CAPI_WITH_READERS)
 #include "loyalty/reader.hpp"
-#endif
 
 using loyalty::StatusCode;
 using loyalty::capi::Fail;
@@ -15,13 +18,120 @@ using loyalty::capi::Missing;
 using loyalty::capi::Ok;
 using loyalty::capi::Report;
 
+struct loyalty_reader_options {
+  loyalty::LogFn log;
+  // The SUN keys: shared with every reader opened with these options, so
+  // the options may be freed while the readers live.
+  std::shared_ptr<loyalty::SunAuthority> sun;
+};
+
 struct loyalty_reader {
 #if defined(LOYALTY_CAPI_WITH_READERS)
+  std::shared_ptr<loyalty::SunAuthority> sun;  // outlives `reader`
   std::unique_ptr<loyalty::CardReader> reader;
 #endif
 };
 
+#if defined(LOYALTY_CAPI_WITH_READERS)
+namespace {
+
+loyalty_status OpenWith(const char* connection, const loyalty_reader_options* options,
+                        loyalty_reader** out) {
+  loyalty::ReaderOptions reader_options;
+  auto handle = std::make_unique<loyalty_reader>();
+  if (options != nullptr) {
+    reader_options.log = options->log;
+    handle->sun = options->sun;
+    reader_options.sun = handle->sun.get();
+  }
+  auto reader = loyalty::OpenReader(connection, std::move(reader_options));
+  if (!reader.ok()) return Report(reader.status());
+  handle->reader = std::move(*reader);
+  if (loyalty::Status s = handle->reader->Start(); !s.ok()) return Report(s);
+  *out = handle.release();
+  return Ok();
+}
+
+}  // namespace
+#endif
+
 extern "C" {
+
+loyalty_status loyalty_reader_options_new(loyalty_reader_options** out) {
+  return Guard([&] {
+    if (out == nullptr) return Missing("out");
+    *out = new loyalty_reader_options();
+    return Ok();
+  });
+}
+
+void loyalty_reader_options_free(loyalty_reader_options* options) { delete options; }
+
+loyalty_status loyalty_reader_options_set_log(loyalty_reader_options* options,
+                                              loyalty_log_fn log, void* user_data) {
+  return Guard([&] {
+    if (options == nullptr) return Missing("options");
+    if (log == nullptr) {
+      options->log = nullptr;
+    } else {
+      options->log = [log, user_data](loyalty::LogLevel level, std::string_view message) {
+        const std::string text(message);
+        log(user_data, static_cast<int>(level), text.c_str());
+      };
+    }
+    return Ok();
+  });
+}
+
+loyalty_status loyalty_reader_options_set_sun(loyalty_reader_options* options,
+                                              const uint8_t meta_read_key[16],
+                                              loyalty_sun_file_key_fn file_key, void* user_data,
+                                              const char* counter_file) {
+  return Guard([&] {
+    if (options == nullptr) return Missing("options");
+    if (meta_read_key == nullptr) return Missing("meta_read_key");
+    if (file_key == nullptr) return Missing("file_key");
+    if (counter_file == nullptr || *counter_file == '\0') return Missing("counter_file");
+#if defined(LOYALTY_CAPI_WITH_READERS)
+    loyalty::SunAuthority::Key meta;
+    std::copy(meta_read_key, meta_read_key + meta.size(), meta.begin());
+    auto keys = [file_key, user_data](std::string_view uid_hex)
+        -> std::optional<loyalty::SunAuthority::Key> {
+      const std::string uid(uid_hex);
+      loyalty::SunAuthority::Key key{};
+      if (file_key(user_data, uid.c_str(), key.data()) != 1) return std::nullopt;
+      return key;
+    };
+    auto authority = loyalty::SunCounterFile::Open(counter_file, meta, std::move(keys));
+    if (!authority.ok()) return Report(authority.status());
+    options->sun = std::shared_ptr<loyalty::SunAuthority>(std::move(*authority));
+    return Ok();
+#else
+    (void)user_data;
+    return Fail(StatusCode::kUnsupported, "card readers are not built into this library");
+#endif
+  });
+}
+
+loyalty_status loyalty_reader_open_with(const char* connection,
+                                        const loyalty_reader_options* options,
+                                        loyalty_reader** out) {
+  return Guard([&] {
+    if (out == nullptr) return Missing("out");
+    *out = nullptr;
+    if (connection == nullptr) return Missing("connection");
+#if defined(LOYALTY_CAPI_WITH_READERS)
+    return OpenWith(connection, options, out);
+#else
+    (void)options;
+    return Fail(StatusCode::kUnsupported,
+                "connection '" + std::string(connection) +
+                    "': card readers are not in this library (they are in "
+                    "libloyalty.so when built with LOYALTY_CAPI_READERS and the "
+                    "loyalty_readers library; never in libloyalty.a)");
+#endif
+  });
+}
 
 loyalty_status loyalty_reader_open(const char* connection, loyalty_reader** out) {
   return Guard([&] {
@@ -29,13 +139,7 @@ loyalty_status loyalty_reader_open(const char* connection, loyalty_reader** out)
     *out = nullptr;
     if (connection == nullptr) return Missing("connection");
 #if defined(LOYALTY_CAPI_WITH_READERS)
-    auto reader = loyalty::OpenReader(connection);
-    if (!reader.ok()) return Report(reader.status());
-    auto handle = std::make_unique<loyalty_reader>();
-    handle->reader = std::move(*reader);
-    if (loyalty::Status s = handle->reader->Start(); !s.ok()) return Report(s);
-    *out = handle.release();
-    return Ok();
+    return OpenWith(connection, nullptr, out);
 #else
     return Fail(StatusCode::kUnsupported,
                 "connection '" + std::string(connection) +
