@@ -16,6 +16,10 @@ ReaderResult OpenSerialSwipeReader(const Connection& connection, ReaderOptions o
 // `libnfc_connstring` is what nfc_open() gets ("" = the first device found).
 ReaderResult OpenNfcReader(const Connection& connection, std::string libnfc_connstring,
                            ReaderOptions options);
+// The option sun=1 (NTAG 424 DNA secure messages only); kInvalidArgument
+// when it is set without the keys in ReaderOptions::sun.
+Result<bool> SunOption(const Connection& connection, const ReaderOptions& options);
+
 // Defined only when pcsc-lite was found (LOYALTY_READERS_WITH_PCSC).
 ReaderResult OpenPcscReader(const Connection& connection, ReaderOptions options);
 

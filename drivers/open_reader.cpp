@@ -6,6 +6,21 @@
 #include "loyalty/reader.hpp"
 
 namespace loyalty {
+
+namespace readers {
+
+Result<bool> SunOption(const Connection& connection, const ReaderOptions& options) {
+  auto sun = BoolOption(connection, "sun", false);
+  if (!sun.ok()) return sun.status();
+  if (*sun && options.sun == nullptr) {
+    return Status(StatusCode::kInvalidArgument,
+                  "connection '" + connection.text +
+                      "': sun=1 needs the card keys in ReaderOptions::sun");
+  }
+  return *sun;
+}
+
+}  // namespace readers
 namespace {
 
 // libnfc's own driver names (Debian's build; see docs/readers.md).

@@ -10,6 +10,7 @@
 #include "nfc/ndef.hpp"
 #include "nfc/sun_message.hpp"
 #include "nfc/type2_tag.hpp"
+#include "nfc/sun_tap.hpp"
 #include "nfc/type4_tag.hpp"
 
 namespace loyalty::readers {
@@ -216,61 +217,17 @@ Result<std::vector<std::uint8_t>> NfcReader::Apdu(const std::vector<std::uint8_t
   return answer;
 }
 
-Result<std::vector<std::uint8_t>> NfcReader::ReadType4Ndef() {
-  if (auto r = Apdu(SelectNdefApplication(), "selecting the NDEF application"); !r.ok()) {
-    return r.status();
-  }
-  if (auto r = Apdu(SelectFile(kNdefFileId), "selecting the NDEF file"); !r.ok()) {
-    return r.status();
-  }
-  auto length_bytes = Apdu(ReadBinary(0, 2), "reading the NDEF length");
-  if (!length_bytes.ok()) return length_bytes.status();
-  if (length_bytes->size() != 2) return Status(StatusCode::kBadRead, "NDEF: no length");
-  const std::size_t length = static_cast<std::size_t>((*length_bytes)[0]) << 8 | (*length_bytes)[1];
-  std::vector<std::uint8_t> message;
-  while (message.size() < length) {
-    const std::size_t chunk = std::min<std::size_t>(length - message.size(), 0xF0);
-    auto part = Apdu(ReadBinary(static_cast<std::uint16_t>(2 + message.size()),
-                                static_cast<std::uint8_t>(chunk)),
-                     "reading the NDEF file");
-    if (!part.ok()) return part.status();
-    if (part->empty()) return Status(StatusCode::kBadRead, "NDEF: the file ended early");
-    message.insert(message.end(), part->begin(), part->end());
-  }
-  return message;
-}
-
 Result<std::string> NfcReader::VerifySun(const nfc_target& target, const std::string& uid) {
-  auto refused = [](std::string why) {
-    return Status(StatusCode::kBadRead, "NFC secure message: " + std::move(why));
-  };
   if (!IsIsoDep(target) || target.nti.nai.szUidLen != 7) {
-    return refused("not an NTAG 424 DNA card (this till takes secure cards only)");
+    return Status(StatusCode::kBadRead,
+                  "NFC secure message: not an NTAG 424 DNA card (this till takes secure cards "
+                  "only)");
   }
-  auto message = ReadType4Ndef();
-  if (!message.ok()) return message.status();
-  auto records = ParseNdefMessage(*message);
-  if (!records.ok()) return records.status();
-  std::string uri;
-  for (const NdefRecord& r : *records) {
-    if (r.tnf == 0x01 && r.type == "U") {
-      uri = ExpandUri(r.payload);
-      break;
-    }
-  }
-  auto parameters = SunParametersFromUri(uri);
-  if (!parameters.ok()) return parameters.status();
-  auto picc = DecryptSunPiccData(parameters->e, options_.sun->MetaReadKey());
-  if (!picc.ok()) return picc.status();
-  if (picc->uid_hex != uid) return refused("the message names another card than the one tapped");
-  auto file_key = options_.sun->FileReadKey(picc->uid_hex);
-  if (!file_key) return refused("a card this program did not issue");
-  if (Status s = VerifySunMac(*picc, parameters->c, *file_key); !s.ok()) return s;
-  if (!options_.sun->AcceptCounter(picc->uid_hex, picc->counter)) {
-    return refused("this tap's message was seen before (counter " +
-                   std::to_string(picc->counter) + "): a copied card?");
-  }
-  return picc->uid_hex;
+  return VerifySunTap(
+      [this](const std::vector<std::uint8_t>& command, const char* what) {
+        return Apdu(command, what);
+      },
+      uid, *options_.sun);
 }
 
 CardRead NfcReader::ReadCard(const nfc_target& target) {

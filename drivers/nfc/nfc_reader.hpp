@@ -54,8 +54,6 @@ class NfcReader final : public CardReader {
   Status Recover(int error, const char* during);
   CardRead ReadCard(const nfc_target& target);
   Result<std::optional<std::string>> ReadNdefNumber();
-  // The NDEF message of an ISO-DEP (Type 4) tag.
-  Result<std::vector<std::uint8_t>> ReadType4Ndef();
   // Checks the SUN message of an NTAG 424 DNA; the verified UID.
   Result<std::string> VerifySun(const nfc_target& target, const std::string& uid);
   Result<std::vector<std::uint8_t>> Apdu(const std::vector<std::uint8_t>& command,

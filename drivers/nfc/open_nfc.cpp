@@ -12,14 +12,9 @@ ReaderResult OpenNfcReader(const Connection& connection, std::string libnfc_conn
   auto ndef = BoolOption(connection, "ndef", settings.read_ndef);
   if (!ndef.ok()) return ndef.status();
   settings.read_ndef = *ndef;
-  auto sun = BoolOption(connection, "sun", settings.require_sun);
+  auto sun = SunOption(connection, options);
   if (!sun.ok()) return sun.status();
   settings.require_sun = *sun;
-  if (settings.require_sun && options.sun == nullptr) {
-    return Status(StatusCode::kInvalidArgument,
-                  "connection '" + connection.text +
-                      "': sun=1 needs the card keys in ReaderOptions::sun");
-  }
   auto poll = MillisOption(connection, "poll_ms", settings.poll_interval,
                            std::chrono::milliseconds(10), std::chrono::milliseconds(1000));
   if (!poll.ok()) return poll.status();

@@ -4,6 +4,7 @@
 
 #include "common/reader_clock.hpp"
 #include "nfc/ndef.hpp"
+#include "nfc/sun_tap.hpp"
 #include "nfc/type2_tag.hpp"
 
 namespace loyalty::readers {
@@ -189,7 +190,25 @@ CardRead PcscReader::ReadCard() {
       read.status = uid.status();
     } else {
       number = Hex(*uid);
-      if (settings_.read_ndef) {
+      if (settings_.require_sun) {
+        // The reader passes ISO 7816 APDUs to an ISO-DEP card as they are.
+        read.source = CardSource::kNfcSun;
+        auto verified =
+            uid->size() != 7
+                ? Result<std::string>(Status(StatusCode::kBadRead,
+                                             "NFC secure message: not an NTAG 424 DNA card (this "
+                                             "till takes secure cards only)"))
+                : VerifySunTap(
+                      [&](const std::vector<std::uint8_t>& command, const char* what) {
+                        return Transmit(card.handle, card.protocol, command, what);
+                      },
+                      number, *options_.sun);
+        if (verified.ok()) {
+          number = *verified;
+        } else {
+          read.status = verified.status();
+        }
+      } else if (settings_.read_ndef) {
         auto ndef = ReadNdefNumber(card.handle, card.protocol);
         if (!ndef.ok()) {
           read.source = CardSource::kNfcNdef;

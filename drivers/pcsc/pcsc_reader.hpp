@@ -18,7 +18,8 @@
 namespace loyalty::readers {
 
 struct PcscSettings {
-  bool read_ndef = false;  // as NfcSettings::read_ndef
+  bool read_ndef = false;    // as NfcSettings::read_ndef
+  bool require_sun = false;  // as NfcSettings::require_sun: NTAG 424 DNA only
 };
 
 class PcscReader final : public CardReader {

@@ -137,7 +137,7 @@ struct ReaderOptions {
 //        poll_ms=50 (pause between polls).
 //   "pcsc:" or "pcsc:<part of the reader's name>"
 //        a contactless reader through pcscd (when built with pcsc-lite);
-//        option ndef=1 as above.
+//        options ndef=1 and sun=1 as above.
 // Returns kInvalidArgument naming the string or option when no driver
 // matches or an option is malformed, and kUnsupported when the driver is
 // not built into this library. Nothing is opened until Start().

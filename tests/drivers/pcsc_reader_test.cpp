@@ -16,6 +16,7 @@
 #include <thread>
 
 #include "loyalty/reader.hpp"
+#include "ntag424_card.hpp"
 #include "reader_test_util.hpp"
 #include "vpcd_card.hpp"
 
@@ -224,6 +225,67 @@ TEST_F(PcscReaderTest, CardThatRefusesPageReadsGivesItsUid) {
   auto read = reader->WaitForCard(5s);
   ASSERT_TRUE(read.ok() && read->status.ok());
   EXPECT_EQ(read->card.value(), "04A1B2C3D4E5F6");
+}
+
+TEST_F(PcscReaderTest, SecureNtag424TapsAreVerifiedAndReplaysRefused) {
+  auto keys = [](std::string_view uid) -> std::optional<SunAuthority::Key> {
+    if (uid != "04A1B2C3D4E5F6") return std::nullopt;
+    return testing::FilledSunKey(0x22);
+  };
+  auto authority =
+      SunCounterFile::Open(dir_.File("sun-counters.db"), testing::FilledSunKey(0x11), keys);
+  ASSERT_TRUE(authority.ok()) << authority.status().ToString();
+  ReaderOptions options;
+  options.sun = authority->get();
+  auto opened = OpenReader("pcsc:Virtual PCD 00 00?sun=1", options);
+  ASSERT_TRUE(opened.ok()) << opened.status().ToString();
+  auto& reader = *opened;
+  ASSERT_TRUE(reader->Start().ok());
+
+  testing::Ntag424 genuine(kUid, testing::FilledSunKey(0x11), testing::FilledSunKey(0x22));
+  std::string recorded;
+  {
+    VpcdCard card(port_, kUid, {}, genuine.Apdus());
+    ASSERT_TRUE(card.connected());
+    auto read = reader->WaitForCard(5s);
+    ASSERT_TRUE(read.ok()) << read.status().ToString();
+    ASSERT_TRUE(read->status.ok()) << read->status.ToString();
+    EXPECT_EQ(read->card.value(), "04A1B2C3D4E5F6");
+    EXPECT_EQ(read->source, CardSource::kNfcSun);
+    recorded = genuine.last_url();
+  }
+  std::this_thread::sleep_for(500ms);  // the next customer; pcscd sees the field empty
+  {
+    testing::Ntag424 copy(kUid, testing::FilledSunKey(0x11), testing::FilledSunKey(0x22));
+    copy.Replay(recorded);
+    VpcdCard card(port_, kUid, {}, copy.Apdus());
+    auto read = reader->WaitForCard(5s);
+    ASSERT_TRUE(read.ok()) << read.status().ToString();
+    EXPECT_EQ(read->status.code(), StatusCode::kBadRead);
+    EXPECT_NE(read->status.message().find("seen before"), std::string::npos)
+        << read->status.message();
+  }
+  std::this_thread::sleep_for(500ms);
+  {
+    testing::Ntag424 forged(kUid, testing::FilledSunKey(0x11), testing::FilledSunKey(0x22));
+    forged.TamperMac();
+    VpcdCard card(port_, kUid, {}, forged.Apdus());
+    auto read = reader->WaitForCard(5s);
+    ASSERT_TRUE(read.ok()) << read.status().ToString();
+    EXPECT_EQ(read->status.code(), StatusCode::kBadRead);
+    EXPECT_NE(read->status.message().find("does not verify"), std::string::npos)
+        << read->status.message();
+  }
+  std::this_thread::sleep_for(500ms);
+  {
+    VpcdCard plain(port_, kUid, {});  // a Type 2 tag: no ISO-DEP application
+    auto read = reader->WaitForCard(5s);
+    ASSERT_TRUE(read.ok()) << read.status().ToString();
+    EXPECT_EQ(read->status.code(), StatusCode::kBadRead);
+  }
+  auto no_keys = OpenReader("pcsc:?sun=1");
+  ASSERT_FALSE(no_keys.ok());
+  EXPECT_NE(no_keys.status().message().find("ReaderOptions::sun"), std::string::npos);
 }
 
 TEST_F(PcscReaderTest, PcscdGoneIsDeviceGoneThenStartReopens) {

@@ -51,12 +51,13 @@ Ntag424::Ntag424(std::vector<std::uint8_t> uid, SunKey meta_read_key, SunKey fil
   state_->file_key = file_read_key;
 }
 
-EmulatedCard Ntag424::Card() {
-  return EmulatedCard::IsoDep(state_->uid,
-                              [state = state_](const std::vector<std::uint8_t>& apdu) {
-                                std::lock_guard lock(state->mutex);
-                                return state->Answer(apdu);
-                              });
+EmulatedCard Ntag424::Card() { return EmulatedCard::IsoDep(state_->uid, Apdus()); }
+
+std::function<std::vector<std::uint8_t>(const std::vector<std::uint8_t>&)> Ntag424::Apdus() {
+  return [state = state_](const std::vector<std::uint8_t>& apdu) {
+    std::lock_guard lock(state->mutex);
+    return state->Answer(apdu);
+  };
 }
 
 void Ntag424::Replay(std::string frozen_url) {

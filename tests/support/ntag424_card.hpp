@@ -7,6 +7,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -32,6 +33,8 @@ class Ntag424 {
   // reads it, and may still hold the card after the Ntag424 is gone: the
   // state is shared and locked.
   EmulatedCard Card();
+  // The same card's APDU answers, for another reader (PC/SC's virtual one).
+  std::function<std::vector<std::uint8_t>(const std::vector<std::uint8_t>&)> Apdus();
   void Replay(std::string frozen_url);
   void TamperMac();
   std::string last_url() const;

@@ -37,8 +37,8 @@ bool Send(int fd, const std::vector<std::uint8_t>& payload) {
 }  // namespace
 
 VpcdCard::VpcdCard(std::uint16_t port, std::vector<std::uint8_t> uid,
-                   std::vector<std::uint8_t> memory)
-    : uid_(std::move(uid)), memory_(std::move(memory)) {
+                   std::vector<std::uint8_t> memory, IsoDep iso_dep)
+    : uid_(std::move(uid)), memory_(std::move(memory)), iso_dep_(std::move(iso_dep)) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return;
   sockaddr_in address{};
@@ -79,6 +79,7 @@ std::vector<std::uint8_t> VpcdCard::Answer(const std::vector<std::uint8_t>& apdu
     return answer;
   }
   if (apdu.size() >= 2 && apdu[0] == 0xFF) return {0x6A, 0x81};  // function not supported
+  if (iso_dep_) return iso_dep_(apdu);                           // passed to the card as is
   return {0x6D, 0x00};                                          // instruction not supported
 }
 

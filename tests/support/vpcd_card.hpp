@@ -10,6 +10,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <thread>
 #include <vector>
 
@@ -17,8 +18,13 @@ namespace loyalty::testing {
 
 class VpcdCard {
  public:
+  // Answers an ISO 7816 command APDU (not the reader's FF-class ones).
+  using IsoDep = std::function<std::vector<std::uint8_t>(const std::vector<std::uint8_t>&)>;
+
   // `memory`: Type 2 pages (4 bytes each); empty: the card refuses page reads.
-  VpcdCard(std::uint16_t port, std::vector<std::uint8_t> uid, std::vector<std::uint8_t> memory);
+  // `iso_dep`: an ISO-DEP card (e.g. testing::Ntag424::Apdus()); empty: none.
+  VpcdCard(std::uint16_t port, std::vector<std::uint8_t> uid, std::vector<std::uint8_t> memory,
+           IsoDep iso_dep = {});
   ~VpcdCard();
   VpcdCard(const VpcdCard&) = delete;
   VpcdCard& operator=(const VpcdCard&) = delete;
@@ -32,6 +38,7 @@ class VpcdCard {
 
   std::vector<std::uint8_t> uid_;
   std::vector<std::uint8_t> memory_;
+  IsoDep iso_dep_;
   int fd_ = -1;
   std::atomic<int> apdus_{0};
   std::thread thread_;
