@@ -53,6 +53,18 @@ loyalty_status OpenWith(const char* connection, const loyalty_reader_options* op
 }
 
 }  // namespace
+#else
+namespace {
+
+loyalty_status NotBuiltIn(const char* connection) {
+  return Fail(StatusCode::kUnsupported,
+              "connection '" + std::string(connection) +
+                  "': card readers are not in this library (they are in "
+                  "libloyalty.so when built with LOYALTY_CAPI_READERS and the "
+                  "loyalty_readers library; never in libloyalty.a)");
+}
+
+}  // namespace
 #endif
 
 extern "C" {
@@ -124,11 +136,7 @@ loyalty_status loyalty_reader_open_with(const char* connection,
     return OpenWith(connection, options, out);
 #else
     (void)options;
-    return Fail(StatusCode::kUnsupported,
-                "connection '" + std::string(connection) +
-                    "': card readers are not in this library (they are in "
-                    "libloyalty.so when built with LOYALTY_CAPI_READERS and the "
-                    "loyalty_readers library; never in libloyalty.a)");
+    return NotBuiltIn(connection);
 #endif
   });
 }
@@ -141,11 +149,7 @@ loyalty_status loyalty_reader_open(const char* connection, loyalty_reader** out)
 #if defined(LOYALTY_CAPI_WITH_READERS)
     return OpenWith(connection, nullptr, out);
 #else
-    return Fail(StatusCode::kUnsupported,
-                "connection '" + std::string(connection) +
-                    "': card readers are not in this library (they are in "
-                    "libloyalty.so when built with LOYALTY_CAPI_READERS and the "
-                    "loyalty_readers library; never in libloyalty.a)");
+    return NotBuiltIn(connection);
 #endif
   });
 }

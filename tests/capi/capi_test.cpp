@@ -16,6 +16,7 @@
 #include "loyalty/account.hpp"
 #include "loyalty/status.hpp"
 #include "loyalty/version.hpp"
+#include "capi_results.hpp"
 #include "support/test_env.hpp"
 
 namespace {
@@ -33,31 +34,10 @@ std::int64_t FakeNow(void* user) {
   return static_cast<std::atomic<std::int64_t>*>(user)->load();
 }
 
-std::int64_t Int(const loyalty_result* r, int key) {
-  std::int64_t v = -999;
-  EXPECT_EQ(loyalty_result_int(r, key, &v), LOYALTY_OK) << loyalty_last_error();
-  return v;
-}
-
-std::string Str(const loyalty_result* r, int key) {
-  const char* s = nullptr;
-  EXPECT_EQ(loyalty_result_string(r, key, &s), LOYALTY_OK) << loyalty_last_error();
-  return s ? s : "<null>";
-}
-
-const loyalty_result* Item(const loyalty_result* r, int key, size_t i) {
-  const loyalty_result* item = nullptr;
-  EXPECT_EQ(loyalty_result_item_at(r, key, i, &item), LOYALTY_OK) << loyalty_last_error();
-  return item;
-}
-
-// Frees the result at the end of the scope.
-struct Owned {
-  loyalty_result* r = nullptr;
-  ~Owned() { loyalty_result_free(r); }
-  loyalty_result** out() { return &r; }
-  const loyalty_result* get() const { return r; }
-};
+using loyalty::capi_testing::Int;
+using loyalty::capi_testing::Item;
+using loyalty::capi_testing::Owned;
+using loyalty::capi_testing::Str;
 
 class CapiTest : public ::testing::Test {
  protected:

@@ -6,14 +6,14 @@
 // emulator and the test card are the test's own.
 #include <gtest/gtest.h>
 #include <stdlib.h>
-#include <unistd.h>
 
 #include <cstring>
-#include <filesystem>
 #include <fstream>
 #include <string>
 
+#include "capi_results.hpp"
 #include "loyalty/loyalty.h"
+#include "reader_test_util.hpp"
 #include "ntag424_card.hpp"
 #include "pn532_emulator.hpp"
 
@@ -26,41 +26,10 @@ using loyalty::testing::Pn532Emulator;
 const std::vector<std::uint8_t> kUid = {0x04, 0xDE, 0x5F, 0x1E, 0xAC, 0xC0, 0x40};
 constexpr char kUidHex[] = "04DE5F1EACC040";
 
-class Scratch {
- public:
-  Scratch() {
-    std::string pattern =
-        (std::filesystem::temp_directory_path() / "loyalty-capi-so-XXXXXX").string();
-    path_ = ::mkdtemp(pattern.data()) ? pattern : "";
-  }
-  ~Scratch() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path_, ignored);
-  }
-  std::string File(const std::string& name) const { return path_ + "/" + name; }
-
- private:
-  std::string path_;
-};
-
-std::int64_t Int(const loyalty_result* r, int key) {
-  std::int64_t v = -999;
-  EXPECT_EQ(loyalty_result_int(r, key, &v), LOYALTY_OK) << loyalty_last_error();
-  return v;
-}
-
-std::string Str(const loyalty_result* r, int key) {
-  const char* s = nullptr;
-  EXPECT_EQ(loyalty_result_string(r, key, &s), LOYALTY_OK) << loyalty_last_error();
-  return s ? s : "<null>";
-}
-
-struct Owned {
-  loyalty_result* r = nullptr;
-  ~Owned() { loyalty_result_free(r); }
-  loyalty_result** out() { return &r; }
-  const loyalty_result* get() const { return r; }
-};
+using loyalty::capi_testing::Int;
+using loyalty::capi_testing::Owned;
+using loyalty::capi_testing::Str;
+using Scratch = loyalty::readers::testing::ScratchDir;
 
 loyalty_terminal* OpenTill(const Scratch& dir) {
   const std::string program = dir.File("program.json");

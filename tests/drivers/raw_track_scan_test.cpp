@@ -65,33 +65,21 @@ void TakeTheValueAnyway(Result<Receipt>& result) noexcept {
 
 class RawTrackScanTest : public ::testing::Test {
  protected:
-  void SetUp() override {
-    master_ = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-    ASSERT_GE(master_, 0);
-    ASSERT_EQ(::grantpt(master_), 0);
-    ASSERT_EQ(::unlockpt(master_), 0);
-    pty_ = ::ptsname(master_);
-  }
-  void TearDown() override {
-    if (master_ >= 0) ::close(master_);
-  }
+  void SetUp() override { ASSERT_TRUE(pty_.ok()); }
 
   std::unique_ptr<CardReader> OpenSerial(LogFn log) {
     ReaderOptions options;
     options.log = std::move(log);
-    auto reader = OpenReader("magstripe-serial:" + pty_ + ":9600?gap_ms=40", options);
+    auto reader = OpenReader("magstripe-serial:" + pty_.path() + ":9600?gap_ms=40", options);
     EXPECT_TRUE(reader.ok()) << reader.status().ToString();
     if (!reader.ok()) return nullptr;
     EXPECT_TRUE((*reader)->Start().ok());
     return std::move(*reader);
   }
 
-  void Swipe(const std::string& bytes) {
-    ASSERT_EQ(::write(master_, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
-  }
+  void Swipe(const std::string& bytes) { ASSERT_TRUE(pty_.Write(bytes)); }
 
-  int master_ = -1;
-  std::string pty_;
+  readers::testing::Pty pty_;
 };
 
 TEST_F(RawTrackScanTest, NoTrackDataInTheLedgerFilesTheLogsOrAnyMessage) {

@@ -2,6 +2,7 @@
 // log that remembers what the reader said.
 #pragma once
 
+#include <fcntl.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -9,6 +10,7 @@
 #include <filesystem>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "loyalty/env.hpp"
@@ -43,6 +45,35 @@ class Stopwatch {
 
  private:
   std::chrono::steady_clock::time_point start_ = std::chrono::steady_clock::now();
+};
+
+// A pseudo-terminal whose slave side a serial reader opens as it would
+// /dev/ttyUSB0; the test writes the reader's bytes to the master side.
+class Pty {
+ public:
+  Pty() {
+    master_ = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+    if (master_ >= 0 && ::grantpt(master_) == 0 && ::unlockpt(master_) == 0) {
+      path_ = ::ptsname(master_);
+    }
+  }
+  ~Pty() { Close(); }
+  // The device goes away (an unplugged USB-serial adapter).
+  void Close() {
+    if (master_ >= 0) ::close(master_);
+    master_ = -1;
+  }
+  Pty(const Pty&) = delete;
+  Pty& operator=(const Pty&) = delete;
+  bool ok() const { return !path_.empty(); }
+  const std::string& path() const { return path_; }
+  bool Write(std::string_view bytes) const {
+    return ::write(master_, bytes.data(), bytes.size()) == static_cast<ssize_t>(bytes.size());
+  }
+
+ private:
+  int master_ = -1;
+  std::string path_;
 };
 
 // A LogFn that keeps every line, for checking what reaches the POS's log.

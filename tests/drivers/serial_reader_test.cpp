@@ -20,26 +20,16 @@ using readers::testing::Stopwatch;
 class SerialReaderTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    master_ = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
-    ASSERT_GE(master_, 0);
-    ASSERT_EQ(::grantpt(master_), 0);
-    ASSERT_EQ(::unlockpt(master_), 0);
-    path_ = ::ptsname(master_);
-    auto reader = OpenReader("magstripe-serial:" + path_ + ":9600?gap_ms=40");
+    ASSERT_TRUE(pty_.ok());
+    auto reader = OpenReader("magstripe-serial:" + pty_.path() + ":9600?gap_ms=40");
     ASSERT_TRUE(reader.ok()) << reader.status().ToString();
     reader_ = std::move(reader).value();
     ASSERT_TRUE(reader_->Start().ok());
   }
-  void TearDown() override {
-    reader_.reset();
-    if (master_ >= 0) ::close(master_);
-  }
-  void Send(std::string_view bytes) {
-    ASSERT_EQ(::write(master_, bytes.data(), bytes.size()), static_cast<ssize_t>(bytes.size()));
-  }
+  void TearDown() override { reader_.reset(); }
+  void Send(std::string_view bytes) { ASSERT_TRUE(pty_.Write(bytes)); }
 
-  int master_ = -1;
-  std::string path_;
+  readers::testing::Pty pty_;
   std::unique_ptr<CardReader> reader_;
 };
 
@@ -118,14 +108,13 @@ TEST_F(SerialReaderTest, CancelFromAnotherThread) {
 }
 
 TEST_F(SerialReaderTest, PortClosedIsDeviceGone) {
-  ::close(master_);
-  master_ = -1;
+  pty_.Close();
   auto read = reader_->WaitForCard(2s);
   EXPECT_EQ(read.status().code(), StatusCode::kDeviceGone);
   // The pty is gone for good: Start() says so and names the port.
   Status again = reader_->Start();
   EXPECT_EQ(again.code(), StatusCode::kDeviceGone);
-  EXPECT_NE(again.message().find(path_), std::string::npos);
+  EXPECT_NE(again.message().find(pty_.path()), std::string::npos);
 }
 
 TEST(SerialReader, SpeedTermiosLacksIsRefused) {
