@@ -30,14 +30,18 @@ Status Ledger::PrepareActivity() {
   };
   const Item items[] = {
       // Sales are earn entries with an amount; bonuses carry none.
+      // One pass over the account's entries: the sums within [?2, ?3) and
+      // the last visit of all time (every rule context reads this, twice
+      // per sale).
       {&activity_->activity,
-       "SELECT COALESCE(SUM(CASE kind WHEN 'earn' THEN amount_minor "
-       "  WHEN 'earn_reversal' THEN -amount_minor ELSE 0 END), 0), "
-       "COALESCE(SUM(CASE WHEN kind IN ('earn', 'earn_reversal') THEN points ELSE 0 END), 0), "
-       "COALESCE(SUM(kind = 'earn' AND amount_minor > 0), 0), "
-       "(SELECT COALESCE(MAX(at), 0) FROM entries WHERE account_id = ?1 AND kind = 'earn' "
-       "   AND amount_minor > 0) "
-       "FROM entries WHERE account_id = ?1 AND +at >= ?2 AND +at < ?3"},
+       "SELECT COALESCE(SUM(CASE WHEN at >= ?2 AND at < ?3 THEN CASE kind "
+       "  WHEN 'earn' THEN amount_minor WHEN 'earn_reversal' THEN -amount_minor ELSE 0 END "
+       "  ELSE 0 END), 0), "
+       "COALESCE(SUM(CASE WHEN at >= ?2 AND at < ?3 AND kind IN ('earn', 'earn_reversal') "
+       "  THEN points ELSE 0 END), 0), "
+       "COALESCE(SUM(at >= ?2 AND at < ?3 AND kind = 'earn' AND amount_minor > 0), 0), "
+       "COALESCE(MAX(CASE WHEN kind = 'earn' AND amount_minor > 0 THEN at END), 0) "
+       "FROM entries WHERE account_id = ?1"},
       {&activity_->earned,
        "SELECT COALESCE(SUM(points), 0) FROM entries WHERE account_id = ?1 AND +at >= ?2 "
        "AND kind = 'earn' AND amount_minor > 0"},
@@ -106,10 +110,14 @@ Status Ledger::PrepareActivity() {
        "AND reversed = 0 AND at > ?3"},
       {&activity_->card_points,
        "SELECT c.account_id, c.blocked, a.balance, a.debt, "
+       // Inside the window the account's cached sums are exact (schema 11);
+       // outside it the open lots are summed.
+       " CASE WHEN a.lots_from <= ?2 AND ?2 < a.lots_until THEN a.lots_usable ELSE "
        " (SELECT COALESCE(SUM(remaining), 0) FROM lots l WHERE l.account_id = c.account_id "
-       "   AND l.remaining > 0 AND l.pending_until <= ?2 AND l.expires_at > ?2), "
+       "   AND l.remaining > 0 AND l.pending_until <= ?2 AND l.expires_at > ?2) END, "
+       " CASE WHEN a.lots_from <= ?2 AND ?2 < a.lots_until THEN a.lots_pending ELSE "
        " (SELECT COALESCE(SUM(remaining), 0) FROM lots l WHERE l.account_id = c.account_id "
-       "   AND l.remaining > 0 AND l.pending_until > ?2 AND l.expires_at > ?2), "
+       "   AND l.remaining > 0 AND l.pending_until > ?2 AND l.expires_at > ?2) END, "
        " (SELECT COALESCE(SUM(points), 0) FROM holds h WHERE h.account_id = c.account_id "
        "   AND h.state = 'open' AND h.expires_at > ?2), "
        " (SELECT COALESCE(SUM(points), 0) FROM holds h WHERE h.account_id = c.account_id "

@@ -180,16 +180,23 @@ std::int64_t Database::UserVersion() {
 Transaction::Transaction(Database& db) : db_(db) {
   begun_ = db_.Exec("BEGIN IMMEDIATE");
   open_ = begun_.ok();
+  if (open_) ++db_.generation_;
 }
 
 Transaction::~Transaction() {
-  if (open_) (void)db_.Exec("ROLLBACK");
+  if (open_) {
+    (void)db_.Exec("ROLLBACK");
+    ++db_.generation_;
+  }
 }
 
 Status Transaction::Commit() {
   if (!open_) return begun_.ok() ? Status(StatusCode::kInternal, "commit twice") : begun_;
   Status s = db_.Exec("COMMIT");
-  if (s.ok()) open_ = false;
+  if (s.ok()) {
+    open_ = false;
+    ++db_.generation_;
+  }
   return s;
 }
 

@@ -76,10 +76,15 @@ class Database {
   std::int64_t Changes() const;
   std::int64_t UserVersion();
   sqlite3* handle() const noexcept { return db_; }
+  // Counts Transaction begins and ends: odd while one is open. What was
+  // read inside one transaction may be kept while this stays the same.
+  std::uint64_t transaction_generation() const noexcept { return generation_; }
 
  private:
+  friend class Transaction;
   explicit Database(sqlite3* db) : db_(db) {}
   sqlite3* db_;
+  std::uint64_t generation_ = 0;
 };
 
 // BEGIN IMMEDIATE on construction; ROLLBACK in the destructor unless

@@ -3,6 +3,8 @@
 #include "ledger/schema.hpp"
 #include "ledger/statements.hpp"
 
+#include <sqlite3.h>
+
 namespace loyalty::ledger {
 
 constexpr const char* kEntryColumns =
@@ -48,7 +50,9 @@ Status Ledger::Prepare() {
        "FROM accounts WHERE account_id = ?1"},
       {&st_->insert_account,
        "INSERT INTO accounts(account_id, name, created_at, balance, debt, birthday, "
-       "referred_by) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
+       "referred_by, lots_usable, lots_pending, lots_from, lots_until) "
+       "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, 0, 0, -9223372036854775807 - 1, "
+       "9223372036854775807)"},
       {&st_->insert_card,
        "INSERT INTO cards(card_hash, account_id, masked, blocked, enrolled_at) "
        "VALUES (?1, ?2, ?3, 0, ?4)"},
@@ -66,7 +70,8 @@ Status Ledger::Prepare() {
        "pending_until, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)"},
       {&st_->update_lot, "UPDATE lots SET remaining = ?2 WHERE lot_id = ?1"},
       {&st_->update_account,
-       "UPDATE accounts SET balance = ?2, debt = ?3 WHERE account_id = ?1"},
+       "UPDATE accounts SET balance = ?2, debt = ?3, lots_usable = ?4, lots_pending = ?5, "
+       "lots_from = ?6, lots_until = ?7 WHERE account_id = ?1"},
       {&st_->insert_move,
        "INSERT INTO lot_moves(entry_seq, lot_id, points) VALUES (?1, ?2, ?3)"},
       {&st_->moves_of, "SELECT lot_id, points FROM lot_moves WHERE entry_seq = ?1"},
@@ -150,7 +155,19 @@ Result<std::optional<CardRow>> Ledger::FindCard(const std::string& card_hash) {
   return found;
 }
 
+bool Ledger::InTransaction(std::uint64_t generation) const {
+  // Inside a Transaction (odd generation) that SQLite has not ended on its
+  // own (an I/O error rolls back): its writes are ours alone.
+  return generation % 2 == 1 && sqlite3_get_autocommit(db_->handle()) == 0;
+}
+
 Result<std::optional<AccountRow>> Ledger::FindAccount(const std::string& account_id) {
+  const std::uint64_t generation = db_->transaction_generation();
+  const bool in_transaction = InTransaction(generation);
+  if (in_transaction && cached_account_generation_ == generation &&
+      cached_account_.account_id == account_id) {
+    return std::optional<AccountRow>(cached_account_);
+  }
   Statement& s = st_->find_account;
   s.Bind(1, account_id);
   auto row = s.Step();
@@ -159,12 +176,17 @@ Result<std::optional<AccountRow>> Ledger::FindAccount(const std::string& account
   if (*row) {
     found = AccountRow{s.Text(0), s.Text(1), s.Int(2), s.Int(3), s.Int(4), s.Text(5),
                        s.Text(6)};
+    if (in_transaction) {
+      cached_account_ = *found;
+      cached_account_generation_ = generation;
+    }
   }
   s.Reset();
   return found;
 }
 
 Status Ledger::InsertAccount(const AccountRow& a) {
+  cached_account_generation_ = 0;
   return st_->insert_account.Bind(1, a.account_id).Bind(2, a.name)
       .Bind(3, a.created_at).Bind(4, a.balance).Bind(5, a.debt).Bind(6, a.birthday)
       .Bind(7, a.referred_by).Run();
@@ -240,7 +262,8 @@ Result<Book> Ledger::LoadBook(const std::string& account_id,
   return book;
 }
 
-Status Ledger::SaveBook(const std::string& account_id, const Book& book) {
+Status Ledger::SaveBook(const std::string& account_id, const Book& book,
+                        std::int64_t now) {
   for (const auto& [id, lot] : book.lots()) {
     if (lot.fresh) {
       if (Status s = st_->insert_lot.Bind(1, lot.id).Bind(2, account_id)
@@ -257,8 +280,19 @@ Status Ledger::SaveBook(const std::string& account_id, const Book& book) {
       }
     }
   }
-  return st_->update_account.Bind(1, account_id).Bind(2, book.balance())
-      .Bind(3, book.debt()).Run();
+  const Book::Sums sums = book.SumsAt(now);
+  if (Status s = st_->update_account.Bind(1, account_id).Bind(2, book.balance())
+                     .Bind(3, book.debt()).Bind(4, sums.usable).Bind(5, sums.pending)
+                     .Bind(6, sums.from).Bind(7, sums.until).Run();
+      !s.ok()) {
+    cached_account_generation_ = 0;
+    return s;
+  }
+  if (cached_account_.account_id == account_id) {
+    cached_account_.balance = book.balance();
+    cached_account_.debt = book.debt();
+  }
+  return Status::Ok();
 }
 
 Status Ledger::SaveMoves(std::int64_t seq, const std::vector<LotMove>& moves) {
@@ -359,14 +393,27 @@ Result<Ledger::Head> Ledger::ReadHead() {
   return head;
 }
 
-Result<std::int64_t> Ledger::NextSeq() {
+Result<Ledger::Head> Ledger::CurrentHead() {
+  const std::uint64_t generation = db_->transaction_generation();
+  const bool in_transaction = InTransaction(generation);
+  if (in_transaction && cached_head_generation_ == generation) return cached_head_;
   auto head = ReadHead();
+  if (!head.ok()) return head.status();
+  if (in_transaction) {
+    cached_head_ = *head;
+    cached_head_generation_ = generation;
+  }
+  return head;
+}
+
+Result<std::int64_t> Ledger::NextSeq() {
+  auto head = CurrentHead();
   if (!head.ok()) return head.status();
   return head->seq + 1;
 }
 
 Status Ledger::Append(EntryRecord& entry) {
-  auto head = ReadHead();
+  auto head = CurrentHead();
   if (!head.ok()) return head.status();
   entry.seq = head->seq + 1;
   entry.mac = chain_.EntryMac(head->mac, entry);
@@ -389,7 +436,14 @@ Status Ledger::Append(EntryRecord& entry) {
   }
   value += entry.mac;
   value += chain_.HeadTag(entry.seq, entry.mac);
-  return st_->write_head.BindBlob(1, value).Run();
+  cached_head_generation_ = 0;
+  if (Status st = st_->write_head.BindBlob(1, value).Run(); !st.ok()) return st;
+  const std::uint64_t generation = db_->transaction_generation();
+  if (InTransaction(generation)) {
+    cached_head_ = Head{entry.seq, entry.mac};
+    cached_head_generation_ = generation;
+  }
+  return Status::Ok();
 }
 
 Result<EntryRecord> Ledger::ReadEntry(const Statement& s) {

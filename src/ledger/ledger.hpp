@@ -126,8 +126,9 @@ class Ledger {
   // The account's open lots plus the lots named in `also`.
   Result<Book> LoadBook(const std::string& account_id,
                         const std::vector<std::int64_t>& also = {});
-  // Writes new and changed lots and the cached balance and debt.
-  Status SaveBook(const std::string& account_id, const Book& book);
+  // Writes new and changed lots and the cached balance and debt, and the
+  // open lots' sums at `now` with the window they hold in (Book::SumsAt).
+  Status SaveBook(const std::string& account_id, const Book& book, std::int64_t now);
   Status SaveMoves(std::int64_t seq, const std::vector<LotMove>& moves);
   Result<std::vector<LotMove>> MovesOf(std::int64_t seq);
   // What a debit entry took from each lot and has not been given back yet.
@@ -215,8 +216,9 @@ class Ledger {
 
   // --- integrity ---
   Result<VerifyReport> Verify(const ProgressFn& progress);
-  // Replays every account's entries into fresh lots and balances.
-  Status Rebuild();
+  // Replays every account's entries into fresh lots and balances (the
+  // lots' sums taken at `now`).
+  Status Rebuild(std::int64_t now);
 
  private:
   Ledger(std::unique_ptr<Database> db, Chain chain);
@@ -227,6 +229,16 @@ class Ledger {
     std::string mac = std::string(32, '\0');
   };
   Result<Head> ReadHead();
+  // The head as this transaction last read or wrote it: the sealed record
+  // is read and its tag checked once per transaction, not once per entry.
+  Result<Head> CurrentHead();
+  Head cached_head_;
+  // The account row last read or written in this transaction: a sale reads
+  // it for the book, the rules, the bonuses and the view.
+  bool InTransaction(std::uint64_t generation) const;
+  AccountRow cached_account_;
+  std::uint64_t cached_account_generation_ = 0;  // 0: none
+  std::uint64_t cached_head_generation_ = 0;  // 0: none (generations start at 1)
 
   std::unique_ptr<Database> db_;
   Chain chain_;

@@ -22,6 +22,25 @@ Points Book::Pending(std::int64_t now) const {
   return sum;
 }
 
+Book::Sums Book::SumsAt(std::int64_t now) const {
+  Sums sums;
+  for (const auto& [id, lot] : lots_) {
+    if (lot.remaining <= 0) continue;
+    if (now < lot.expires_at) {
+      (lot.pending_until <= now ? sums.usable : sums.pending) += lot.remaining;
+    }
+    // A lot changes the sums when it matures and when it expires.
+    for (const std::int64_t edge : {lot.pending_until, lot.expires_at}) {
+      if (edge <= now) {
+        sums.from = std::max(sums.from, edge);
+      } else {
+        sums.until = std::min(sums.until, edge);
+      }
+    }
+  }
+  return sums;
+}
+
 void Book::Move(Lot& lot, Points delta, std::vector<LotMove>& moves) {
   if (delta == 0) return;
   lot.remaining += delta;

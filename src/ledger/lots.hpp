@@ -58,6 +58,17 @@ class Book {
   Points Available(std::int64_t now) const;
   // Earned, still inside the return window.
   Points Pending(std::int64_t now) const;
+  // The open lots' usable and pending points at `now`, and the widest
+  // window [from, until) around `now` in which they stay the same: no
+  // open lot matures or expires inside it. What Terminal::Balance reads
+  // without summing lots (kept in the account row, checked by Verify).
+  struct Sums {
+    Points usable = 0;
+    Points pending = 0;
+    std::int64_t from = INT64_MIN;
+    std::int64_t until = INT64_MAX;
+  };
+  Sums SumsAt(std::int64_t now) const;
   const std::map<std::int64_t, Lot>& lots() const { return lots_; }
 
   // A new lot; debt is repaid from it first.

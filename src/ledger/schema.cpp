@@ -7,7 +7,7 @@ namespace loyalty::ledger {
 namespace {
 
 // Append only: a released migration is never edited.
-constexpr std::array<const char*, 10> kMigrations{
+constexpr std::array<const char*, 11> kMigrations{
     // 1: the ledger.
     R"sql(
 CREATE TABLE meta (
@@ -178,6 +178,31 @@ CREATE INDEX stored_value_by_account ON entries(account_id, ref) WHERE kind = 's
 DROP INDEX open_lots;
 CREATE INDEX open_lots ON lots(account_id, expires_at, pending_until, remaining)
   WHERE remaining > 0;
+)sql",
+    // 11: a balance without summing lots. The account keeps its open lots'
+    // usable and pending points and the window [lots_from, lots_until) in
+    // which those sums hold: no open lot matures or expires inside it
+    // (Book::SumsAt). Outside the window a balance sums the lots. Existing
+    // accounts get the window around the ledger's latest entry.
+    R"sql(
+ALTER TABLE accounts ADD COLUMN lots_usable INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE accounts ADD COLUMN lots_pending INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE accounts ADD COLUMN lots_from INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE accounts ADD COLUMN lots_until INTEGER NOT NULL DEFAULT 0;
+WITH latest(t) AS (SELECT COALESCE(MAX(at), 0) FROM entries)
+UPDATE accounts SET (lots_usable, lots_pending, lots_from, lots_until) = (
+  SELECT
+    COALESCE(SUM(CASE WHEN l.pending_until <= t AND t < l.expires_at
+                      THEN l.remaining ELSE 0 END), 0),
+    COALESCE(SUM(CASE WHEN l.pending_until > t AND t < l.expires_at
+                      THEN l.remaining ELSE 0 END), 0),
+    COALESCE(MAX(MAX(IIF(l.pending_until <= t, l.pending_until, -9223372036854775807 - 1),
+                     IIF(l.expires_at <= t, l.expires_at, -9223372036854775807 - 1))),
+             -9223372036854775807 - 1),
+    COALESCE(MIN(MIN(IIF(l.pending_until > t, l.pending_until, 9223372036854775807),
+                     IIF(l.expires_at > t, l.expires_at, 9223372036854775807))),
+             9223372036854775807)
+  FROM lots l, latest WHERE l.account_id = accounts.account_id AND l.remaining > 0);
 )sql",
 };
 

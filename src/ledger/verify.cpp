@@ -88,12 +88,22 @@ Result<VerifyReport> Ledger::Verify(const ProgressFn& progress) {
   }
   if (progress) progress(report.entries_checked, *total);
 
+  // One pass over the open lots per account: their total, and their sums
+  // at the start of the cached window with the lots that would change them
+  // inside it (schema 11).
   auto balances = db_->Prepare(
       "SELECT a.account_id, a.balance, a.debt, "
       "  COALESCE((SELECT SUM(points) FROM entries e WHERE e.account_id = a.account_id), 0), "
-      "  COALESCE((SELECT SUM(remaining) FROM lots l WHERE l.account_id = a.account_id "
-      "            AND l.remaining > 0), 0) "
-      "FROM accounts a ORDER BY a.account_id");
+      "  COALESCE(SUM(l.remaining), 0), a.lots_usable, a.lots_pending, a.lots_from, "
+      "  a.lots_until, "
+      "  COALESCE(SUM(CASE WHEN l.pending_until <= a.lots_from AND a.lots_from < l.expires_at "
+      "                    THEN l.remaining END), 0), "
+      "  COALESCE(SUM(CASE WHEN l.pending_until > a.lots_from AND a.lots_from < l.expires_at "
+      "                    THEN l.remaining END), 0), "
+      "  COALESCE(SUM((l.pending_until > a.lots_from AND l.pending_until < a.lots_until) OR "
+      "               (l.expires_at > a.lots_from AND l.expires_at < a.lots_until)), 0) "
+      "FROM accounts a LEFT JOIN lots l ON l.account_id = a.account_id AND l.remaining > 0 "
+      "GROUP BY a.account_id ORDER BY a.account_id");
   if (!balances.ok()) return balances.status();
   for (;;) {
     auto row = balances->Step();
@@ -115,6 +125,26 @@ Result<VerifyReport> Ledger::Verify(const ProgressFn& progress) {
                      " less debt " + std::to_string(debt) + " but its entries sum to " +
                      std::to_string(entries));
     }
+    const std::int64_t from = balances->Int(7);
+    const std::int64_t until = balances->Int(8);
+    // An empty window is never used; any other must be exact throughout.
+    if (from < until) {
+      const Points usable = balances->Int(5);
+      const Points pending = balances->Int(6);
+      const Points lots_usable = balances->Int(9);
+      const Points lots_pending = balances->Int(10);
+      if (usable != lots_usable || pending != lots_pending) {
+        return Bad(report, 0,
+                   "account " + account + ": cached lot sums " + std::to_string(usable) +
+                       " usable, " + std::to_string(pending) + " pending but its lots hold " +
+                       std::to_string(lots_usable) + " and " + std::to_string(lots_pending));
+      }
+      if (balances->Int(11) != 0) {
+        return Bad(report, 0,
+                   "account " + account + ": a lot matures or expires inside the window " +
+                       "its cached lot sums claim to hold in");
+      }
+    }
     ++report.accounts_checked;
   }
   auto orphans = db_->Prepare(
@@ -131,7 +161,7 @@ Result<VerifyReport> Ledger::Verify(const ProgressFn& progress) {
   return report;
 }
 
-Status Ledger::Rebuild() {
+Status Ledger::Rebuild(std::int64_t now) {
   auto check = Verify({});
   if (!check.ok()) return check.status();
   if (!check->ok && check->first_bad_seq != 0) {
@@ -140,8 +170,11 @@ Status Ledger::Rebuild() {
   }
   Transaction tx(*db_);
   if (!tx.begun().ok()) return tx.begun();
+  cached_account_generation_ = 0;
   if (Status s = db_->Exec("DELETE FROM lots; DELETE FROM lot_moves; "
-                           "UPDATE accounts SET balance = 0, debt = 0");
+                           "UPDATE accounts SET balance = 0, debt = 0, lots_usable = 0, "
+                           "lots_pending = 0, lots_from = -9223372036854775807 - 1, "
+                           "lots_until = 9223372036854775807");
       !s.ok()) {
     return s;
   }
@@ -156,7 +189,7 @@ Status Ledger::Rebuild() {
   std::map<std::int64_t, std::vector<LotMove>> outstanding;
   auto flush = [&]() -> Status {
     if (account.empty()) return Status::Ok();
-    return SaveBook(account, book);
+    return SaveBook(account, book, now);
   };
   for (;;) {
     auto row = scan->Step();

@@ -11,6 +11,9 @@
 namespace loyalty::terminal {
 
 std::string ReceiptToJson(const Receipt& receipt);
+// The same bytes through a nlohmann::json tree: what ReceiptToJson must
+// match (tests compare them).
+std::string ReceiptToJsonTree(const Receipt& receipt);
 Result<Receipt> ReceiptFromJson(const std::string& json);
 std::string ReceiptsToJson(const std::vector<Receipt>& receipts);
 Result<std::vector<Receipt>> ReceiptsFromJson(const std::string& json);

@@ -92,7 +92,7 @@ Result<Receipt> Terminal::Reserve(const Checkout& checkout) {
                       now + std::int64_t{im.program.hold_minutes} * 60'000, "open",
                       terminal::HoldToJson(checkout.basket, *quote)};
     if (Status s = im.ledger->InsertHold(hold); !s.ok()) return s;
-    if (Status s = im.ledger->SaveBook(card->account_id, *book); !s.ok()) return s;
+    if (Status s = im.ledger->SaveBook(card->account_id, *book, now); !s.ok()) return s;
     auto view = im.View(card->account_id, *book, card->masked, false, now);
     if (!view.ok()) return view.status();
     r.account_id = card->account_id;
@@ -134,7 +134,7 @@ Result<Receipt> Terminal::ConfirmReservation(const ReservationDecision& decision
     if (Status s = im.ledger->SetHoldState(decision.reservation_op_id, "confirmed"); !s.ok()) {
       return s;
     }
-    if (Status s = im.ledger->SaveBook(account_id, *book); !s.ok()) return s;
+    if (Status s = im.ledger->SaveBook(account_id, *book, now); !s.ok()) return s;
     auto masked = im.ledger->MaskedCardOf(account_id);
     if (!masked.ok()) return masked.status();
     auto view = im.View(account_id, *book, *masked, false, now);
@@ -169,7 +169,7 @@ Result<Receipt> Terminal::ReleaseReservation(const ReservationDecision& decision
     const std::int64_t now = im.NowMs();
     Receipt r;
     if (Status s = im.ReleaseHold(**hold, decision.op_id, *book, now, r); !s.ok()) return s;
-    if (Status s = im.ledger->SaveBook(account_id, *book); !s.ok()) return s;
+    if (Status s = im.ledger->SaveBook(account_id, *book, now); !s.ok()) return s;
     auto masked = im.ledger->MaskedCardOf(account_id);
     if (!masked.ok()) return masked.status();
     auto view = im.View(account_id, *book, *masked, false, now);

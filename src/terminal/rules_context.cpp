@@ -169,7 +169,7 @@ Status Terminal::Impl::PayBonuses(const std::string& op_id, const std::string& a
             !s.ok()) {
           return s;
         }
-        if (Status s = ledger->SaveBook(referrer, *referrer_book); !s.ok()) return s;
+        if (Status s = ledger->SaveBook(referrer, *referrer_book, now); !s.ok()) return s;
       }
     }
   }

@@ -198,7 +198,7 @@ Result<Receipt> Terminal::Enroll(const Enrollment& request) {
       bonus.pending_until = now;  // nothing to return: spendable at once
       bonus.note = "sign-up bonus";
       if (Status s = im.Post(*book, bonus); !s.ok()) return s;
-      if (Status s = im.ledger->SaveBook(account_id, *book); !s.ok()) return s;
+      if (Status s = im.ledger->SaveBook(account_id, *book, now); !s.ok()) return s;
       r.earned = bonus.points;
       r.entry_seqs.push_back(bonus.seq);
       r.explanations.push_back({"signup", bonus.points,
@@ -327,7 +327,7 @@ Result<Receipt> Terminal::Commit(const Checkout& checkout) {
         !s.ok()) {
       return s;
     }
-    if (Status s = im.ledger->SaveBook(card->account_id, *book); !s.ok()) return s;
+    if (Status s = im.ledger->SaveBook(card->account_id, *book, now); !s.ok()) return s;
     auto view = im.View(card->account_id, *book, card->masked, false, now);
     if (!view.ok()) return view.status();
     r.account_id = card->account_id;
@@ -362,7 +362,7 @@ Result<Receipt> Terminal::RecordEvent(const CustomerEvent& event) {
     e.pending_until = now;
     e.note = event.event + " bonus";
     if (Status s = im.Post(*book, e); !s.ok()) return s;
-    if (Status s = im.ledger->SaveBook(card->account_id, *book); !s.ok()) return s;
+    if (Status s = im.ledger->SaveBook(card->account_id, *book, now); !s.ok()) return s;
     auto view = im.View(card->account_id, *book, card->masked, false, now);
     if (!view.ok()) return view.status();
     Receipt r;
@@ -405,7 +405,7 @@ Result<Receipt> Terminal::Redeem(const Redemption& request) {
       }
       return s;
     }
-    if (Status s = im.ledger->SaveBook(card->account_id, *book); !s.ok()) return s;
+    if (Status s = im.ledger->SaveBook(card->account_id, *book, now); !s.ok()) return s;
     auto view = im.View(card->account_id, *book, card->masked, false, now);
     if (!view.ok()) return view.status();
     Receipt r;
@@ -645,7 +645,7 @@ Result<Receipt> Terminal::Impl::Reverse(const std::string& op_id,
     e.note = std::string(what) + ": " + bonus.note;
     if (Status s = Post(target, e); !s.ok()) return s;
     if (!own) {
-      if (Status s = ledger->SaveBook(bonus.account_id, target); !s.ok()) return s;
+      if (Status s = ledger->SaveBook(bonus.account_id, target, now); !s.ok()) return s;
     }
     if (own) r.earned -= left;
     r.entry_seqs.push_back(e.seq);
@@ -724,7 +724,7 @@ Result<Receipt> Terminal::Impl::Reverse(const std::string& op_id,
     (units > 0 ? moved.collected : moved.spent) = -now_undo;
     r.stamps.push_back(std::move(moved));
   }
-  if (Status s = ledger->SaveBook(account_id, *book); !s.ok()) return s;
+  if (Status s = ledger->SaveBook(account_id, *book, now); !s.ok()) return s;
   auto masked = ledger->MaskedCardOf(account_id);
   if (!masked.ok()) return masked.status();
   auto view = View(account_id, *book, *masked, false, now);
@@ -797,7 +797,7 @@ Result<Receipt> Terminal::Adjust(const Adjustment& request) {
     e.pending_until = request.points > 0 ? std::optional<std::int64_t>(now) : std::nullopt;
     e.note = request.operator_id + ": " + request.reason;
     if (Status s = im.Post(*book, e); !s.ok()) return s;
-    if (Status s = im.ledger->SaveBook(card->account_id, *book); !s.ok()) return s;
+    if (Status s = im.ledger->SaveBook(card->account_id, *book, now); !s.ok()) return s;
     auto view = im.View(card->account_id, *book, card->masked, card->blocked, now);
     if (!view.ok()) return view.status();
     Receipt r;
@@ -896,7 +896,7 @@ Result<std::vector<Receipt>> Terminal::ExpirePoints(const std::string& op_id) {
                   : "points past their expiry date";
     if (idle) e.ref = ledger::kInactivityRef;
     if (Status s = im.Post(*book, e); !s.ok()) return s;
-    if (Status s = im.ledger->SaveBook(account_id, *book); !s.ok()) return s;
+    if (Status s = im.ledger->SaveBook(account_id, *book, now); !s.ok()) return s;
     auto masked = im.ledger->MaskedCardOf(account_id);
     if (!masked.ok()) return masked.status();
     auto view = im.View(account_id, *book, *masked, false, now);
@@ -950,7 +950,7 @@ Result<VerifyReport> Terminal::Verify(const ProgressFn& progress) const {
 Status Terminal::RebuildBalances() {
   Impl& im = *impl_;
   std::lock_guard<std::mutex> guard(im.mutex);
-  return im.ledger->Rebuild();
+  return im.ledger->Rebuild(im.NowMs());
 }
 
 }  // namespace loyalty

@@ -40,6 +40,48 @@ TEST(MigrationTest, EveryEarlierVersionMigratesForward) {
   }
 }
 
+// Schema 11 gives each account its open lots' sums and the window they
+// hold in, computed from the lots already there.
+TEST(MigrationTest, CachedLotSumsAreFilledFromExistingLots) {
+  testing::TestTerminal t(testing::DefaultProgramJson(R"("points": {"pending_days": 14})"));
+  ASSERT_TRUE(t->Enroll({"e1", Card("LC0001"), "", "Ada"}).ok());
+  ASSERT_TRUE(t->Commit({"s1", Card("LC0001"), Eur({1500}), 0}).ok());
+  t.clock.AdvanceDays(5);
+  ASSERT_TRUE(t->Commit({"s2", Card("LC0001"), Eur({2000}), 0}).ok());
+  const std::int64_t first_maturity = t.clock.Now().time_since_epoch().count() +
+                                      9 * std::int64_t{86'400'000};
+  t.clock.AdvanceDays(1);
+  t.Close();
+  {
+    // The ledger as schema 10 left it.
+    auto db = ledger::Database::Open({t.options.database_path, true, 1000});
+    ASSERT_TRUE(db.ok());
+    ASSERT_TRUE((*db)->Exec("ALTER TABLE accounts DROP COLUMN lots_usable; "
+                            "ALTER TABLE accounts DROP COLUMN lots_pending; "
+                            "ALTER TABLE accounts DROP COLUMN lots_from; "
+                            "ALTER TABLE accounts DROP COLUMN lots_until; "
+                            "PRAGMA user_version=10")
+                    .ok());
+  }
+  t.Reopen();
+  ASSERT_NE(t.terminal, nullptr);
+  auto balance = t->Balance(Card("LC0001"));
+  ASSERT_TRUE(balance.ok());
+  EXPECT_EQ(balance->available, 0);
+  EXPECT_EQ(balance->pending, 35);
+  EXPECT_TRUE(t->Verify()->ok);
+  t.Close();
+  auto db = ledger::Database::Open({t.options.database_path, true, 1000});
+  auto row = (*db)->Prepare("SELECT lots_usable, lots_pending, lots_from, lots_until "
+                            "FROM accounts");
+  ASSERT_TRUE(row.ok());
+  ASSERT_TRUE(*row->Step());
+  EXPECT_EQ(row->Int(0), 0);
+  EXPECT_EQ(row->Int(1), 35);
+  EXPECT_EQ(row->Int(2), INT64_MIN);
+  EXPECT_EQ(row->Int(3), first_maturity);
+}
+
 TEST(MigrationTest, ANewerLedgerIsRefusedNotDowngraded) {
   testing::TestTerminal t;
   t.Close();

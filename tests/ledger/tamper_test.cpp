@@ -53,6 +53,26 @@ TEST_F(TamperTest, UntouchedLedgerVerifies) {
   EXPECT_EQ(r.accounts_checked, 1);
 }
 
+// The account's cached lot sums (what Balance reads, schema 11) are
+// checked like its cached balance.
+TEST_F(TamperTest, AlteredCachedLotSumsAreNamed) {
+  Sql("UPDATE accounts SET lots_usable = lots_usable + 100");
+  VerifyReport r = VerifyAgain();
+  EXPECT_FALSE(r.ok);
+  EXPECT_EQ(r.first_bad_seq, 0);
+  EXPECT_NE(r.problem.find("cached lot sums"), std::string::npos) << r.problem;
+}
+
+TEST_F(TamperTest, StretchedCacheWindowIsNamed) {
+  // The sums would outlive a lot's expiry.
+  Sql("UPDATE lots SET expires_at = 9000000000000 WHERE lot_id = 2");
+  Sql("UPDATE accounts SET lots_until = 9223372036854775807");
+  VerifyReport r = VerifyAgain();
+  EXPECT_FALSE(r.ok);
+  EXPECT_NE(r.problem.find("matures or expires inside the window"), std::string::npos)
+      << r.problem;
+}
+
 TEST_F(TamperTest, AlteredEntryIsNamed) {
   Sql("UPDATE entries SET points = 2000 WHERE seq = 3");
   VerifyReport r = VerifyAgain();

@@ -47,6 +47,48 @@ TEST(ExpiryTest, PointsEarnedThisMonthExpireAtItsEnd) {
   EXPECT_TRUE(t->Verify()->ok);
 }
 
+// Balance reads the account's cached lot sums while no lot matures or
+// expires (schema 11); at every moment it must say what the lots say.
+TEST(ExpiryTest, BalanceIsExactAsLotsMatureAndExpire) {
+  TestTerminal t(testing::DefaultProgramJson(
+      R"("points": {"pending_days": 14, "expiry_days": 30})"));
+  ASSERT_TRUE(t->Enroll({"e1", Card("LC0001"), "", "Ada"}).ok());
+  ASSERT_TRUE(t->Commit({"s1", Card("LC0001"), Eur({1000}), 0}).ok());  // day 0
+  t.clock.AdvanceDays(5);
+  ASSERT_TRUE(t->Commit({"s2", Card("LC0001"), Eur({2000}), 0}).ok());  // day 5
+  t.clock.AdvanceDays(10);
+  ASSERT_TRUE(t->Commit({"s3", Card("LC0001"), Eur({4000}), 0}).ok());  // day 15
+  const auto check = [&](Points available, Points pending) {
+    auto b = t->Balance(Card("LC0001"));
+    ASSERT_TRUE(b.ok()) << b.status().ToString();
+    auto view = t->Lookup(Card("LC0001"));
+    ASSERT_TRUE(view.ok());
+    EXPECT_EQ(b->available, available);
+    EXPECT_EQ(b->pending, pending);
+    EXPECT_EQ(b->available, view->available);
+    EXPECT_EQ(b->pending, view->pending);
+  };
+  // Day 15: s1 matured at day 14; s2 (day 19) and s3 (day 29) pending.
+  check(10, 60);
+  t.clock.AdvanceMs(4 * std::int64_t{86'400'000} - 1);
+  check(10, 60);
+  t.clock.AdvanceMs(1);  // day 19: s2 matures
+  check(30, 40);
+  t.clock.AdvanceDays(10);  // day 29: s3 matures
+  check(70, 0);
+  t.clock.AdvanceDays(1);  // day 30: s1 expires
+  check(60, 0);
+  t.clock.AdvanceDays(-15);  // a clock set back to day 15: the sums follow it
+  check(10, 60);
+  t.clock.AdvanceDays(25);  // day 40: s2 expired
+  check(40, 0);
+  ASSERT_TRUE(t->Redeem({"r1", Card("LC0001"), 15, "coffee"}).ok());
+  check(25, 0);
+  t.clock.AdvanceDays(5);  // day 45: everything expired
+  check(0, 0);
+  EXPECT_TRUE(t->Verify()->ok);
+}
+
 TEST(ExpiryTest, InactiveAccountsLoseTheirPointsByEntry) {
   TestTerminal t(testing::DefaultProgramJson(R"("points": {"inactivity_days": 180})"));
   ASSERT_TRUE(t->Enroll({"e1", Card("LC0001"), "", "Ada"}).ok());
