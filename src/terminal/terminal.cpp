@@ -448,7 +448,13 @@ Result<Receipt> Terminal::Impl::Reverse(const std::string& op_id,
                   "target_op_id: '" + target_op_id + "' is a " +
                       EntryKindName(entries->front().kind) + ", which cannot be voided");
   }
-  const std::string account_id = entries->front().account_id;
+  // The customer of the operation: its earn's or redemption's account. The
+  // first entry may be the gift card the sale was paid with.
+  const EntryRecord* anchor = earn != nullptr     ? earn
+                              : debit != nullptr  ? debit
+                              : credit != nullptr ? credit
+                                                  : &entries->front();
+  const std::string account_id = anchor->account_id;
   const std::int64_t now = NowMs();
 
   // How much of the target is reversed already, per entry.

@@ -32,10 +32,28 @@ TEST_F(StoredValueTest, GiftCardPaysPartOfASaleThatStillEarnsInFull) {
   EXPECT_EQ(r->stored_value_minor, -3000);
   EXPECT_EQ(r->earned, 80);
   EXPECT_EQ(Gift(), 2000);
-  // Half the sale back: half of what the gift card paid goes back to it.
-  ASSERT_TRUE(t_->Refund({"r1", "s1", 4000}).ok());
+  // Half the sale back: half of what the gift card paid goes back to it,
+  // and half the points leave the customer's account (not the gift card's).
+  auto half = t_->Refund({"r1", "s1", 4000});
+  ASSERT_TRUE(half.ok()) << half.status().ToString();
+  EXPECT_EQ(half->earned, -40);
+  EXPECT_EQ(half->account_id, t_->Lookup(Card("LC0001"))->account_id);
   EXPECT_EQ(Gift(), 3500);
+  EXPECT_EQ(t_->Lookup(Card("LC0001"))->balance, 40);
   ASSERT_TRUE(t_->Refund({"r2", "s1", std::nullopt}).ok());
+  EXPECT_EQ(Gift(), 5000);
+  EXPECT_EQ(t_->Lookup(Card("LC0001"))->balance, 0);
+  EXPECT_TRUE(t_->Verify()->ok);
+}
+
+TEST_F(StoredValueTest, VoidingASalePaidWithAGiftCardUndoesItForTheCustomer) {
+  Checkout sale{"s1", Card("LC0001"), Eur({2000}), 0};
+  sale.gift_cards = {{Card("GC-5555-0001"), 2000}};
+  ASSERT_TRUE(t_->Commit(sale).ok());
+  auto voided = t_->Void({"v1", "s1", "lead", "wrong card", ""});
+  ASSERT_TRUE(voided.ok()) << voided.status().ToString();
+  EXPECT_EQ(voided->earned, -20);
+  EXPECT_EQ(t_->Lookup(Card("LC0001"))->balance, 0);
   EXPECT_EQ(Gift(), 5000);
   EXPECT_TRUE(t_->Verify()->ok);
 }
