@@ -26,7 +26,12 @@ constexpr std::int64_t kHourMs = 3'600'000;
 struct Figures {
   std::int64_t sales = 0, redemptions = 0, refused_offline_cap = 0, refused_points = 0;
   std::int64_t refunds = 0, rounds = 0, failed_rounds = 0, faults = 0, offline_hours = 0;
+  std::int64_t gift_payments = 0, gift_refused_funds = 0, gift_not_yet_known = 0;
 };
+
+constexpr int kGiftCards = 24;
+
+CardId GiftCard(int n) { return *CardId::Parse("GIFT-" + std::to_string(1000 + n)); }
 
 int Run(int days, unsigned seed) {
   std::mt19937 rng(seed);
@@ -75,6 +80,15 @@ int Run(int days, unsigned seed) {
   for (auto& s : syncs) {
     if (Status st = s->SyncNow(); !st.ok()) Die("first sync", st);
   }
+  // Gift cards sold at every till, 60.00 each; the others learn them by
+  // syncing and take them as payment.
+  std::vector<std::string> gift_accounts;
+  for (int g = 0; g < kGiftCards; ++g) {
+    auto load = Must(tills[g % kTills]->LoadGiftCard({"gift-load-" + std::to_string(g),
+                                                      GiftCard(g), 6000}),
+                     "gift card");
+    gift_accounts.push_back(load.account_id);
+  }
 
   Figures f;
   const server::Fault kFaults[] = {server::Fault::kCommitThenDrop, server::Fault::kTruncated,
@@ -90,7 +104,7 @@ int Run(int days, unsigned seed) {
       if (local_hour >= 8 && local_hour < 20) {  // the store is open
         for (int k = 0; k < 6; ++k) {
           const CardId card = BenchCard(std::uniform_int_distribution<int>(0, kCards - 1)(rng));
-          const int what = std::uniform_int_distribution<int>(0, 9)(rng);
+          const int what = std::uniform_int_distribution<int>(0, 10)(rng);
           const std::string op = "t" + std::to_string(t) + "-h" + std::to_string(hour) + "-" +
                                  std::to_string(k);
           if (what < 7) {
@@ -112,6 +126,26 @@ int Run(int days, unsigned seed) {
               ++f.refused_points;
             } else {
               Die("redeem", r.status());
+            }
+          } else if (what == 10) {
+            // Part of a sale paid with a gift card, maybe one sold at
+            // another till.
+            Checkout sale;
+            sale.op_id = op;
+            sale.card = card;
+            sale.basket = SmallBasket();
+            sale.gift_cards.push_back(
+                {GiftCard(std::uniform_int_distribution<int>(0, kGiftCards - 1)(rng)), 500});
+            auto r = tills[t]->Commit(sale);
+            if (r.ok()) {
+              sales_of[t].push_back(op);
+              ++f.gift_payments;
+            } else if (r.status().code() == StatusCode::kInsufficientFunds) {
+              ++f.gift_refused_funds;
+            } else if (r.status().code() == StatusCode::kUnknownCard) {
+              ++f.gift_not_yet_known;  // sold at a till this one has not heard from
+            } else {
+              Die("gift payment", r.status());
             }
           } else if (!sales_of[t].empty()) {
             const std::string target =
@@ -187,7 +221,26 @@ int Run(int days, unsigned seed) {
     }
   }
   auto sum = central->store().SumOfBalances();
-  if (!sum.ok() || *sum != points_total) ++disagreements;
+  if (!sum.ok() || *sum != points_total) {
+    std::printf("the server's accounts hold %lld points, its members' balances add up to %lld\n",
+                static_cast<long long>(sum.ok() ? *sum : -1),
+                static_cast<long long>(points_total));
+    ++disagreements;
+  }
+  std::int64_t gift_total = 0;
+  for (int g = 0; g < kGiftCards; ++g) {
+    auto server_money = central->store().StoredValue(gift_accounts[g], "gift");
+    const std::int64_t want = server_money.ok() ? *server_money : -1;
+    gift_total += want;
+    for (int t = 0; t < kTills; ++t) {
+      auto money = tills[t]->GiftCardBalance(GiftCard(g));
+      if (!money.ok() || *money != want) {
+        std::printf("gift card %d: server %lld, till-%d %lld\n", g, static_cast<long long>(want),
+                    t, static_cast<long long>(money.ok() ? *money : -1));
+        ++disagreements;
+      }
+    }
+  }
 
   std::printf(
       "soak: %d simulated days, 4 tills, %d cards, seed %u\n"
@@ -195,13 +248,18 @@ int Run(int days, unsigned seed) {
       "  sync rounds %lld (failed %lld), faults injected %lld, till-hours offline %lld\n"
       "  entries %lld, all at the server once; flagged by the server %lld\n"
       "  points outstanding %lld at the server = the sum at every till\n"
+      "  gift-card payments %lld (refused: funds %lld, card not yet known here %lld),\n"
+      "  gift money left %lld at the server = at every till\n"
       "  disagreements: %d\n",
       days, kCards, seed, static_cast<long long>(f.sales), static_cast<long long>(f.redemptions),
       static_cast<long long>(f.refused_offline_cap), static_cast<long long>(f.refused_points),
       static_cast<long long>(f.refunds), static_cast<long long>(f.rounds),
       static_cast<long long>(f.failed_rounds), static_cast<long long>(f.faults),
       static_cast<long long>(f.offline_hours), static_cast<long long>(entries),
-      static_cast<long long>(exceptions), static_cast<long long>(points_total), disagreements);
+      static_cast<long long>(exceptions), static_cast<long long>(points_total),
+      static_cast<long long>(f.gift_payments), static_cast<long long>(f.gift_refused_funds),
+      static_cast<long long>(f.gift_not_yet_known), static_cast<long long>(gift_total),
+      disagreements);
   return disagreements == 0 ? 0 : 1;
 }
 
