@@ -136,6 +136,13 @@ Result<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options)
   // cache that holds a till's hot accounts: a balance is a few pages.
   if (Status s = db->Exec("PRAGMA mmap_size=268435456"); !s.ok()) return s;
   if (Status s = db->Exec("PRAGMA cache_size=-16384"); !s.ok()) return s;
+  for (auto [stmt, sql] : {std::pair{&db->begin_, "BEGIN IMMEDIATE"},
+                           std::pair{&db->commit_, "COMMIT"},
+                           std::pair{&db->rollback_, "ROLLBACK"}}) {
+    auto prepared = db->Prepare(sql);
+    if (!prepared.ok()) return prepared.status();
+    *stmt = std::move(*prepared);
+  }
   return db;
 }
 
@@ -178,24 +185,25 @@ std::int64_t Database::UserVersion() {
 }
 
 Transaction::Transaction(Database& db) : db_(db) {
-  begun_ = db_.Exec("BEGIN IMMEDIATE");
+  begun_ = db_.begin_.Run();
   open_ = begun_.ok();
   if (open_) ++db_.generation_;
 }
 
 Transaction::~Transaction() {
   if (open_) {
-    (void)db_.Exec("ROLLBACK");
+    // SQLite may have rolled back already (an I/O error ends a transaction).
+    if (sqlite3_get_autocommit(db_.db_) == 0) (void)db_.rollback_.Run();
     ++db_.generation_;
   }
 }
 
 Status Transaction::Commit() {
   if (!open_) return begun_.ok() ? Status(StatusCode::kInternal, "commit twice") : begun_;
-  Status s = db_.Exec("COMMIT");
+  Status s = db_.commit_.Run();
   if (s.ok()) {
     open_ = false;
-    ++db_.generation_;
+    db_.committed_ = ++db_.generation_;
   }
   return s;
 }

@@ -79,12 +79,18 @@ class Database {
   // Counts Transaction begins and ends: odd while one is open. What was
   // read inside one transaction may be kept while this stays the same.
   std::uint64_t transaction_generation() const noexcept { return generation_; }
+  // The generation the last successful Transaction::Commit left (even).
+  std::uint64_t committed_generation() const noexcept { return committed_; }
 
  private:
   friend class Transaction;
   explicit Database(sqlite3* db) : db_(db) {}
   sqlite3* db_;
   std::uint64_t generation_ = 0;
+  std::uint64_t committed_ = 0;
+  // A Transaction's statements, prepared once instead of parsed by
+  // sqlite3_exec every time.
+  Statement begin_, commit_, rollback_;
 };
 
 // BEGIN IMMEDIATE on construction; ROLLBACK in the destructor unless

@@ -396,7 +396,17 @@ Result<Ledger::Head> Ledger::ReadHead() {
 Result<Ledger::Head> Ledger::CurrentHead() {
   const std::uint64_t generation = db_->transaction_generation();
   const bool in_transaction = InTransaction(generation);
-  if (in_transaction && cached_head_generation_ == generation) return cached_head_;
+  // Kept within a transaction, and into the next one when the transaction
+  // that last read or wrote it committed and none ran between: nothing
+  // else writes the head (the Terminal holds the file exclusively and
+  // every write runs in a Transaction), and Verify() reads it afresh.
+  if (in_transaction && cached_head_generation_ != 0 &&
+      (cached_head_generation_ == generation ||
+       (cached_head_generation_ + 2 == generation &&
+        db_->committed_generation() == cached_head_generation_ + 1))) {
+    cached_head_generation_ = generation;
+    return cached_head_;
+  }
   auto head = ReadHead();
   if (!head.ok()) return head.status();
   if (in_transaction) {
