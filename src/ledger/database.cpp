@@ -92,6 +92,13 @@ std::string Statement::Text(int column) const {
           static_cast<size_t>(sqlite3_column_bytes(stmt_.get(), column))};
 }
 
+std::string_view Statement::TextView(int column) const {
+  const auto* text = sqlite3_column_text(stmt_.get(), column);
+  if (text == nullptr) return {};
+  return {reinterpret_cast<const char*>(text),
+          static_cast<size_t>(sqlite3_column_bytes(stmt_.get(), column))};
+}
+
 std::string Statement::Blob(int column) const {
   const void* blob = sqlite3_column_blob(stmt_.get(), column);
   if (blob == nullptr) return {};

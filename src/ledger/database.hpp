@@ -41,6 +41,9 @@ class Statement {
   std::int64_t Int(int column) const;
   std::optional<std::int64_t> OptionalInt(int column) const;
   std::string Text(int column) const;
+  // The text without a copy: valid until the next Step, Reset or read of
+  // another type from this column.
+  std::string_view TextView(int column) const;
   std::string Blob(int column) const;
   bool IsNull(int column) const;
 

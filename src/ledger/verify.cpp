@@ -1,6 +1,7 @@
 // Integrity: the hash chain, the sealed head and the cached balances; and
 // the rebuild of every cache from the entries.
 #include <map>
+#include <string_view>
 
 #include "ledger/apply.hpp"
 #include "ledger/ledger.hpp"
@@ -88,23 +89,20 @@ Result<VerifyReport> Ledger::Verify(const ProgressFn& progress) {
   }
   if (progress) progress(report.entries_checked, *total);
 
-  // One pass over the open lots per account: their total, and their sums
-  // at the start of the cached window with the lots that would change them
-  // inside it (schema 11).
   auto balances = db_->Prepare(
       "SELECT a.account_id, a.balance, a.debt, "
       "  COALESCE((SELECT SUM(points) FROM entries e WHERE e.account_id = a.account_id), 0), "
-      "  COALESCE(SUM(l.remaining), 0), a.lots_usable, a.lots_pending, a.lots_from, "
-      "  a.lots_until, "
-      "  COALESCE(SUM(CASE WHEN l.pending_until <= a.lots_from AND a.lots_from < l.expires_at "
-      "                    THEN l.remaining END), 0), "
-      "  COALESCE(SUM(CASE WHEN l.pending_until > a.lots_from AND a.lots_from < l.expires_at "
-      "                    THEN l.remaining END), 0), "
-      "  COALESCE(SUM((l.pending_until > a.lots_from AND l.pending_until < a.lots_until) OR "
-      "               (l.expires_at > a.lots_from AND l.expires_at < a.lots_until)), 0) "
-      "FROM accounts a LEFT JOIN lots l ON l.account_id = a.account_id AND l.remaining > 0 "
-      "GROUP BY a.account_id ORDER BY a.account_id");
+      "  a.lots_usable, a.lots_pending, a.lots_from, a.lots_until "
+      "FROM accounts a ORDER BY a.account_id");
   if (!balances.ok()) return balances.status();
+  // The open lots in account order (the open_lots index), walked beside
+  // the accounts: one pass for their total and the cached sums' check.
+  auto lots = db_->Prepare(
+      "SELECT account_id, remaining, pending_until, expires_at FROM lots "
+      "WHERE remaining > 0 ORDER BY account_id");
+  if (!lots.ok()) return lots.status();
+  auto lot_row = lots->Step();
+  if (!lot_row.ok()) return lot_row.status();
   for (;;) {
     auto row = balances->Step();
     if (!row.ok()) return row.status();
@@ -113,33 +111,51 @@ Result<VerifyReport> Ledger::Verify(const ProgressFn& progress) {
     const Points cached = balances->Int(1);
     const Points debt = balances->Int(2);
     const Points entries = balances->Int(3);
-    const Points lots = balances->Int(4);
+    const Points usable = balances->Int(4);
+    const Points pending = balances->Int(5);
+    const std::int64_t from = balances->Int(6);
+    const std::int64_t until = balances->Int(7);
+    // What the lots hold, at `from`, and whether one changes inside the
+    // window [from, until) (Book::SumsAt).
+    Points lots_held = 0;
+    Points lots_usable = 0;
+    Points lots_pending = 0;
+    bool changes_inside = false;
+    while (*lot_row) {
+      const std::string_view lot_account = lots->TextView(0);
+      if (lot_account > std::string_view(account)) break;
+      if (lot_account == account) {  // lots of no account were never counted
+        const Points remaining = lots->Int(1);
+        const std::int64_t matures = lots->Int(2);
+        const std::int64_t expires = lots->Int(3);
+        lots_held += remaining;
+        if (from < expires) (matures <= from ? lots_usable : lots_pending) += remaining;
+        changes_inside = changes_inside || (matures > from && matures < until) ||
+                         (expires > from && expires < until);
+      }
+      lot_row = lots->Step();
+      if (!lot_row.ok()) return lot_row.status();
+    }
     if (cached != entries) {
       return Bad(report, 0,
                  "account " + account + ": cached balance " + std::to_string(cached) +
                      " but its entries sum to " + std::to_string(entries));
     }
-    if (lots - debt != entries) {
+    if (lots_held - debt != entries) {
       return Bad(report, 0,
-                 "account " + account + ": lots hold " + std::to_string(lots) +
+                 "account " + account + ": lots hold " + std::to_string(lots_held) +
                      " less debt " + std::to_string(debt) + " but its entries sum to " +
                      std::to_string(entries));
     }
-    const std::int64_t from = balances->Int(7);
-    const std::int64_t until = balances->Int(8);
     // An empty window is never used; any other must be exact throughout.
     if (from < until) {
-      const Points usable = balances->Int(5);
-      const Points pending = balances->Int(6);
-      const Points lots_usable = balances->Int(9);
-      const Points lots_pending = balances->Int(10);
       if (usable != lots_usable || pending != lots_pending) {
         return Bad(report, 0,
                    "account " + account + ": cached lot sums " + std::to_string(usable) +
                        " usable, " + std::to_string(pending) + " pending but its lots hold " +
                        std::to_string(lots_usable) + " and " + std::to_string(lots_pending));
       }
-      if (balances->Int(11) != 0) {
+      if (changes_inside) {
         return Bad(report, 0,
                    "account " + account + ": a lot matures or expires inside the window " +
                        "its cached lot sums claim to hold in");
