@@ -1,5 +1,10 @@
 // SunCounterFile: the replay memory of NTAG 424 DNA taps in SQLite, one row
 // per card with the highest read counter accepted.
+// A file of its own rather than a table in the ledger (a migration 12): a
+// reader is opened without a Terminal (loyalty_reader_open takes none), the
+// drivers may see public types only, and the ledger is an append-only hash
+// chain whose Verify and sync have no place for a counter that is
+// overwritten on every tap.
 #include <sqlite3.h>
 
 #include <mutex>

@@ -767,9 +767,14 @@ typedef struct loyalty_reader_options loyalty_reader_options;
 typedef int (*loyalty_sun_file_key_fn)(void* user_data, const char* uid_hex,
                                        uint8_t key_out[16]);
 
+/* *out: empty settings (no log, no SUN keys). Any thread. */
 LOYALTY_EXPORT loyalty_status loyalty_reader_options_new(loyalty_reader_options** out);
+/* Frees the settings; readers opened with them keep what they need. NULL
+ * is fine. Not while another thread uses the same options. */
 LOYALTY_EXPORT void loyalty_reader_options_free(loyalty_reader_options* options);
-/* The reader's log (bad reads, reconnects; masked card numbers only). */
+/* The reader's log (bad reads, reconnects; masked card numbers only),
+ * called from the thread that waits for cards. Not while another thread
+ * uses the same options. */
 LOYALTY_EXPORT loyalty_status loyalty_reader_options_set_log(loyalty_reader_options* options,
                                                              loyalty_log_fn log,
                                                              void* user_data);
@@ -778,14 +783,18 @@ LOYALTY_EXPORT loyalty_status loyalty_reader_options_set_log(loyalty_reader_opti
  * SDMFileReadKey callback, and `counter_file`, a SQLite file (created when
  * absent) that keeps each card's last read counter so a replayed tap is
  * refused, also after a restart. IO_ERROR naming the file when it cannot
- * be opened. */
+ * be opened; INVALID_ARGUMENT naming a NULL key, callback or file. Not
+ * while another thread uses the same options. */
 LOYALTY_EXPORT loyalty_status loyalty_reader_options_set_sun(loyalty_reader_options* options,
                                                              const uint8_t meta_read_key[16],
                                                              loyalty_sun_file_key_fn file_key,
                                                              void* user_data,
                                                              const char* counter_file);
 /* loyalty_reader_open with settings; `options` may be NULL. A "?sun=1"
- * connection without loyalty_reader_options_set_sun: INVALID_ARGUMENT. */
+ * connection without loyalty_reader_options_set_sun: INVALID_ARGUMENT.
+ * Any thread; several readers may be opened with the same options (they
+ * share its counters, and its file_key callback may then be called from
+ * each reader's thread) as long as no thread changes the options. */
 LOYALTY_EXPORT loyalty_status loyalty_reader_open_with(const char* connection,
                                                        const loyalty_reader_options* options,
                                                        loyalty_reader** out);
