@@ -151,6 +151,16 @@ TEST_F(SharedLibrarySunTest, GenuineTapReadsClonedAndReplayedTapsAreRefused) {
   const std::string recorded = genuine.last_url();
   emulator_.Remove();
 
+  // A copy replays the recorded tap while the reader is still open.
+  Ntag424 early_copy(kUid, FilledSunKey(0x11), FilledSunKey(0x22));
+  early_copy.Replay(recorded);
+  emulator_.Tap(early_copy.Card());
+  Owned early_replay;
+  EXPECT_EQ(loyalty_reader_wait(reader, 2000, early_replay.out()), LOYALTY_BAD_READ);
+  EXPECT_NE(std::string(loyalty_last_error()).find("seen before"), std::string::npos)
+      << loyalty_last_error();
+  emulator_.Remove();
+
   // A clone with a forged MAC.
   Ntag424 forged(kUid, FilledSunKey(0x11), FilledSunKey(0x22));
   forged.TamperMac();
