@@ -42,8 +42,11 @@ export PKG_CONFIG_PATH=$lib/pkgconfig
   -o "$work/till-shared"
 LD_LIBRARY_PATH=$lib "$work/till-shared" "$work" >"$work/shared.log" || {
   cat "$work/shared.log"; exit 1; }
-LD_LIBRARY_PATH=$lib ldd "$work/till-shared" | grep -q "$lib/libloyalty.so" || {
-  echo "till-shared did not load the packaged libloyalty.so"; ldd "$work/till-shared"; exit 1; }
+# Captured first: `ldd | grep -q` under pipefail fails when grep stops
+# reading before ldd is done writing (SIGPIPE), which made this test flaky.
+loaded=$(LD_LIBRARY_PATH=$lib ldd "$work/till-shared")
+grep -q "$lib/libloyalty.so" <<<"$loaded" || {
+  echo "till-shared did not load the packaged libloyalty.so"; echo "$loaded"; exit 1; }
 echo "examples/c against libloyalty.so via pkg-config loyalty-c: ok"
 
 if [[ -f $source/examples/consumer/CMakeLists.txt ]]; then
