@@ -90,6 +90,15 @@ inline loyalty_status Missing(const char* parameter) noexcept {
   return Fail(StatusCode::kInvalidArgument, std::string(parameter) + ": is NULL");
 }
 
+// A C log callback as a LogFn; nullptr for NULL (silent).
+inline LogFn LogFromC(loyalty_log_fn log, void* user_data) {
+  if (log == nullptr) return nullptr;
+  return [log, user_data](LogLevel level, std::string_view message) {
+    const std::string text(message);
+    log(user_data, static_cast<int>(level), text.c_str());
+  };
+}
+
 // NULL strings are "".
 inline std::string Text(const char* s) { return s ? std::string(s) : std::string(); }
 

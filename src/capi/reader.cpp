@@ -83,14 +83,7 @@ loyalty_status loyalty_reader_options_set_log(loyalty_reader_options* options,
                                               loyalty_log_fn log, void* user_data) {
   return Guard([&] {
     if (options == nullptr) return Missing("options");
-    if (log == nullptr) {
-      options->log = nullptr;
-    } else {
-      options->log = [log, user_data](loyalty::LogLevel level, std::string_view message) {
-        const std::string text(message);
-        log(user_data, static_cast<int>(level), text.c_str());
-      };
-    }
+    options->log = loyalty::capi::LogFromC(log, user_data);
     return Ok();
   });
 }

@@ -119,14 +119,7 @@ loyalty_status loyalty_options_set_clock(loyalty_options* options, loyalty_clock
 loyalty_status loyalty_options_set_log(loyalty_options* options, loyalty_log_fn log,
                                        void* user_data) {
   return SetOption(options, [&](loyalty::Options& o) {
-    if (log == nullptr) {
-      o.log = nullptr;
-    } else {
-      o.log = [log, user_data](loyalty::LogLevel level, std::string_view message) {
-        const std::string text(message);
-        log(user_data, static_cast<int>(level), text.c_str());
-      };
-    }
+    o.log = loyalty::capi::LogFromC(log, user_data);
     return Ok();
   });
 }

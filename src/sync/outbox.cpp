@@ -230,37 +230,32 @@ Result<std::string> Outbox::Body(const std::string& terminal_id, const Batch& ba
 }
 
 Status Outbox::AddInstruments(const Batch& batch, BatchBody& body) {
-  {
-    ResetOnExit reset{gift_cards_};
-    gift_cards_.Bind(1, batch.first_seq).Bind(2, batch.last_seq);
+  // Each query takes the batch's seq range and gives one row per item.
+  auto each_row = [&batch](ledger::Statement& s, auto add) -> Status {
+    ResetOnExit reset{s};
+    s.Bind(1, batch.first_seq).Bind(2, batch.last_seq);
     for (;;) {
-      auto row = gift_cards_.Step();
+      auto row = s.Step();
       if (!row.ok()) return row.status();
-      if (!*row) break;
-      body.AddGiftCard({gift_cards_.Text(0), gift_cards_.Blob(1), gift_cards_.Text(2)});
+      if (!*row) return Status::Ok();
+      add(s);
     }
+  };
+  if (Status st = each_row(gift_cards_, [&body](ledger::Statement& s) {
+        body.AddGiftCard({s.Text(0), s.Blob(1), s.Text(2)});
+      });
+      !st.ok()) {
+    return st;
   }
-  {
-    ResetOnExit reset{coupons_issued_};
-    coupons_issued_.Bind(1, batch.first_seq).Bind(2, batch.last_seq);
-    for (;;) {
-      auto row = coupons_issued_.Step();
-      if (!row.ok()) return row.status();
-      if (!*row) break;
-      body.AddCoupon({coupons_issued_.Text(0), coupons_issued_.Text(1), coupons_issued_.Text(2),
-                      coupons_issued_.OptionalInt(3), coupons_issued_.OptionalInt(4)});
-    }
+  if (Status st = each_row(coupons_issued_, [&body](ledger::Statement& s) {
+        body.AddCoupon({s.Text(0), s.Text(1), s.Text(2), s.OptionalInt(3), s.OptionalInt(4)});
+      });
+      !st.ok()) {
+    return st;
   }
-  ResetOnExit reset{coupon_uses_};
-  coupon_uses_.Bind(1, batch.first_seq).Bind(2, batch.last_seq);
-  for (;;) {
-    auto row = coupon_uses_.Step();
-    if (!row.ok()) return row.status();
-    if (!*row) break;
-    body.AddCouponUse({coupon_uses_.Text(0), coupon_uses_.Text(1), coupon_uses_.Text(2),
-                       coupon_uses_.Int(3) != 0});
-  }
-  return Status::Ok();
+  return each_row(coupon_uses_, [&body](ledger::Statement& s) {
+    body.AddCouponUse({s.Text(0), s.Text(1), s.Text(2), s.Int(3) != 0});
+  });
 }
 
 Status Outbox::CountAttempt(const Batch& batch) {
