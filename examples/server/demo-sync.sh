@@ -9,9 +9,16 @@
 #   demo-sync.sh LOYALTY_DEMO LOYALTY_SERVER PROGRAMS_DIR
 set -eu
 
-demo=$1
-server=$2
-programs=$3
+# Absolute before the cd below: the caller may have passed paths relative
+# to its own folder.
+absolute() {
+  [ -e "$1" ] || { echo "demo-sync.sh: $1 does not exist" >&2; exit 2; }
+  (cd "$(dirname "$1")" && printf '%s/%s\n' "$(pwd)" "$(basename "$1")")
+}
+[ $# -eq 3 ] || { echo "usage: demo-sync.sh LOYALTY_DEMO LOYALTY_SERVER PROGRAMS_DIR" >&2; exit 2; }
+demo=$(absolute "$1")
+server=$(absolute "$2")
+programs=$(absolute "$3")
 work=$(mktemp -d "${TMPDIR:-/tmp}/loyalty-sync-demo-XXXXXX")
 pid=
 cleanup() {
