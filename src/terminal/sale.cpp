@@ -1,11 +1,77 @@
-// A sale in two halves: what it spends (points, rewards, stamps) and what
+// The sale: a basket quoted without writing, and a checkout committed.
+// A sale has two halves: what it spends (points, rewards, stamps) and what
 // it earns (points per line, bonuses, stamps). A plain sale does both at
 // once; a reservation does the first, and its confirmation the second.
+#include <mutex>
+
 #include "terminal/terminal_impl.hpp"
 
 namespace loyalty {
 
 using ledger::EntryRecord;
+
+Result<Quote> Terminal::QuoteBasket(const CardId& card, const Basket& basket,
+                                    const std::vector<std::string>& rewards,
+                                    const std::vector<std::string>& coupons) const {
+  Impl& im = *impl_;
+  std::lock_guard<std::mutex> guard(im.mutex);
+  auto row = im.FindCard(card, /*refuse_blocked=*/true);
+  if (!row.ok()) return row.status();
+  auto book = im.ledger->LoadBook(row->account_id);
+  if (!book.ok()) return book.status();
+  const std::int64_t now = im.NowMs();
+  auto context = im.ContextFor(row->account_id, *book, now);
+  if (!context.ok()) return context.status();
+  auto resolved = im.ResolveCoupons(coupons, row->account_id, now);
+  if (!resolved.ok()) return resolved.status();
+  std::vector<std::string> coupon_ids;
+  for (const auto& [code, id] : *resolved) coupon_ids.push_back(id);
+  return engine::Evaluate(im.program, basket, *context, rewards, 0, coupon_ids);
+}
+
+Result<Receipt> Terminal::Commit(const Checkout& checkout) {
+  Impl& im = *impl_;
+  if (checkout.redeem_points < 0) {
+    return Status(StatusCode::kAmountNegative,
+                  "redeem_points: " + std::to_string(checkout.redeem_points) +
+                      " is negative");
+  }
+  for (size_t i = 0; i < checkout.rewards.size(); ++i) {
+    for (size_t k = 0; k < i; ++k) {
+      if (checkout.rewards[k] == checkout.rewards[i]) {
+        return Status(StatusCode::kInvalidArgument,
+                      "rewards[" + std::to_string(i) + "]: '" + checkout.rewards[i] +
+                          "' is listed twice");
+      }
+    }
+  }
+  return im.Operation(checkout.op_id, "sale", im.CheckoutDigest(checkout), [&]() -> Result<Receipt> {
+    auto card = im.FindCard(checkout.card, /*refuse_blocked=*/true);
+    if (!card.ok()) return card.status();
+    auto book = im.ledger->LoadBook(card->account_id);
+    if (!book.ok()) return book.status();
+    const std::int64_t now = im.NowMs();
+    if (Status s = im.ReleaseExpiredHolds(card->account_id, *book, now); !s.ok()) return s;
+    auto quote = im.QuoteForSale(checkout, card->account_id, *book, now);
+    if (!quote.ok()) return quote.status();
+    Receipt r;
+    if (Status s = im.SpendSide(checkout, card->account_id, *book, *quote, now, r); !s.ok()) {
+      return s;
+    }
+    if (Status s = im.EarnSide(checkout.op_id, checkout.basket, card->account_id, *book,
+                               *quote, now, r);
+        !s.ok()) {
+      return s;
+    }
+    if (Status s = im.ledger->SaveBook(card->account_id, *book, now); !s.ok()) return s;
+    auto view = im.View(card->account_id, *book, card->masked, false, now);
+    if (!view.ok()) return view.status();
+    r.account_id = card->account_id;
+    r.card_masked = card->masked;
+    r.after = std::move(*view);
+    return r;
+  }, checkout.cashier_id);
+}
 
 std::string Terminal::Impl::CheckoutDigest(const Checkout& checkout) {
   terminal::RequestDigest digest;
