@@ -14,6 +14,6 @@ fi
 cmake -S "$root" -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo
 cmake --build "$build" -j"$(nproc)" --target loyalty-demo loyalty-server
 demo="$build/examples/loyalty-demo/loyalty-demo"
-"$demo" demo
+"$demo" demo --keep
 sh "$root/examples/server/demo-sync.sh" "$demo" "$build/examples/server/loyalty-server" \
   "$root/examples/programs"

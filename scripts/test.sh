@@ -35,4 +35,5 @@ FUZZ_BUILD=build/fuzz bash scripts/fuzz.sh 3
 took "fuzz smoke run"
 bash scripts/tidy.sh build/tidy
 took "clang-tidy"
-bash scripts/tsan.sh build/tsan
+bash scripts/tsan.sh --readers build/tsan
+took "ThreadSanitizer (terminal, sync, readers)"

@@ -36,4 +36,15 @@ if "$demo" --help | grep -q "^  read"; then
 fi
 [ -z "$(ls -A "$work/run")" ] ||
   fail "the demo left files in the folder it ran from: $(ls -A "$work/run")"
+
+# --keep: the ledger stays with its key, and the printed commands work as
+# printed (from another folder, with the real clock).
+(cd "$work/run" && TMPDIR="$work" "$demo" demo --keep) >"$work/kept.txt" 2>"$work/err.txt" ||
+  fail "loyalty-demo demo --keep failed: $(cat "$work/err.txt")"
+grep -q "^Try it by hand" "$work/kept.txt" || fail "demo --keep printed no command to try"
+grep "^  .* lookup 9900123456789017$" "$work/kept.txt" >"$work/try.sh" ||
+  fail "demo --keep printed no lookup to try"
+(cd / && sh "$work/try.sh") >"$work/try.txt" 2>&1 ||
+  fail "the printed lookup failed: $(cat "$work/try.txt")"
+grep -q "Anna Weber" "$work/try.txt" || fail "the printed lookup did not show Anna: $(cat "$work/try.txt")"
 echo "PASS: demo script"

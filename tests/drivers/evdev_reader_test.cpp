@@ -92,6 +92,14 @@ class EvdevReaderTest : public ::testing::Test {
     ASSERT_GE(writer_, 0);
   }
 
+  // The same FIFO, a reader with other options.
+  void Reopen(const std::string& options) {
+    if (writer_ >= 0) ::close(writer_);
+    writer_ = -1;
+    reader_.reset();
+    Open(options);
+  }
+
   void TearDown() override {
     if (writer_ >= 0) ::close(writer_);
   }
@@ -110,24 +118,25 @@ class EvdevReaderTest : public ::testing::Test {
 };
 
 TEST_F(EvdevReaderTest, SwipeEndedByEnterIsRead) {
+  // A pause of 5 s: the read can only come before it if Enter ended it.
+  Reopen("?gap_ms=5000");
   Send(Type(std::string(kSwipe) + "\r"));
   Stopwatch watch;
-  auto read = reader_->WaitForCard(2s);
+  auto read = reader_->WaitForCard(60s);
   ASSERT_TRUE(read.ok()) << read.status().ToString();
   ASSERT_TRUE(read->status.ok()) << read->status.ToString();
   EXPECT_EQ(read->card.value(), "9900123456789017");
   EXPECT_EQ(read->source, CardSource::kMagstripeTrack2);
-  EXPECT_LT(watch.ms(), 30) << "Enter ends the swipe without waiting for the gap";
+  EXPECT_LT(watch.ms(), 5000) << "Enter ends the swipe without waiting for the gap";
 }
 
 TEST_F(EvdevReaderTest, SwipeWithoutEnterEndsAfterThePause) {
   Send(Type(";9900000000000002?"));
   Stopwatch watch;
-  auto read = reader_->WaitForCard(2s);
+  auto read = reader_->WaitForCard(60s);
   ASSERT_TRUE(read.ok()) << read.status().ToString();
   EXPECT_EQ(read->card.value(), "9900000000000002");
-  EXPECT_GE(watch.ms(), 35);
-  EXPECT_LT(watch.ms(), 500);
+  EXPECT_GE(watch.ms(), 35) << "the swipe ended before the pause";
 }
 
 TEST_F(EvdevReaderTest, WedgeErrorSwipeIsABadReadValue) {
@@ -149,6 +158,8 @@ TEST_F(EvdevReaderTest, TwoSwipesBackToBackAreTwoReads) {
 }
 
 TEST_F(EvdevReaderTest, EventRecordsSplitAcrossWrites) {
+  // A long pause, so that a slow writer thread cannot end the swipe early.
+  Reopen("?gap_ms=5000");
   auto events = Type(";9900000000000002?\r");
   auto bytes = reinterpret_cast<const char*>(events.data());
   size_t size = events.size() * sizeof(input_event);
@@ -158,7 +169,7 @@ TEST_F(EvdevReaderTest, EventRecordsSplitAcrossWrites) {
     std::this_thread::sleep_for(10ms);  // the reader sees the first part alone
     ASSERT_EQ(::write(writer_, bytes + cut, size - cut), static_cast<ssize_t>(size - cut));
   });
-  auto read = reader_->WaitForCard(2s);
+  auto read = reader_->WaitForCard(60s);
   rest.join();
   ASSERT_TRUE(read.ok());
   EXPECT_EQ(read->card.value(), "9900000000000002");
@@ -183,7 +194,6 @@ TEST_F(EvdevReaderTest, NoSwipeTimesOut) {
   auto read = reader_->WaitForCard(60ms);
   EXPECT_EQ(read.status().code(), StatusCode::kTimeout);
   EXPECT_GE(watch.ms(), 59);
-  EXPECT_LT(watch.ms(), 500);
 }
 
 TEST_F(EvdevReaderTest, CancelFromAnotherThreadEndsTheWait) {
@@ -191,11 +201,9 @@ TEST_F(EvdevReaderTest, CancelFromAnotherThreadEndsTheWait) {
     std::this_thread::sleep_for(50ms);
     reader_->Cancel();
   });
-  Stopwatch watch;
-  auto read = reader_->WaitForCard(10s);
+  auto read = reader_->WaitForCard(600s);
   canceller.join();
   EXPECT_EQ(read.status().code(), StatusCode::kCancelled);
-  EXPECT_LT(watch.ms(), 500);
 }
 
 TEST_F(EvdevReaderTest, CancelWhileNothingWaitsDoesNotCancelTheNextWait) {

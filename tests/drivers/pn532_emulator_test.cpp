@@ -74,7 +74,6 @@ TEST(Pn532Emulator, InAutoPollWithoutACardAnswersNothingAfterItsPeriods) {
   Stopwatch watch;
   EXPECT_EQ(nfc_initiator_poll_target(nfc.device, &a, 1, 2, 1, &target), 0);
   EXPECT_GE(watch.ms(), 290);  // 2 polls x 150 ms
-  EXPECT_LT(watch.ms(), 1000);
 }
 
 TEST(Pn532Emulator, AbortEndsAnEndlessPoll) {

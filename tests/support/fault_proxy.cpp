@@ -104,7 +104,9 @@ void FaultProxy::Serve(int client, Mode mode, std::size_t reset_after) {
     while (!stop_) {
       pollfd p{client, POLLIN, 0};
       if (poll(&p, 1, 50) <= 0) continue;
-      if (recv(client, buffer, sizeof buffer, 0) <= 0) break;
+      const ssize_t n = recv(client, buffer, sizeof buffer, 0);
+      if (n <= 0) break;
+      client_bytes_ += static_cast<std::size_t>(n);
     }
     close(client);
     return;
@@ -128,6 +130,7 @@ void FaultProxy::Serve(int client, Mode mode, std::size_t reset_after) {
     if (poll(p, 2, 50) < 0) break;
     if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
       const ssize_t n = recv(client, buffer, sizeof buffer, 0);
+      if (n > 0) client_bytes_ += static_cast<std::size_t>(n);
       if (n <= 0 || !SendAll(server, buffer, static_cast<std::size_t>(n))) open = false;
     }
     if (open && (p[1].revents & (POLLIN | POLLHUP | POLLERR))) {

@@ -37,6 +37,9 @@ class FaultProxy {
   int connections() const { return connections_.load(); }
   // Bytes the server sent through the last finished kPass connection.
   std::size_t last_server_bytes() const { return last_server_bytes_.load(); }
+  // Bytes any client has sent to the proxy (in every mode): a test waits on
+  // it to know a request is on the wire instead of sleeping.
+  std::size_t client_bytes() const { return client_bytes_.load(); }
 
  private:
   void Accept();
@@ -48,6 +51,7 @@ class FaultProxy {
   std::atomic<bool> stop_{false};
   std::atomic<int> connections_{0};
   std::atomic<std::size_t> last_server_bytes_{0};
+  std::atomic<std::size_t> client_bytes_{0};
   std::mutex mutex_;
   Mode mode_ = Mode::kPass;
   std::size_t reset_after_ = 0;

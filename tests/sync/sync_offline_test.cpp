@@ -11,6 +11,7 @@
 
 #include "loyalty/loyalty.h"
 #include "sync/wire.hpp"
+#include "support/progress_pipe.hpp"
 #include "sync_support.hpp"
 
 namespace loyalty::testing {
@@ -223,10 +224,12 @@ TEST_F(SyncTest, ATillKilledAtRandomPointsOfItsSyncsLosesAndDoublesNothing) {
   std::mt19937 rng(20261122);
   int sale = 0;
   for (int run = 0; run < 12; ++run) {
+    ProgressPipe progress;
     const pid_t child = fork();
     ASSERT_GE(child, 0);
     if (child == 0) {
-      // The child trades and syncs until it is killed; it reports nothing.
+      // The child trades and syncs until it is killed, reporting each round.
+      progress.BecomeChild();
       auto opened = Terminal::Open(till.t.options);
       if (!opened.ok()) _exit(3);
       auto sync = Sync::Create(**opened, options);
@@ -235,9 +238,17 @@ TEST_F(SyncTest, ATillKilledAtRandomPointsOfItsSyncsLosesAndDoublesNothing) {
         (void)(*opened)->Commit({"k" + std::to_string(run) + "-" + std::to_string(i),
                                  Card("LC0001"), Eur({100}), 0});
         (void)(*sync)->PumpOnce();
+        progress.Report(std::to_string(i));
       }
     }
-    std::this_thread::sleep_for(milliseconds(std::uniform_int_distribution<int>(20, 250)(rng)));
+    progress.BecomeParent();
+    // Killed after a random number of whole rounds, then at a random point
+    // of the next one: after progress, never after a fixed time.
+    const auto rounds = static_cast<std::size_t>(std::uniform_int_distribution<int>(1, 4)(rng));
+    ASSERT_EQ(progress.WaitForLines(rounds, std::chrono::seconds(300)), rounds)
+        << "the child made no progress";
+    std::this_thread::sleep_for(
+        std::chrono::microseconds(std::uniform_int_distribution<int>(0, 20'000)(rng)));
     kill(child, SIGKILL);
     int status = 0;
     waitpid(child, &status, 0);

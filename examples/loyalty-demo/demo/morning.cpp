@@ -42,7 +42,7 @@ class Morning {
     options.program_path = program_path;
     options.terminal_id = "till-1";
     // A fresh ledger that is deleted afterwards: a throw-away key is enough.
-    options.terminal_key = "demo-key-not-for-production-use-0123456789";
+    options.terminal_key = kMorningTerminalKey;
     options.clock = &clock_;
     options.ids = &ids_;
     auto terminal = loyalty::Terminal::Open(std::move(options));
