@@ -10,8 +10,9 @@
 
 #include "ledger/chain.hpp"
 #include "ledger/mac.hpp"
+#include "metrics.hpp"
+#include "open_store.hpp"
 #include "push_body.hpp"
-#include "sqlite_store.hpp"
 #include "sync/codec.hpp"
 #include "sync/request_signer.hpp"
 
@@ -73,9 +74,7 @@ class Ed25519ReceiptSigner final : public ReceiptSigner {
 
 Answer Error(int status, const std::string& code, const std::string& reason,
              json extra = json::object()) {
-  extra["error"] = code;
-  extra["reason"] = reason;
-  return {status, extra.dump()};
+  return ErrorAnswer(status, code, reason, std::move(extra));
 }
 
 bool ValidBatchId(const std::string& id) {
@@ -101,9 +100,10 @@ struct CentralServer::Impl {
   };
   std::mutex faults_mutex;
   std::deque<Pending> faults;
-  // One batch of a terminal at a time (§3.4), and across terminals too:
-  // SQLite has one writer anyway.
-  std::mutex push_mutex;
+  // No lock here: the store orders one terminal's batches (SQLite: one
+  // writer; PostgreSQL: the terminal's head row), so that several server
+  // processes on one database are as safe as one.
+  Metrics metrics;
 
   std::int64_t NowMs() const { return clock->Now().time_since_epoch().count(); }
 
@@ -220,8 +220,14 @@ struct CentralServer::Impl {
 
   // Sends `answer` signed for the request (§2.3), suffering `fault`.
   void Reply(const httplib::Request& req, httplib::Response& res, const Answer& answer,
-             const std::string& key, const std::optional<Pending>& fault) {
+             const std::string& key, const std::optional<Pending>& fault,
+             double store_seconds = -1) {
     owner->requests_++;
+    if (req.path.find("/batches") != std::string::npos) {
+      metrics.CountPush(answer.status, answer.tally, store_seconds);
+    } else {
+      metrics.CountPull(answer.status);
+    }
     res.status = answer.status;
     const std::string nonce = req.get_header_value("X-Loyalty-Nonce");
     std::string body = answer.body;
@@ -311,15 +317,15 @@ struct CentralServer::Impl {
     }
     auto chain = ledger::Chain::Create(key);
     if (!chain.ok()) return Reply(req, res, Error(500, "internal", chain.status().message()), key, fault);
-    Result<Answer> applied = Status::Ok();
-    {
-      std::lock_guard<std::mutex> guard(push_mutex);
-      applied = store->ApplyBatch(*batch, *chain, *signer, NowMs());
-    }
+    const auto started = std::chrono::steady_clock::now();
+    Result<Answer> applied = store->ApplyBatch(*batch, *chain, *signer, NowMs());
+    const double seconds =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
     if (!applied.ok()) {
-      return Reply(req, res, Error(500, "internal", applied.status().message()), key, fault);
+      return Reply(req, res, Error(500, "internal", applied.status().message()), key, fault,
+                   seconds);
     }
-    Reply(req, res, *applied, key, fault);
+    Reply(req, res, *applied, key, fault, seconds);
   }
 
   void Pull(const httplib::Request& req, httplib::Response& res) {
@@ -345,6 +351,27 @@ struct CentralServer::Impl {
     Reply(req, res, {200, page->dump()}, key, fault);
   }
 
+  // GET /health: 200 when the store answers, 503 otherwise. Unsigned and
+  // unauthenticated, for load balancers and probes.
+  void ServeHealth(httplib::Response& res) {
+    const Status s = store->Ping();
+    res.status = s.ok() ? 200 : 503;
+    res.set_content(s.ok() ? json{{"status", "ok"}}.dump()
+                           : json{{"status", "unavailable"}, {"reason", s.message()}}.dump(),
+                    "application/json");
+  }
+
+  // GET /metrics: the Prometheus text format (metrics.hpp).
+  void ServeMetrics(httplib::Response& res) {
+    auto terminals = store->Terminals();
+    if (!terminals.ok()) {
+      res.status = 503;
+      res.set_content(terminals.status().message() + "\n", "text/plain");
+      return;
+    }
+    res.set_content(metrics.Render(*terminals, NowMs()), "text/plain; version=0.0.4");
+  }
+
   // Faults that answer before any work.
   std::optional<Answer> Early(const std::optional<Pending>& fault, httplib::Response& res) {
     if (!fault) return std::nullopt;
@@ -365,7 +392,7 @@ struct CentralServer::Impl {
 
 Result<std::unique_ptr<CentralServer>> CentralServer::Start(ServerOptions options) {
   std::unique_ptr<CentralServer> server(new CentralServer());
-  auto store = SqliteStore::Open(options.db_path);
+  auto store = OpenStore(options.db_path);
   if (!store.ok()) return store.status();
   server->store_ = std::move(*store);
   auto impl = std::make_unique<Impl>();
@@ -408,6 +435,12 @@ Result<std::unique_ptr<CentralServer>> CentralServer::Start(ServerOptions option
                    [im](const httplib::Request& req, httplib::Response& res) { im->Push(req, res); });
   impl->http->Get(R"(/v1/terminals/([A-Za-z0-9_.-]+)/changes)",
                   [im](const httplib::Request& req, httplib::Response& res) { im->Pull(req, res); });
+  impl->http->Get("/health", [im](const httplib::Request&, httplib::Response& res) {
+    im->ServeHealth(res);
+  });
+  impl->http->Get("/metrics", [im](const httplib::Request&, httplib::Response& res) {
+    im->ServeMetrics(res);
+  });
   int port = options.port == 0 ? impl->http->bind_to_any_port(options.listen)
                                : (impl->http->bind_to_port(options.listen, options.port)
                                       ? options.port

@@ -19,7 +19,9 @@
 namespace loyalty::server {
 
 struct ServerOptions {
-  std::string db_path;          // the SQLite store (created if absent)
+  // The store (open_store.hpp): a file path or "sqlite:PATH" (SQLite,
+  // created if absent) or a "postgresql://..." URI (migrated at start).
+  std::string db_path;
   std::string cert_pem;         // the server's certificate chain (PEM)
   std::string key_pem;          // and its private key
   std::string client_ca_pem;    // non-empty: mutual TLS, client certs from this CA

@@ -1,6 +1,7 @@
 // loyalty-server: the reference central server and its admin commands
-// (docs/sync-protocol.md §8). Admin commands write to the same SQLite file
-// a running server uses; tills see the change at their next pull.
+// (docs/sync-protocol.md §8). Admin commands write to the same store a
+// running server uses (a SQLite file or a PostgreSQL database, --db); tills
+// see the change at their next pull.
 #include <CLI/CLI.hpp>
 #include <signal.h>
 
@@ -13,14 +14,14 @@
 #include "ledger/mac.hpp"
 #include "loyalty/card.hpp"
 #include "loyalty/env.hpp"
-#include "sqlite_store.hpp"
+#include "open_store.hpp"
 #include "sync/codec.hpp"
 #include "sync/wire.hpp"
 
 namespace {
 
 using loyalty::Status;
-using loyalty::server::SqliteStore;
+using loyalty::server::CentralStore;
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -43,13 +44,16 @@ void WriteFile(const std::string& path, const std::string& text) {
   if (!out) throw std::runtime_error("cannot write " + path);
 }
 
+constexpr const char* kDbHelp =
+    "the store: sqlite:PATH (or a plain path) or postgresql://... (a libpq URI)";
+
 int Fail(const Status& s) {
   std::cerr << "loyalty-server: " << s.ToString() << "\n";
   return 1;
 }
 
-std::unique_ptr<SqliteStore> OpenStore(const std::string& path) {
-  auto store = SqliteStore::Open(path);
+std::unique_ptr<CentralStore> OpenStore(const std::string& db) {
+  auto store = loyalty::server::OpenStore(db);
   if (!store.ok()) throw std::runtime_error(store.status().ToString());
   return std::move(*store);
 }
@@ -64,7 +68,7 @@ int main(int argc, char** argv) {
   auto* serve = app.add_subcommand("serve", "serve tills over HTTPS until SIGINT/SIGTERM");
   std::string cert, key, client_ca, receipt_key, listen = "127.0.0.1", port_file;
   int port = 8443;
-  serve->add_option("--db", db, "the SQLite store")->required();
+  serve->add_option("--db", db, kDbHelp)->required();
   serve->add_option("--cert", cert, "TLS certificate chain (PEM)")->required()->check(CLI::ExistingFile);
   serve->add_option("--key", key, "TLS private key (PEM)")->required()->check(CLI::ExistingFile);
   serve->add_option("--client-ca", client_ca, "require client certificates from this CA")
@@ -77,14 +81,14 @@ int main(int argc, char** argv) {
 
   auto* add_terminal = app.add_subcommand("add-terminal", "register a till and its key");
   std::string terminal_id, key_file;
-  add_terminal->add_option("--db", db)->required();
+  add_terminal->add_option("--db", db, kDbHelp)->required();
   add_terminal->add_option("--id", terminal_id, "terminal id")->required();
   add_terminal->add_option("--key-file", key_file, "the terminal key (>= 32 bytes)")
       ->required()->check(CLI::ExistingFile);
 
   auto* add_program = app.add_subcommand("add-program", "publish a program version, signed");
   std::string program_file, signing_key;
-  add_program->add_option("--db", db)->required();
+  add_program->add_option("--db", db, kDbHelp)->required();
   add_program->add_option("--file", program_file, "program document (JSON)")
       ->required()->check(CLI::ExistingFile);
   add_program->add_option("--signing-key", signing_key, "the chain's Ed25519 program key (PEM)")
@@ -99,7 +103,7 @@ int main(int argc, char** argv) {
 
   auto* block = app.add_subcommand("block-card", "put a card on the hotlist (or clear it)");
   std::string card, card_key_file, card_hash, state = "blocked";
-  block->add_option("--db", db)->required();
+  block->add_option("--db", db, kDbHelp)->required();
   auto* card_opt = block->add_option("--card", card, "the card number");
   block->add_option("--card-key-file", card_key_file, "the chain's card key")
       ->check(CLI::ExistingFile);
@@ -110,13 +114,13 @@ int main(int argc, char** argv) {
 
   auto* policy = app.add_subcommand("set-policy", "offline limits the tills enforce");
   std::optional<std::int64_t> offline_after, redeem_cap;
-  policy->add_option("--db", db)->required();
+  policy->add_option("--db", db, kDbHelp)->required();
   policy->add_option("--offline-after-ms", offline_after, "offline after this long unsynced");
   policy->add_option("--redeem-cap", redeem_cap, "points per card per day while offline");
 
   auto* balance = app.add_subcommand("balance", "an account's authoritative balance");
   std::string account;
-  balance->add_option("--db", db)->required();
+  balance->add_option("--db", db, kDbHelp)->required();
   balance->add_option("--account", account)->required();
 
   auto* keygen = app.add_subcommand("keygen", "make an Ed25519 key pair (receipt or program key)");

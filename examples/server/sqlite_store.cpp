@@ -118,16 +118,14 @@ CREATE TABLE IF NOT EXISTS coupon_uses (
 ) WITHOUT ROWID;
 )sql";
 
+// 3: the operator's view of each terminal (metrics: when it last pushed).
+constexpr const char* kSchemaV3 = R"sql(
+CREATE INDEX IF NOT EXISTS batches_by_terminal ON batches(terminal_id, applied_at);
+)sql";
+
 // The change log's key for money on an account: "<account_id>|<ref>".
 std::string ValueKey(const std::string& account_id, const std::string& ref) {
   return account_id + "|" + ref;
-}
-
-Answer Error(int status, const std::string& code, const std::string& reason,
-             json extra = json::object()) {
-  extra["error"] = code;
-  extra["reason"] = reason;
-  return {status, extra.dump()};
 }
 
 // Runs `fn(stmt)` for every row.
@@ -154,6 +152,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::Open(const std::string& path) 
   if (!db.ok()) return db.status();
   if (Status s = (*db)->Exec(kSchemaV1); !s.ok()) return s;
   if (Status s = (*db)->Exec(kSchemaV2); !s.ok()) return s;
+  if (Status s = (*db)->Exec(kSchemaV3); !s.ok()) return s;
   return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*db)));
 }
 
@@ -241,9 +240,11 @@ Result<Answer> SqliteStore::ApplyBatch(const PushBatch& batch, const ledger::Cha
     if (*row) {
       if (s->Int(0) == batch.first_seq && s->Int(1) == batch.last_seq &&
           ledger::SameMac(s->Blob(2), batch.fingerprint)) {
-        return Answer{200, s->Text(3)};
+        Answer stored{200, s->Text(3), {}};
+        stored.tally.replayed = true;
+        return stored;
       }
-      return Error(422, "idempotency_mismatch",
+      return ErrorAnswer(422, "idempotency_mismatch",
                    "batch " + batch.batch_id + " was stored with other entries");
     }
   }
@@ -253,14 +254,14 @@ Result<Answer> SqliteStore::ApplyBatch(const PushBatch& batch, const ledger::Cha
   head_row->Bind(1, batch.terminal_id);
   auto found = head_row->Step();
   if (!found.ok()) return found.status();
-  if (!*found) return Error(401, "unknown_terminal", "no terminal " + batch.terminal_id);
+  if (!*found) return ErrorAnswer(401, "unknown_terminal", "no terminal " + batch.terminal_id);
   std::int64_t head = head_row->Int(0);
   std::string head_mac = head_row->Blob(1);
   head_row->Reset();
 
   // 3. A hole: the client rewinds.
   if (batch.first_seq > head + 1) {
-    return Error(409, "seq_gap",
+    return ErrorAnswer(409, "seq_gap",
                  "batch starts at " + std::to_string(batch.first_seq) + ", the server holds " +
                      std::to_string(head),
                  {{"expected_seq", head + 1}});
@@ -303,6 +304,7 @@ Result<Answer> SqliteStore::ApplyBatch(const PushBatch& batch, const ledger::Cha
   std::set<std::pair<std::string, std::string>> values_touched;
 
   json results = json::array();
+  PushTally tally;
   std::set<std::string> touched;
   bool halted = false;
   std::string prev = batch.prev_mac;
@@ -317,6 +319,7 @@ Result<Answer> SqliteStore::ApplyBatch(const PushBatch& batch, const ledger::Cha
       const bool same = *row && ledger::SameMac(stored_mac->Blob(0), e.mac);
       stored_mac->Reset();
       if (same) {
+        ++tally.duplicates;
         results.push_back({{"seq", e.seq}, {"status", "duplicate"}});
         touched.insert(e.account_id);
         continue;
@@ -327,7 +330,7 @@ Result<Answer> SqliteStore::ApplyBatch(const PushBatch& batch, const ledger::Cha
       break;
     }
     if (!ledger::SameMac(implied_prev, head_mac)) {
-      return Error(409, "chain_mismatch",
+      return ErrorAnswer(409, "chain_mismatch",
                    "entry " + std::to_string(e.seq) + " does not chain onto the stored head " +
                        std::to_string(head),
                    {{"seq", e.seq}});
@@ -412,6 +415,7 @@ Result<Answer> SqliteStore::ApplyBatch(const PushBatch& batch, const ledger::Cha
         .Bind(5, EntryKindName(e.kind)).Bind(6, e.account_id).Bind(7, e.points).Bind(8, status)
         .Bind(9, reason).Bind(10, e.at).Bind(11, batch.batch_id);
     if (Status s = insert->Run(); !s.ok()) return s;
+    ++(status == "applied" ? tally.applied : status == "rejected" ? tally.rejected : tally.flagged);
     if (status != "applied") {
       results.push_back({{"seq", e.seq}, {"status", status}, {"reason", reason}});
     }
@@ -480,7 +484,7 @@ Result<Answer> SqliteStore::ApplyBatch(const PushBatch& batch, const ledger::Cha
     return s;
   }
   if (Status s = tx.Commit(); !s.ok()) return s;
-  return Answer{200, body};
+  return Answer{200, body, tally};
 }
 
 Status SqliteStore::ApplyCoupons(const PushBatch& batch) {
@@ -758,6 +762,53 @@ Result<std::int64_t> SqliteStore::StoredValue(const std::string& account_id,
 Result<std::int64_t> SqliteStore::SumOfBalances() {
   std::lock_guard<std::mutex> guard(mutex_);
   return Scalar("SELECT COALESCE(SUM(points), 0) FROM accounts");
+}
+
+}  // namespace loyalty::server
+
+namespace loyalty::server {
+
+Result<std::int64_t> SqliteStore::BalancesDisagreeing() {
+  std::lock_guard<std::mutex> guard(mutex_);
+  return Scalar(
+      "SELECT count(*) FROM accounts a LEFT JOIN (SELECT account_id, SUM(points) AS total "
+      "FROM entries WHERE status != 'rejected' AND kind != 'enroll' GROUP BY account_id) e "
+      "ON e.account_id = a.account_id WHERE a.points != COALESCE(e.total, 0)");
+}
+
+Result<std::int64_t> SqliteStore::TotalEntries() {
+  std::lock_guard<std::mutex> guard(mutex_);
+  return Scalar("SELECT count(*) FROM entries");
+}
+
+Result<std::vector<TerminalState>> SqliteStore::Terminals() {
+  std::lock_guard<std::mutex> guard(mutex_);
+  // The batch that moved the head last is the newest one of the terminal.
+  auto s = db_->Prepare(
+      "SELECT t.terminal_id, t.head_seq, e.at, "
+      "(SELECT MAX(applied_at) FROM batches b WHERE b.terminal_id = t.terminal_id) "
+      "FROM terminals t LEFT JOIN entries e ON e.terminal_id = t.terminal_id "
+      "AND e.seq = t.head_seq ORDER BY t.terminal_id");
+  if (!s.ok()) return s.status();
+  std::vector<TerminalState> out;
+  if (Status st = ForEachRow(*s, [&](ledger::Statement& r) {
+        TerminalState t;
+        t.terminal_id = r.Text(0);
+        t.head_seq = r.Int(1);
+        if (!r.IsNull(2)) t.head_at = r.Int(2);
+        if (!r.IsNull(3)) t.last_push_at = r.Int(3);
+        out.push_back(std::move(t));
+      });
+      !st.ok()) {
+    return st;
+  }
+  return out;
+}
+
+Status SqliteStore::Ping() {
+  std::lock_guard<std::mutex> guard(mutex_);
+  auto v = Scalar("SELECT count(*) FROM terminals");
+  return v.ok() ? Status::Ok() : v.status();
 }
 
 }  // namespace loyalty::server

@@ -35,6 +35,10 @@ class SqliteStore final : public CentralStore {
   Result<std::int64_t> SumOfBalances() override;
   Result<std::int64_t> StoredValue(const std::string& account_id,
                                    const std::string& ref) override;
+  Result<std::int64_t> BalancesDisagreeing() override;
+  Result<std::int64_t> TotalEntries() override;
+  Result<std::vector<TerminalState>> Terminals() override;
+  Status Ping() override;
 
  private:
   explicit SqliteStore(std::unique_ptr<ledger::Database> db) : db_(std::move(db)) {}

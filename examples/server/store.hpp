@@ -1,7 +1,8 @@
 // The reference server's storage, behind one interface (docs/sync-protocol.md
-// §7): SqliteStore implements it on one SQLite file; a PostgresStore would
-// implement the same calls with the same tables for a chain that outgrows
-// one machine. Every call is one transaction.
+// §7): SqliteStore implements it on one SQLite file (a store, the demo),
+// PostgresStore on a PostgreSQL database that several server processes
+// share (a chain). OpenStore (open_store.hpp) picks one from a connection
+// string. Every call is one transaction.
 #pragma once
 
 #include <cstdint>
@@ -72,11 +73,29 @@ struct PushBatch {
   std::vector<CouponUseInfo> coupon_uses;
 };
 
+// What one push did to the entries it carried (the server's metrics).
+struct PushTally {
+  std::int64_t applied = 0;    // stored and counted
+  std::int64_t flagged = 0;    // stored and counted, flagged (balance_negative, ...)
+  std::int64_t rejected = 0;   // stored, not counted (bad_mac, unknown_account)
+  std::int64_t duplicates = 0; // held already
+  bool replayed = false;       // the batch was applied before: its stored answer
+};
+
 // An HTTP status and its JSON body, as the server answers.
 struct Answer {
   int status = 200;
   std::string body;
+  PushTally tally;
 };
+
+// A refusal as the protocol words it (§5): {"error": code, "reason": ...}.
+inline Answer ErrorAnswer(int status, const std::string& code, const std::string& reason,
+                          nlohmann::json extra = nlohmann::json::object()) {
+  extra["error"] = code;
+  extra["reason"] = reason;
+  return {status, extra.dump(), {}};
+}
 
 // Signs receipts with the server's Ed25519 key (§3.5).
 class ReceiptSigner {
@@ -90,6 +109,14 @@ struct AccountBalance {
   std::string name;
   std::int64_t points = 0;
   std::int64_t version = 0;
+};
+
+// A terminal as the operator watches it.
+struct TerminalState {
+  std::string terminal_id;
+  std::int64_t head_seq = 0;                  // the newest entry stored
+  std::optional<std::int64_t> head_at;        // its time at the till (Unix ms)
+  std::optional<std::int64_t> last_push_at;   // when a push last moved the head
 };
 
 class CentralStore {
@@ -125,6 +152,14 @@ class CentralStore {
   // Money the server holds on an account under `ref` ("gift", "wallet").
   virtual Result<std::int64_t> StoredValue(const std::string& account_id,
                                            const std::string& ref) = 0;
+
+  // Accounts whose balance differs from the sum of their counted entries
+  // (not rejected, not enrolments), computed afresh in SQL: 0 when sound.
+  virtual Result<std::int64_t> BalancesDisagreeing() = 0;
+  virtual Result<std::int64_t> TotalEntries() = 0;
+  virtual Result<std::vector<TerminalState>> Terminals() = 0;
+  // The database answers (the health endpoint).
+  virtual Status Ping() = 0;
 };
 
 }  // namespace loyalty::server

@@ -63,6 +63,7 @@ TEST_F(SyncTest, TillsTradingOfflineAgreeToThePointInEveryReconnectOrder) {
     server_.reset();
     std::filesystem::remove_all(server_dir_.path());
     std::filesystem::create_directories(server_dir_.path());
+    server_db_ = FreshStore(server_dir_.File("central.db"));
     StartServer();
     std::vector<std::unique_ptr<Till>> tills;
     for (const std::string& id : ids) tills.push_back(NewTill(id + std::to_string(round)));
@@ -183,16 +184,13 @@ TEST_F(SyncTest, AServerRestoredFromAnOldBackupIsRefilledFromTheGap) {
   Trade(*till, "LC0001", 2, "s");
   ASSERT_TRUE(till->sync->SyncNow().ok());
   const int port = server_->port();
-  server_.reset();  // closes the store: the file is whole
-  const std::string db = server_dir_.File("central.db");
-  std::filesystem::copy_file(db, db + ".backup");
+  server_.reset();  // closes the store: a SQLite file is whole
+  const std::string backup = BackUpStore(server_db_, server_dir_.File("backup.db"));
   StartServer("", port);
   Trade(*till, "LC0001", 2, "t");
   ASSERT_TRUE(till->sync->SyncNow().ok());
   server_.reset();
-  std::filesystem::copy_file(db + ".backup", db, std::filesystem::copy_options::overwrite_existing);
-  std::filesystem::remove(db + "-wal");
-  std::filesystem::remove(db + "-shm");
+  server_db_ = backup;  // the server comes back from the old backup
   StartServer("", port);
   // The server lost entries 4..7; the next batch starts past its head.
   Trade(*till, "LC0001", 1, "u");

@@ -13,6 +13,7 @@
 #include "central_server.hpp"
 #include "support/test_env.hpp"
 #include "support/test_pki.hpp"
+#include "test_store.hpp"
 
 namespace loyalty::testing {
 
@@ -79,7 +80,7 @@ class SyncTest : public ::testing::Test {
 
   void StartServer(const std::string& client_ca = "", int port = 0) {
     server::ServerOptions o;
-    o.db_path = server_dir_.File("central.db");
+    o.db_path = server_db_;
     o.cert_pem = server_tls_.cert_pem;
     o.key_pem = server_tls_.key_pem;
     o.client_ca_pem = client_ca;
@@ -133,6 +134,9 @@ class SyncTest : public ::testing::Test {
   std::pair<std::string, std::string> receipt_keys_;  // private, public PEM
   std::pair<std::string, std::string> program_keys_;
   ScratchDir server_dir_;
+  // The server's store: a SQLite file in server_dir_, or a fresh PostgreSQL
+  // database under with_postgres.sh (tests/server/test_store.hpp).
+  std::string server_db_ = FreshStore(server_dir_.File("central.db"));
   std::unique_ptr<server::CentralServer> server_;
 };
 
