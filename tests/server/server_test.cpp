@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 #include <httplib.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -57,6 +58,8 @@ class ServerProcess {
                                      "--port-file", port_file_};
     pid_ = fork();
     if (pid_ == 0) {
+      // Dies with the test, even when the test is killed.
+      prctl(PR_SET_PDEATHSIG, SIGTERM);
       std::FILE* out = std::freopen(log.c_str(), "w", stdout);
       if (out != nullptr) dup2(fileno(stdout), STDERR_FILENO);
       std::vector<char*> argv;

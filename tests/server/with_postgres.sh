@@ -31,9 +31,11 @@ if ! "${as_owner[@]}" "$bindir/initdb" -D "$dir/data" -U loyalty --auth=trust -E
   cat "$dir/initdb.log" >&2
   exit 1
 fi
-# fsync off: a test checks what is stored, not that it survives a power cut.
+# fsync off: a test checks what is stored, not that it survives a power cut
+# (the load test sets LOYALTY_PG_SETTINGS="-c fsync=on ..." instead).
+settings=${LOYALTY_PG_SETTINGS:--c fsync=off}
 if ! "${as_owner[@]}" "$bindir/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w -t 120 \
-       -o "-c listen_addresses='' -c unix_socket_directories='$dir' -c fsync=off -c max_connections=200" \
+       -o "-c listen_addresses='' -c unix_socket_directories='$dir' -c max_connections=200 $settings" \
        start >/dev/null; then
   cat "$dir/server.log" >&2
   exit 1
