@@ -30,7 +30,7 @@ class ProgressPipe {
 
   // Parent: reads until `count` whole lines arrived in all, the child closed
   // its end, or `safety` passed (a net against a hung child, never a figure).
-  // Returns the number of whole lines read so far.
+  // Returns the number of whole lines read so far (may exceed `count`).
   std::size_t WaitForLines(std::size_t count, std::chrono::seconds safety);
   // Parent, after the child is dead: reads what is left.
   void Drain();

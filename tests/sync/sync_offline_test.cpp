@@ -245,7 +245,7 @@ TEST_F(SyncTest, ATillKilledAtRandomPointsOfItsSyncsLosesAndDoublesNothing) {
     // Killed after a random number of whole rounds, then at a random point
     // of the next one: after progress, never after a fixed time.
     const auto rounds = static_cast<std::size_t>(std::uniform_int_distribution<int>(1, 4)(rng));
-    ASSERT_EQ(progress.WaitForLines(rounds, std::chrono::seconds(300)), rounds)
+    ASSERT_GE(progress.WaitForLines(rounds, std::chrono::seconds(300)), rounds)
         << "the child made no progress";
     std::this_thread::sleep_for(
         std::chrono::microseconds(std::uniform_int_distribution<int>(0, 20'000)(rng)));

@@ -82,7 +82,7 @@ TEST(PowerCutTest, KilledTillLosesNothingAndDoublesNothing) {
     // then at a random point of the operations under way: the kill lands
     // after real work however busy the machine is.
     const std::size_t done = 4 + rng() % 40;
-    ASSERT_EQ(progress.WaitForLines(done, std::chrono::seconds(300)), done)
+    ASSERT_GE(progress.WaitForLines(done, std::chrono::seconds(300)), done)
         << "round " << round << ": the child made no progress";
     usleep(static_cast<useconds_t>(rng() % 5'000));
     kill(child, SIGKILL);
