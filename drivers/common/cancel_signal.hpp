@@ -1,5 +1,10 @@
 // Wakes a thread blocked in poll() from another thread: an eventfd that
 // Cancel() makes readable. Readers poll it beside their device descriptor.
+//
+// A cancel is kept until a wait uses it up: one made while no wait is in
+// progress (the POS was busy showing a card, or the reader was being
+// reopened) ends the next wait. A cancel dropped there is how a till
+// ignored Ctrl-C while its reader was unplugged (issue 13).
 #pragma once
 
 #include <atomic>
@@ -11,28 +16,33 @@ namespace loyalty::readers {
 
 class CancelSignal {
  public:
-  // Creates the eventfd. kIoError when the process is out of descriptors.
-  Status Init();
+  // The eventfd is made here, once, so that Cancel() from another thread
+  // never sees it change.
+  CancelSignal();
 
-  // Called by the waiting thread when it starts a wait: drops a Cancel() made
-  // while nothing waited ("harmless when nothing waits") and marks the wait.
-  void BeginWait();
-  // Called when the wait ends, whatever the outcome.
-  void EndWait();
+  // kIoError when the eventfd could not be made (out of descriptors).
+  Status Init() const;
 
-  // Thread-safe. Wakes the current wait; a no-op when nothing waits.
+  // Thread-safe, also from a thread other than the waiter's. Marks a cancel
+  // and wakes a poll() on fd().
   void Cancel();
 
-  // True once Cancel() was called during the current wait.
-  bool cancelled() const { return cancelled_.load(std::memory_order_acquire); }
+  // True while a cancel is waiting to be used up.
+  bool pending() const { return pending_.load(); }
+  // Uses the pending cancel up, if any: true when there was one. The waiting
+  // thread calls it when it returns kCancelled.
+  bool Take();
+  // Empties the eventfd after poll() said it is readable; the cancel, if
+  // any, stays pending.
+  void Drain();
+
   int fd() const { return fd_.get(); }
 
  private:
-  void Drain();
-
-  UniqueFd fd_;
-  std::atomic<bool> waiting_{false};
-  std::atomic<bool> cancelled_{false};
+  const UniqueFd fd_;
+  // Sequentially consistent: readers pair it with their own "in a blocking
+  // call" flag (either the waiter sees the cancel or Cancel() sees the call).
+  std::atomic<bool> pending_{false};
 };
 
 }  // namespace loyalty::readers

@@ -64,17 +64,20 @@ CardRead MagstripeReader::FinishSwipe(std::size_t length, std::size_t consumed) 
 }
 
 Result<CardRead> MagstripeReader::WaitForCard(std::chrono::milliseconds timeout) {
+  const Status cancelled(StatusCode::kCancelled, description_ + ": wait cancelled");
+  // A cancel made while nothing waited ends this wait, also on a reader
+  // that is unplugged.
+  if (cancel_.Take()) return cancelled;
   if (source_->fd() < 0) {
     return Status(StatusCode::kDeviceGone, description_ + ": not open; call Start()");
   }
-  cancel_.BeginWait();
-  struct EndWait {
-    CancelSignal& signal;
-    ~EndWait() { signal.EndWait(); }
-  } end_wait{cancel_};
 
   const auto deadline = Clock::now() + timeout;
   for (;;) {
+    if (cancel_.Take()) {
+      pending_.Clear();
+      return cancelled;
+    }
     auto view = pending_.view();
     if (auto end = view.find('\r'); end != std::string_view::npos) {
       if (end == 0) {  // a bare CR: nothing to parse
@@ -102,9 +105,9 @@ Result<CardRead> MagstripeReader::WaitForCard(std::chrono::milliseconds timeout)
       return DeviceFailed(Status(StatusCode::kIoError,
                                  description_ + ": poll failed: " + std::strerror(errno)));
     }
-    if (cancel_.cancelled() || (fds[1].revents & POLLIN)) {
-      pending_.Clear();
-      return Status(StatusCode::kCancelled, description_ + ": wait cancelled");
+    if (fds[1].revents & POLLIN) {
+      cancel_.Drain();  // the cancel itself is taken at the top of the loop
+      continue;
     }
     if (fds[0].revents & (POLLIN | POLLHUP | POLLERR | POLLNVAL)) {
       const std::size_t before = pending_.received();

@@ -62,17 +62,31 @@ std::string NfcReader::Error(int code) const {
 
 template <typename F>
 int NfcReader::Blocking(F&& call) {
-  in_libnfc_.store(true, std::memory_order_release);
+  if (!waiting_) return call();  // Start(): a cancel is for waits only
+  in_libnfc_.store(true);
+  // Both flags are sequentially consistent: either this sees a Cancel()
+  // made before the call, or that Cancel() sees the call and aborts it.
+  if (cancel_.pending()) {
+    in_libnfc_.store(false);
+    return NFC_EOPABORTED;
+  }
   int result = call();
-  in_libnfc_.store(false, std::memory_order_release);
+  in_libnfc_.store(false);
   return result;
 }
 
+Status NfcReader::Cancelled() {
+  cancel_.Take();
+  return Status(StatusCode::kCancelled, description_ + ": wait cancelled");
+}
+
 Status NfcReader::Configure() {
-  if (nfc_initiator_init(device_.get()) < 0 ||
+  if (Blocking([&] { return nfc_initiator_init(device_.get()); }) < 0 ||
       // One-shot selects: the chip answers "no card" at once instead of
       // searching until the host gives up on it.
-      nfc_device_set_property_bool(device_.get(), NP_INFINITE_SELECT, false) < 0) {
+      Blocking([&] {
+        return nfc_device_set_property_bool(device_.get(), NP_INFINITE_SELECT, false);
+      }) < 0) {
     return Status(StatusCode::kIoError,
                   description_ + ": cannot set the reader up as initiator: " + Error(-1));
   }
@@ -109,6 +123,7 @@ Status NfcReader::Start() {
     return s;
   }
   held_uid_.reset();
+  failed_uid_.reset();
   Log(LogLevel::kInfo, description_ + ": opened " + nfc_device_get_name(device));
   return Status::Ok();
 }
@@ -118,6 +133,7 @@ void NfcReader::Close() {
   device_.reset();  // InRelease, field off, power down, port closed
   context_.reset();
   held_uid_.reset();
+  failed_uid_.reset();
 }
 
 void NfcReader::Cancel() {
@@ -125,23 +141,29 @@ void NfcReader::Cancel() {
   std::lock_guard lock(device_mutex_);
   // Only while a command is in flight: libnfc's abort replaces the pipe its
   // select() watches, and an abort with nobody selecting would be lost.
-  if (device_ && in_libnfc_.load(std::memory_order_acquire)) nfc_abort_command(device_.get());
+  if (device_ && in_libnfc_.load()) nfc_abort_command(device_.get());
 }
 
 bool NfcReader::Pause(std::chrono::milliseconds duration) {
-  if (cancel_.cancelled()) return false;
-  pollfd fd{cancel_.fd(), POLLIN, 0};
-  int ms = static_cast<int>(std::max<long long>(duration.count(), 0));
-  while (::poll(&fd, 1, ms) < 0 && errno == EINTR) {
+  const auto until = SteadyClock::now() + duration;
+  for (;;) {
+    if (cancel_.pending()) return false;
+    const auto left = std::chrono::ceil<std::chrono::milliseconds>(until - SteadyClock::now());
+    if (left.count() <= 0) return true;
+    pollfd fd{cancel_.fd(), POLLIN, 0};
+    if (::poll(&fd, 1, static_cast<int>(left.count())) > 0) cancel_.Drain();
   }
-  return !cancel_.cancelled();
 }
 
 Status NfcReader::Recover(int error, const char* during) {
   const std::string what = description_ + ": " + during + " failed: " + Error(error);
   Log(LogLevel::kWarning, what + "; re-initialising the reader");
   held_uid_.reset();
+  failed_uid_.reset();
   if (Configure().ok()) return Status::Ok();
+  // Cut short by a cancel: the reader stays open, and the next wait
+  // re-initialises it if it needs that.
+  if (cancel_.pending()) return Cancelled();
   Close();
   Status gone(StatusCode::kDeviceGone, what + "; the reader stopped answering (unplugged?); "
                                               "call Start() to reopen");
@@ -267,34 +289,25 @@ CardRead NfcReader::ReadCard(const nfc_target& target) {
                                : "NFC: the UID is not a card id");
     }
   }
-  if (read.status.ok()) {
-    held_uid_ = uid;
-    Log(LogLevel::kInfo, description_ + ": card " + read.card.Masked() + " (" +
-                             CardSourceName(read.source) + ")");
-  } else {
-    // A read cut short is retried while the card stays; a card whose content
-    // is refused is reported once, like a good one.
-    if (transport_failed_) {
-      held_uid_.reset();
-    } else {
-      held_uid_ = uid;
-    }
-    Log(LogLevel::kWarning, description_ + ": bad read: " + read.status.message());
-  }
   return read;
 }
 
 Result<CardRead> NfcReader::WaitForCard(std::chrono::milliseconds timeout) {
+  // A cancel made while nothing waited ends this wait, also on a reader
+  // that is gone: a till must stop when told, whatever the reader does.
+  if (cancel_.pending()) return Cancelled();
   if (!device_) return Status(StatusCode::kDeviceGone, description_ + ": not open; call Start()");
-  cancel_.BeginWait();
+  waiting_ = true;
   struct EndWait {
-    CancelSignal& signal;
-    ~EndWait() { signal.EndWait(); }
-  } end_wait{cancel_};
-  Status cancelled(StatusCode::kCancelled, description_ + ": wait cancelled");
+    bool& waiting;
+    ~EndWait() { waiting = false; }
+  } end_wait{waiting_};
   const auto deadline = SteadyClock::now() + timeout;
   int recoveries = 0;
   auto failed = [&](int error, const char* during) -> Status {
+    // A command that failed while a cancel was pending was most likely
+    // aborted by it.
+    if (cancel_.pending()) return Cancelled();
     if (Status s = Recover(error, during); !s.ok()) return s;
     if (++recoveries > kMaxRecoveries) {
       return Status(StatusCode::kIoError,
@@ -309,15 +322,15 @@ Result<CardRead> NfcReader::WaitForCard(std::chrono::milliseconds timeout) {
                     description_ + ": no card within " + std::to_string(timeout.count()) + " ms");
     }
     auto left = std::chrono::ceil<std::chrono::milliseconds>(deadline - now);
-    if (!Pause(std::min(settings_.poll_interval, left))) return cancelled;
+    if (!Pause(std::min(settings_.poll_interval, left))) return Cancelled();
     return Status::Ok();
   };
 
   for (;;) {
-    if (cancel_.cancelled()) return cancelled;
+    if (cancel_.pending()) return Cancelled();
     if (held_uid_) {
       int r = Blocking([&] { return nfc_initiator_target_is_present(device_.get(), nullptr); });
-      if (r == NFC_EOPABORTED || cancel_.cancelled()) return cancelled;
+      if (r == NFC_EOPABORTED || cancel_.pending()) return Cancelled();
       if (r == NFC_SUCCESS) {
         if (Status s = pause_or_timeout(); !s.ok()) return s;
         continue;
@@ -336,22 +349,50 @@ Result<CardRead> NfcReader::WaitForCard(std::chrono::milliseconds timeout) {
     int found = Blocking([&] {
       return nfc_initiator_select_passive_target(device_.get(), kIso14443a, nullptr, 0, &target);
     });
-    if (found == NFC_EOPABORTED || cancel_.cancelled()) return cancelled;
+    if (found == NFC_EOPABORTED || cancel_.pending()) return Cancelled();
     if (found < 0) {
       if (Status s = failed(found, "polling for a card"); !s.ok()) return s;
       continue;
     }
-    if (found > 0) {
-      const std::string uid = Hex(target.nti.nai.abtUid, target.nti.nai.szUidLen);
-      if (held_uid_ && *held_uid_ == uid) {
-        // Still the card reported before (its presence could not be asked).
+    if (found == 0) {  // the field is empty: the next card is a new presentation
+      held_uid_.reset();
+      failed_uid_.reset();
+      if (Status s = pause_or_timeout(); !s.ok()) return s;
+      continue;
+    }
+    const std::string uid = Hex(target.nti.nai.abtUid, target.nti.nai.szUidLen);
+    if (held_uid_ && *held_uid_ == uid) {
+      // Still the card reported before (its presence could not be asked).
+      if (Status s = pause_or_timeout(); !s.ok()) return s;
+      continue;
+    }
+    const bool failure_reported = failed_uid_ && *failed_uid_ == uid;
+    CardRead read = ReadCard(target);
+    // A read the cancel cut short is no bad read: the card is read again.
+    if (!read.status.ok() && cancel_.pending()) return Cancelled();
+    if (read.status.ok() || !transport_failed_) {
+      // Reported once, good or refused, until it leaves the field.
+      held_uid_ = uid;
+      failed_uid_.reset();
+    } else {
+      // Cut short (card moving, bad checksum): read again while it stays.
+      held_uid_.reset();
+      failed_uid_ = uid;
+      // This presentation was already told "tap again": the retries that
+      // fail the same way stay quiet, or a card that keeps failing would
+      // fill the till's screen and log.
+      if (failure_reported) {
         if (Status s = pause_or_timeout(); !s.ok()) return s;
         continue;
       }
-      return ReadCard(target);
     }
-    held_uid_.reset();  // the field is empty
-    if (Status s = pause_or_timeout(); !s.ok()) return s;
+    if (read.status.ok()) {
+      Log(LogLevel::kInfo, description_ + ": card " + read.card.Masked() + " (" +
+                               CardSourceName(read.source) + ")");
+    } else {
+      Log(LogLevel::kWarning, description_ + ": bad read: " + read.status.message());
+    }
+    return read;
   }
 }
 

@@ -47,10 +47,14 @@ class NfcReader final : public CardReader {
 
  private:
   // Runs a libnfc call that may block, marked so Cancel() may abort it.
+  // Outside a wait (Start()) it just runs the call.
   template <typename F>
   int Blocking(F&& call);
+  // Uses the pending cancel up: the status a cancelled wait returns.
+  Status Cancelled();
   Status Configure();
-  // After a failed command: re-initialise once; kDeviceGone if that fails.
+  // After a failed command: re-initialise once; kDeviceGone if that fails
+  // (kCancelled if a cancel cut it short).
   Status Recover(int error, const char* during);
   CardRead ReadCard(const nfc_target& target);
   Result<std::optional<std::string>> ReadNdefNumber();
@@ -73,12 +77,16 @@ class NfcReader final : public CardReader {
   NfcContextPtr context_;
   NfcDevicePtr device_;
   std::atomic<bool> in_libnfc_{false};
+  bool waiting_ = false;  // only the waiting thread reads and writes it
 
   // The card last reported and not yet seen to leave the field.
   std::optional<std::string> held_uid_;
   // Set when talking to the card failed during ReadCard(): the card was
   // pulled away, so a bad read does not make it "held" (it is read again).
   bool transport_failed_ = false;
+  // The card whose read was cut short and reported as a bad read, while it
+  // stays in the field: reading it again is quiet until it succeeds.
+  std::optional<std::string> failed_uid_;
 };
 
 }  // namespace loyalty::readers

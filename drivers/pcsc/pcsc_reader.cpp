@@ -13,8 +13,12 @@ namespace {
 using SteadyClock = std::chrono::steady_clock;
 
 // pcsc-lite cancels only a call already blocked; a Cancel() just before it
-// would be lost, so waits are cut into slices that check the flag.
-constexpr auto kWaitSlice = std::chrono::milliseconds(250);
+// would be lost, so waits are cut into slices that check the flag: a
+// cancel is seen within one slice even then.
+constexpr auto kWaitSlice = std::chrono::milliseconds(50);
+// How often a card whose read was cut short is read again, quietly, while
+// pcscd still shows it present.
+constexpr auto kRetryPause = std::chrono::milliseconds(100);
 
 std::string Hex(std::span<const std::uint8_t> bytes) {
   static constexpr char kDigits[] = "0123456789ABCDEF";
@@ -110,13 +114,25 @@ void PcscReader::Close() {
   context_.reset();
   reader_name_.clear();
   reported_event_count_.reset();
+  failed_event_count_.reset();
+  retry_at_.reset();
 }
 
 void PcscReader::Cancel() {
   std::lock_guard lock(mutex_);
-  if (!waiting_ || !context_) return;
-  cancelled_ = true;
-  SCardCancel(*context_);
+  cancel_pending_ = true;  // kept for the next wait when none is in progress
+  if (waiting_ && context_) SCardCancel(*context_);
+}
+
+bool PcscReader::CancelPending() {
+  std::lock_guard lock(mutex_);
+  return cancel_pending_;
+}
+
+Status PcscReader::Cancelled() {
+  std::lock_guard lock(mutex_);
+  cancel_pending_ = false;
+  return Status(StatusCode::kCancelled, description_ + ": wait cancelled");
 }
 
 Result<std::vector<std::uint8_t>> PcscReader::Transmit(SCARDHANDLE card, DWORD protocol,
@@ -127,6 +143,7 @@ Result<std::vector<std::uint8_t>> PcscReader::Transmit(SCARDHANDLE card, DWORD p
   LONG rv = SCardTransmit(card, protocol == SCARD_PROTOCOL_T0 ? SCARD_PCI_T0 : SCARD_PCI_T1, apdu.data(), static_cast<DWORD>(apdu.size()),
                           nullptr, response.data(), &length);
   if (rv != SCARD_S_SUCCESS || length < 2) {
+    transport_failed_ = true;
     return Status(StatusCode::kBadRead, std::string("PC/SC: ") + what + " failed (" +
                                             PcscError(rv) + "); hold the card still and tap again");
   }
@@ -146,6 +163,8 @@ Result<std::optional<std::string>> PcscReader::ReadNdefNumber(SCARDHANDLE card, 
     return Transmit(card, protocol, apdu, "reading the card");
   };
   auto first = read(3);
+  // A card pulled away is a bad read, not a card without NDEF.
+  if (!first.ok() && transport_failed_) return first.status();
   // A card that is not a Type 2 tag refuses the page read: no NDEF there.
   if (!first.ok() || first->size() < 4) return std::optional<std::string>();
   const std::size_t area = Type2DataAreaSize(std::span(*first).first(4));
@@ -175,11 +194,13 @@ Result<std::optional<std::string>> PcscReader::ReadNdefNumber(SCARDHANDLE card, 
 CardRead PcscReader::ReadCard() {
   CardRead read;
   read.source = CardSource::kNfcUid;
+  transport_failed_ = false;
   CardHandle card;
   LONG rv = SCardConnect(*context_, reader_name_.c_str(), SCARD_SHARE_SHARED,
                          SCARD_PROTOCOL_T0 | SCARD_PROTOCOL_T1, &card.handle, &card.protocol);
   std::string number;
   if (rv != SCARD_S_SUCCESS) {
+    transport_failed_ = true;
     read.status = Status(StatusCode::kBadRead, "PC/SC: connecting to the card failed (" +
                                                    PcscError(rv) + "); tap again");
   } else {
@@ -229,20 +250,20 @@ CardRead PcscReader::ReadCard() {
       read.status = Status(StatusCode::kBadRead, "PC/SC: the card does not hold a card number");
     }
   }
-  if (options_.log) {
-    options_.log(read.status.ok() ? LogLevel::kInfo : LogLevel::kWarning,
-                 read.status.ok() ? description_ + ": card " + read.card.Masked()
-                                  : description_ + ": bad read: " + read.status.message());
-  }
   return read;
 }
 
 Result<CardRead> PcscReader::WaitForCard(std::chrono::milliseconds timeout) {
   {
     std::lock_guard lock(mutex_);
+    // A cancel made while nothing waited ends this wait, also on a reader
+    // that is gone.
+    if (cancel_pending_) {
+      cancel_pending_ = false;
+      return Status(StatusCode::kCancelled, description_ + ": wait cancelled");
+    }
     if (!context_) return Status(StatusCode::kDeviceGone, description_ + ": not open; call Start()");
     waiting_ = true;
-    cancelled_ = false;
   }
   struct EndWait {
     PcscReader& reader;
@@ -251,51 +272,76 @@ Result<CardRead> PcscReader::WaitForCard(std::chrono::milliseconds timeout) {
       reader.waiting_ = false;
     }
   } end_wait{*this};
-  auto is_cancelled = [&] {
-    std::lock_guard lock(mutex_);
-    return cancelled_;
-  };
 
   const auto deadline = SteadyClock::now() + timeout;
   SCARD_READERSTATE state{};
   state.szReader = reader_name_.c_str();
   state.dwCurrentState = SCARD_STATE_UNAWARE;
   for (;;) {
-    if (is_cancelled()) return Status(StatusCode::kCancelled, description_ + ": wait cancelled");
+    if (CancelPending()) return Cancelled();
     const auto now = SteadyClock::now();
-    auto slice = std::min<std::chrono::milliseconds>(
-        kWaitSlice, std::chrono::ceil<std::chrono::milliseconds>(deadline - now));
-    if (state.dwCurrentState != SCARD_STATE_UNAWARE && slice.count() <= 0) {
+    if (state.dwCurrentState != SCARD_STATE_UNAWARE && now >= deadline) {
       return Status(StatusCode::kTimeout,
                     description_ + ": no card within " + std::to_string(timeout.count()) + " ms");
     }
+    auto until = std::min(now + kWaitSlice, deadline);
+    if (retry_at_) until = std::min(until, *retry_at_);
+    const auto slice = std::chrono::ceil<std::chrono::milliseconds>(until - now);
     LONG rv = SCardGetStatusChange(*context_, static_cast<DWORD>(std::max<long long>(slice.count(), 0)),
                                    &state, 1);
-    if (rv == SCARD_E_TIMEOUT) continue;
     if (rv == SCARD_E_CANCELLED) continue;  // the flag says whether it was ours
-    if (MeansGone(rv)) return Gone("the reader or pcscd went away (" + PcscError(rv) + ")");
-    if (rv != SCARD_S_SUCCESS) {
-      return Status(StatusCode::kIoError, description_ + ": waiting for a card failed: " +
-                                              PcscError(rv));
-    }
-    const DWORD event = state.dwEventState;
-    if (event & (SCARD_STATE_UNKNOWN | SCARD_STATE_UNAVAILABLE)) {
-      return Gone("the reader " + reader_name_ + " was unplugged");
-    }
-    state.dwCurrentState = event & ~static_cast<DWORD>(SCARD_STATE_CHANGED);
-    const DWORD count = event >> 16;
-    if ((event & SCARD_STATE_PRESENT) && !(event & SCARD_STATE_MUTE)) {
-      if (reported_event_count_ && *reported_event_count_ == count) continue;  // still held
-      CardRead read = ReadCard();
-      // A bad read is not "held": the same card, still there, is read again.
-      if (read.status.ok()) {
-        reported_event_count_ = count;
-      } else {
-        reported_event_count_.reset();
+    if (rv == SCARD_E_TIMEOUT) {
+      if (!retry_at_ || SteadyClock::now() < *retry_at_) continue;
+      // Time to read again the card whose read was cut short (below).
+    } else {
+      if (MeansGone(rv)) return Gone("the reader or pcscd went away (" + PcscError(rv) + ")");
+      if (rv != SCARD_S_SUCCESS) {
+        return Status(StatusCode::kIoError, description_ + ": waiting for a card failed: " +
+                                                PcscError(rv));
       }
-      return read;
+      const DWORD event = state.dwEventState;
+      if (event & (SCARD_STATE_UNKNOWN | SCARD_STATE_UNAVAILABLE)) {
+        return Gone("the reader " + reader_name_ + " was unplugged");
+      }
+      state.dwCurrentState = event & ~static_cast<DWORD>(SCARD_STATE_CHANGED);
     }
-    if (event & SCARD_STATE_EMPTY) reported_event_count_.reset();
+    const DWORD event = state.dwCurrentState;
+    if (!(event & SCARD_STATE_PRESENT) || (event & SCARD_STATE_MUTE)) {
+      if (event & SCARD_STATE_EMPTY) {  // the next card is a new presentation
+        reported_event_count_.reset();
+        failed_event_count_.reset();
+        retry_at_.reset();
+      }
+      continue;
+    }
+    // pcsc-lite counts insertions and removals in the high 16 bits: one
+    // count is one presentation of a card.
+    const DWORD count = event >> 16;
+    if (reported_event_count_ && *reported_event_count_ == count) continue;  // still held
+    const bool failure_reported = failed_event_count_ && *failed_event_count_ == count;
+    if (failure_reported && retry_at_ && SteadyClock::now() < *retry_at_) continue;
+    CardRead read = ReadCard();
+    // A read the cancel cut short is no bad read: the card is read again.
+    if (!read.status.ok() && CancelPending()) return Cancelled();
+    if (read.status.ok() || !transport_failed_) {
+      // Reported once, good or refused (a card answering 6A81 to the UID
+      // command), until it leaves: never read again in a loop.
+      reported_event_count_ = count;
+      failed_event_count_.reset();
+      retry_at_.reset();
+    } else {
+      // Cut short (the card moving away, or already gone while pcscd still
+      // shows it): read again, quietly, while pcscd shows it present.
+      failed_event_count_ = count;
+      retry_at_ = SteadyClock::now() + kRetryPause;
+      if (failure_reported) continue;
+    }
+    if (options_.log) {
+      options_.log(read.status.ok() ? LogLevel::kInfo : LogLevel::kWarning,
+                   read.status.ok() ? description_ + ": card " + read.card.Masked()
+                                    : description_ + ": bad read: " + read.status.message());
+    }
+    return read;
   }
 }
 

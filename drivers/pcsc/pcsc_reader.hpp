@@ -42,21 +42,29 @@ class PcscReader final : public CardReader {
                                              std::span<const std::uint8_t> apdu, const char* what);
   Result<std::optional<std::string>> ReadNdefNumber(SCARDHANDLE card, DWORD protocol);
   Status Gone(const std::string& why);
+  bool CancelPending();
+  // Uses the pending cancel up: the status a cancelled wait returns.
+  Status Cancelled();
 
   const std::string description_;
   const std::string wanted_name_;
   const PcscSettings settings_;
   const ReaderOptions options_;
 
-  std::mutex mutex_;  // guards context_ and waiting_ for Cancel()
+  std::mutex mutex_;  // guards context_, waiting_ and cancel_pending_ for Cancel()
   std::optional<SCARDCONTEXT> context_;
   bool waiting_ = false;
-  bool cancelled_ = false;
+  bool cancel_pending_ = false;  // until a wait uses it up
 
   std::string reader_name_;  // the full PC/SC name found at Start()
   // pcsc-lite counts card insertions and removals in the high 16 bits of
   // the event state: the count when the card was reported, while it stays.
   std::optional<DWORD> reported_event_count_;
+  // The count of a presentation whose read was cut short and reported as a
+  // bad read; the card is read again, quietly, at retry_at_.
+  std::optional<DWORD> failed_event_count_;
+  std::optional<std::chrono::steady_clock::time_point> retry_at_;
+  bool transport_failed_ = false;  // set by ReadCard(): talking to the card failed
 };
 
 }  // namespace loyalty::readers

@@ -67,8 +67,7 @@ void SimReader::Close() {
 
 void SimReader::Cancel() {
   std::lock_guard lock(mutex_);
-  if (!waiting_) return;
-  cancelled_ = true;
+  cancelled_ = true;  // kept for the next wait when none is in progress
   changed_.notify_all();
 }
 
@@ -85,18 +84,19 @@ std::size_t SimReader::pending() const {
 
 Result<CardRead> SimReader::WaitForCard(std::chrono::milliseconds timeout) {
   std::unique_lock lock(mutex_);
+  if (cancelled_) {
+    cancelled_ = false;
+    return Status(StatusCode::kCancelled, description_ + ": wait cancelled");
+  }
   if (!open_) return Status(StatusCode::kDeviceGone, description_ + ": not open; call Start()");
-  waiting_ = true;
-  cancelled_ = false;
-  struct EndWait {
-    bool& waiting;
-    ~EndWait() { waiting = false; }
-  } end_wait{waiting_};
 
   using SteadyClock = std::chrono::steady_clock;
   const auto deadline = SteadyClock::now() + timeout;
   for (;;) {
-    if (cancelled_) return Status(StatusCode::kCancelled, description_ + ": wait cancelled");
+    if (cancelled_) {
+      cancelled_ = false;
+      return Status(StatusCode::kCancelled, description_ + ": wait cancelled");
+    }
     const auto now = SteadyClock::now();
     auto until = deadline;
     if (!queue_.empty()) {

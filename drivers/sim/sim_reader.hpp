@@ -59,8 +59,7 @@ class SimReader final : public CardReader {
   std::deque<SimEvent> queue_;
   std::optional<std::chrono::steady_clock::time_point> pause_until_;
   bool open_ = false;
-  bool waiting_ = false;
-  bool cancelled_ = false;
+  bool cancelled_ = false;  // until a wait uses it up
 };
 
 // The SimReader behind a reader OpenReader("sim:…") returned; nullptr for

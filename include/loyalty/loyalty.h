@@ -806,7 +806,9 @@ LOYALTY_EXPORT loyalty_status loyalty_reader_open_with(const char* connection,
 LOYALTY_EXPORT loyalty_status loyalty_reader_wait(loyalty_reader* reader, int64_t timeout_ms,
                                                   loyalty_result** out);
 /* Makes a loyalty_reader_wait blocked in another thread return CANCELLED
- * promptly. Any thread; harmless when nothing waits. */
+ * promptly. Any thread. Never lost: made while no wait is in progress, it
+ * makes the next loyalty_reader_wait return CANCELLED at once (that wait
+ * uses it up). */
 LOYALTY_EXPORT loyalty_status loyalty_reader_cancel(loyalty_reader* reader);
 /* Reopens the device after DEVICE_GONE. */
 LOYALTY_EXPORT loyalty_status loyalty_reader_restart(loyalty_reader* reader);

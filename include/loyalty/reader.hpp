@@ -43,13 +43,19 @@ class CardReader {
   // fails in some other way, e.g. keeps answering with errors; Start()
   // again to retry).
   // A card left on an NFC reader is reported once, not once per poll; it is
-  // reported again after it left the field.
+  // reported again after it left the field. The same holds for a card that
+  // fails: one bad read per presentation (a read cut short is retried
+  // quietly while the card stays, and a retry that succeeds is reported).
   virtual Result<CardRead> WaitForCard(std::chrono::milliseconds timeout) = 0;
 
   // Makes a WaitForCard() blocked in another thread return kCancelled
-  // promptly (well under a second; milliseconds for all but a PN532 busy
-  // with a command). Thread-safe; harmless when nothing waits: it does not
-  // cancel a later wait.
+  // promptly (milliseconds; up to libnfc's command timeout for a PN532 that
+  // stopped answering), whatever the reader's state: no card, a card held,
+  // a card that fails, or the device gone. Thread-safe, and never lost: a
+  // Cancel() made while no wait is in progress (or while one is already
+  // returning a card) makes the next WaitForCard() return kCancelled at
+  // once, even on a reader that is not open. That wait uses it up; the one
+  // after waits as usual. Start() and Close() leave it pending.
   virtual void Cancel() = 0;
 
   // Releases the device. Idempotent; the destructor calls it.

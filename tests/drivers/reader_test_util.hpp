@@ -11,7 +11,10 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
+
+#include <gtest/gtest.h>
 
 #include "loyalty/env.hpp"
 #include "loyalty/reader.hpp"
@@ -75,6 +78,33 @@ class Pty {
   int master_ = -1;
   std::string path_;
 };
+
+// A wait of up to 20 s that another thread cancels about 100 ms after it was
+// asked to wait. A cancel is kept for the next wait when none is in progress,
+// so the outcome does not depend on which thread runs first; only a cancel
+// that is not honoured at all takes longer than the 10 s safety limit.
+inline Result<CardRead> WaitCancelledFromAnotherThread(CardReader& reader) {
+  using namespace std::chrono_literals;
+  std::thread canceller([&reader] {
+    std::this_thread::sleep_for(100ms);
+    reader.Cancel();
+  });
+  Stopwatch watch;
+  auto read = reader.WaitForCard(20s);
+  const long long took = watch.ms();
+  canceller.join();
+  EXPECT_LT(took, 10'000) << "the cancel was not honoured (safety limit, not a speed test)";
+  return read;
+}
+
+// How many lines of the log contain `text`.
+inline int CountLines(const std::string& log, std::string_view text) {
+  int count = 0;
+  for (std::size_t at = log.find(text); at != std::string::npos; at = log.find(text, at + 1)) {
+    ++count;
+  }
+  return count;
+}
 
 // A LogFn that keeps every line, for checking what reaches the POS's log.
 class LogCapture {

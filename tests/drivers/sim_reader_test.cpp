@@ -60,11 +60,22 @@ TEST(SimReader, CancelFromAnotherThread) {
   EXPECT_EQ(read.status().code(), StatusCode::kCancelled);
 }
 
-TEST(SimReader, CancelWithNobodyWaitingIsHarmless) {
+TEST(SimReader, CancelWithNobodyWaitingEndsTheNextWaitOnly) {
   auto reader = Open("sim:cards=9900000000000002");
   reader->Cancel();
-  auto read = reader->WaitForCard(1s);
-  ASSERT_TRUE(read.ok()) << read.status().ToString();
+  EXPECT_EQ(reader->WaitForCard(20s).status().code(), StatusCode::kCancelled);
+  auto read = reader->WaitForCard(20s);
+  ASSERT_TRUE(read.ok()) << read.status().ToString() << " (the cancel was used up)";
+  EXPECT_EQ(read->card.value(), "9900000000000002");
+}
+
+TEST(SimReader, CancelWhileUnpluggedIsNotLost) {
+  auto reader = Open("sim:cards=gone");
+  EXPECT_EQ(reader->WaitForCard(20s).status().code(), StatusCode::kDeviceGone);
+  reader->Cancel();
+  EXPECT_EQ(reader->WaitForCard(20s).status().code(), StatusCode::kCancelled)
+      << "not 'not open': the till asked to stop";
+  EXPECT_EQ(reader->WaitForCard(20s).status().code(), StatusCode::kDeviceGone);
 }
 
 TEST(SimReader, ScriptFileWithPauseBadReadAndUnplug) {

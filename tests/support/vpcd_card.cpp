@@ -37,8 +37,11 @@ bool Send(int fd, const std::vector<std::uint8_t>& payload) {
 }  // namespace
 
 VpcdCard::VpcdCard(std::uint16_t port, std::vector<std::uint8_t> uid,
-                   std::vector<std::uint8_t> memory, IsoDep iso_dep)
-    : uid_(std::move(uid)), memory_(std::move(memory)), iso_dep_(std::move(iso_dep)) {
+                   std::vector<std::uint8_t> memory, IsoDep iso_dep, int leave_at_apdu)
+    : uid_(std::move(uid)),
+      memory_(std::move(memory)),
+      iso_dep_(std::move(iso_dep)),
+      leave_at_apdu_(leave_at_apdu) {
   int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return;
   sockaddr_in address{};
@@ -61,7 +64,8 @@ VpcdCard::~VpcdCard() {
 
 std::vector<std::uint8_t> VpcdCard::Answer(const std::vector<std::uint8_t>& apdu) {
   ++apdus_;
-  if (apdu.size() >= 5 && apdu[0] == 0xFF && apdu[1] == 0xCA && apdu[2] == 0x00) {
+  if (apdu.size() >= 5 && apdu[0] == 0xFF && apdu[1] == 0xCA && apdu[2] == 0x00 &&
+      !uid_.empty()) {
     std::vector<std::uint8_t> answer = uid_;
     answer.push_back(0x90);
     answer.push_back(0x00);
@@ -93,6 +97,11 @@ void VpcdCard::Serve() {
     if (size == 1) {
       if (message[0] == 4 && !Send(fd_, kAtr)) return;  // others need no answer
       continue;
+    }
+    if (leave_at_apdu_ > 0 && apdus_.load() + 1 >= leave_at_apdu_) {
+      ++apdus_;
+      ::shutdown(fd_, SHUT_RDWR);  // gone before answering
+      return;
     }
     if (!Send(fd_, Answer(message))) return;
   }

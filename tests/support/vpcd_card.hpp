@@ -21,10 +21,14 @@ class VpcdCard {
   // Answers an ISO 7816 command APDU (not the reader's FF-class ones).
   using IsoDep = std::function<std::vector<std::uint8_t>(const std::vector<std::uint8_t>&)>;
 
+  // `uid` empty: the UID command is refused with 6A81 (function not
+  // supported), as some cards and readers answer.
   // `memory`: Type 2 pages (4 bytes each); empty: the card refuses page reads.
   // `iso_dep`: an ISO-DEP card (e.g. testing::Ntag424::Apdus()); empty: none.
+  // `leave_at_apdu` > 0: the card leaves the field (disconnects without an
+  // answer) when that APDU arrives, as a card pulled away during a read.
   VpcdCard(std::uint16_t port, std::vector<std::uint8_t> uid, std::vector<std::uint8_t> memory,
-           IsoDep iso_dep = {});
+           IsoDep iso_dep = {}, int leave_at_apdu = 0);
   ~VpcdCard();
   VpcdCard(const VpcdCard&) = delete;
   VpcdCard& operator=(const VpcdCard&) = delete;
@@ -39,6 +43,7 @@ class VpcdCard {
   std::vector<std::uint8_t> uid_;
   std::vector<std::uint8_t> memory_;
   IsoDep iso_dep_;
+  const int leave_at_apdu_;
   int fd_ = -1;
   std::atomic<int> apdus_{0};
   std::thread thread_;
