@@ -5,9 +5,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <ctime>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <thread>
 
 #include "commands/command.hpp"
@@ -26,7 +28,9 @@ struct ReadSettings {
 
 // Ctrl-C or SIGTERM cancels the wait instead of killing the till mid-read:
 // the signals are taken by a thread of their own (sigtimedwait), never by
-// a handler, so Cancel() runs in an ordinary thread.
+// a handler, so Cancel() runs in an ordinary thread. A cancel is never lost
+// (a reader keeps it for its next wait), so this stops the till in any
+// reader state, also while the reader is gone and being reopened.
 class CancelOnSignal {
  public:
   explicit CancelOnSignal(loyalty::CardReader& reader) {
@@ -38,7 +42,11 @@ class CancelOnSignal {
       const timespec tick{0, 100'000'000};
       while (!done_) {
         if (sigtimedwait(&signals_, nullptr, &tick) > 0) {
-          interrupted_ = true;
+          {
+            std::lock_guard lock(mutex_);
+            interrupted_ = true;
+          }
+          woken_.notify_all();
           reader.Cancel();
         }
       }
@@ -50,12 +58,19 @@ class CancelOnSignal {
     pthread_sigmask(SIG_SETMASK, &previous_, nullptr);
   }
   bool interrupted() const { return interrupted_; }
+  // Pauses for `duration` unless a signal came; true when one did.
+  bool SleepUnlessInterrupted(std::chrono::milliseconds duration) {
+    std::unique_lock lock(mutex_);
+    return woken_.wait_for(lock, duration, [this] { return interrupted_.load(); });
+  }
 
  private:
   sigset_t signals_{};
   sigset_t previous_{};
   std::atomic<bool> done_{false};
   std::atomic<bool> interrupted_{false};
+  std::mutex mutex_;
+  std::condition_variable woken_;
   std::thread watcher_;
 };
 
@@ -72,6 +87,7 @@ loyalty::Status ReadCards(const ReadSettings& settings, const TillSettings& till
   CancelOnSignal cancel(**reader);
   std::cout << "waiting for a card on " << (*reader)->Describe() << " ...\n" << std::flush;
   int shown = 0;
+  bool gone = false;
   while (settings.count == 0 || shown < settings.count) {
     auto read = (*reader)->WaitForCard(std::chrono::milliseconds(settings.timeout_ms));
     if (!read.ok()) {
@@ -80,11 +96,19 @@ loyalty::Status ReadCards(const ReadSettings& settings, const TillSettings& till
         return loyalty::Status::Ok();
       }
       if (read.status().code() == loyalty::StatusCode::kDeviceGone) {
-        // Unplugged: say so and wait for it to come back.
-        std::cout << "reader gone: " << read.status().message() << "; reconnecting\n";
-        std::this_thread::sleep_for(std::chrono::milliseconds(500));
-        (void)(*reader)->Start();
-        continue;
+        // Unplugged: say so once (flushed: a log file shows it now, not
+        // with the next card) and try to reopen it twice a second.
+        if (!gone) {
+          std::cout << "reader gone: " << read.status().message() << "; reconnecting\n"
+                    << std::flush;
+        }
+        gone = true;
+        if (!cancel.SleepUnlessInterrupted(std::chrono::milliseconds(500)) &&
+            (*reader)->Start().ok()) {
+          std::cout << "reader back: " << (*reader)->Describe() << "\n" << std::flush;
+          gone = false;
+        }
+        continue;  // after a signal, the next wait says kCancelled
       }
       return read.status();
     }
