@@ -1,22 +1,15 @@
 // The PC/SC reader against a real pcscd that the test starts itself, with
 // vsmartcard's vpcd driver as the reader and tests/support/vpcd_card.* as
 // the card. Skipped only when pcscd cannot run here, and it says why.
-#include <signal.h>
-#include <sys/wait.h>
-#include <unistd.h>
 #include <winscard.h>
-
-#include <netinet/in.h>
-#include <sys/socket.h>
 
 #include <gtest/gtest.h>
 
-#include <filesystem>
-#include <fstream>
 #include <thread>
 
 #include "loyalty/reader.hpp"
 #include "ntag424_card.hpp"
+#include "pcscd_runner.hpp"
 #include "reader_test_util.hpp"
 #include "vpcd_card.hpp"
 
@@ -29,118 +22,12 @@ using readers::testing::LogCapture;
 using readers::testing::ScratchDir;
 using readers::testing::Stopwatch;
 using readers::testing::WaitCancelledFromAnotherThread;
+using testing::FreePort;
+using testing::Pcscd;
 using testing::VpcdCard;
+using testing::WaitUntilFieldEmpty;
 
-constexpr char kVpcdDriver[] = "/usr/lib/pcsc/drivers/serial/libifdvpcd.so";
 const std::vector<std::uint8_t> kUid = {0x04, 0xA1, 0xB2, 0xC3, 0xD4, 0xE5, 0xF6};
-
-// A free TCP port for vpcd (it listens on it and the next one).
-std::uint16_t FreePort() {
-  int fd = ::socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  sockaddr_in address{};
-  address.sin_family = AF_INET;
-  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t size = sizeof address;
-  ::bind(fd, reinterpret_cast<sockaddr*>(&address), size);
-  ::getsockname(fd, reinterpret_cast<sockaddr*>(&address), &size);
-  ::close(fd);
-  return ntohs(address.sin_port);
-}
-
-// Waits (10 s at most) until pcscd shows the vpcd reader without a card:
-// the card taken away has been noticed, so the next one is a new
-// presentation whatever the machine's speed.
-bool WaitUntilFieldEmpty() {
-  SCARDCONTEXT context;
-  if (SCardEstablishContext(SCARD_SCOPE_SYSTEM, nullptr, nullptr, &context) != SCARD_S_SUCCESS) {
-    return false;
-  }
-  SCARD_READERSTATE state{};
-  state.szReader = "Virtual PCD 00 00";
-  state.dwCurrentState = SCARD_STATE_UNAWARE;
-  bool empty = false;
-  for (int i = 0; i < 100 && !empty; ++i) {
-    LONG rv = SCardGetStatusChange(context, 100, &state, 1);
-    if (rv == SCARD_S_SUCCESS) {
-      state.dwCurrentState = state.dwEventState & ~static_cast<DWORD>(SCARD_STATE_CHANGED);
-    }
-    empty = (state.dwCurrentState & SCARD_STATE_EMPTY) != 0;
-  }
-  SCardReleaseContext(context);
-  return empty;
-}
-
-bool ReaderListed(const char* name) {
-  SCARDCONTEXT context;
-  if (SCardEstablishContext(SCARD_SCOPE_SYSTEM, nullptr, nullptr, &context) != SCARD_S_SUCCESS) {
-    return false;
-  }
-  char names[1024];
-  DWORD size = sizeof names;
-  bool found = SCardListReaders(context, nullptr, names, &size) == SCARD_S_SUCCESS &&
-               std::string_view(names, size).find(name) != std::string_view::npos;
-  SCardReleaseContext(context);
-  return found;
-}
-
-// pcscd in the foreground with a reader.conf.d holding only vpcd.
-class Pcscd {
- public:
-  // Empty when it runs; otherwise why it cannot.
-  std::string Start(const std::string& conf_dir, std::uint16_t port) {
-    if (!std::filesystem::exists(kVpcdDriver)) {
-      return "vsmartcard-vpcd is not installed (scripts/packages.d/readers.txt)";
-    }
-    if (pid_t other = RunningPcscd(); other > 0) {
-      return "another pcscd (pid " + std::to_string(other) +
-             ") owns /run/pcscd; stop it to run these tests";
-    }
-    std::filesystem::create_directories(conf_dir);
-    std::ofstream(conf_dir + "/vpcd") << "FRIENDLYNAME \"Virtual PCD\"\nDEVICENAME /dev/null:"
-                                      << port << "\nLIBPATH " << kVpcdDriver
-                                      << "\nCHANNELID " << port << "\n";
-    pid_ = ::fork();
-    if (pid_ == 0) {
-      std::FILE* null = std::freopen("/dev/null", "w", stdout);
-      (void)null;
-      null = std::freopen("/dev/null", "w", stderr);
-      ::execlp("pcscd", "pcscd", "--foreground", "--config", conf_dir.c_str(), nullptr);
-      ::_exit(127);
-    }
-    for (int i = 0; i < 100; ++i) {
-      int status = 0;
-      if (::waitpid(pid_, &status, WNOHANG) == pid_) {
-        pid_ = -1;
-        return WIFEXITED(status) && WEXITSTATUS(status) == 127
-                   ? "pcscd is not installed (scripts/packages.d/readers.txt)"
-                   : "pcscd exited at start (status " + std::to_string(status) +
-                         "): it cannot run in this sandbox";
-      }
-      if (ReaderListed("Virtual PCD")) return "";
-      std::this_thread::sleep_for(50ms);
-    }
-    Stop();
-    return "pcscd did not list the vpcd reader within 5 s";
-  }
-
-  void Stop() {
-    if (pid_ <= 0) return;
-    ::kill(pid_, SIGTERM);
-    int status = 0;
-    ::waitpid(pid_, &status, 0);
-    pid_ = -1;
-  }
-  ~Pcscd() { Stop(); }
-
- private:
-  static pid_t RunningPcscd() {
-    std::ifstream pid_file("/run/pcscd/pcscd.pid");
-    pid_t pid = 0;
-    if (pid_file >> pid && pid > 0 && ::kill(pid, 0) == 0) return pid;
-    return 0;
-  }
-  pid_t pid_ = -1;
-};
 
 std::vector<std::uint8_t> Ntag213WithText(const std::string& text) {
   std::vector<std::uint8_t> memory(45 * 4, 0x00);
