@@ -307,7 +307,8 @@ int main(int argc, char** argv) {
               Percentile(pull_ms, 0.99));
   for (size_t i = 0; i < procs.size(); ++i) {
     const auto [rss, hwm] = Rss(procs[i].pid);
-    std::printf("server %zu: RSS %.1f MiB (peak %.1f MiB)\n", i, rss / 1024.0, hwm / 1024.0);
+    std::printf("server %zu: RSS %.1f MiB (peak %.1f MiB)\n", i, static_cast<double>(rss) / 1024.0,
+                static_cast<double>(hwm) / 1024.0);
   }
   for (const Server& s : procs) {
     kill(s.pid, SIGTERM);
