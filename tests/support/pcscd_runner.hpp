@@ -89,6 +89,7 @@ class Pcscd {
     std::ofstream(conf_dir + "/vpcd") << "FRIENDLYNAME \"Virtual PCD\"\nDEVICENAME /dev/null:"
                                       << port << "\nLIBPATH " << kVpcdDriver
                                       << "\nCHANNELID " << port << "\n";
+    std::fflush(nullptr);  // the child must not inherit (and write again) unwritten output
     pid_ = ::fork();
     if (pid_ == 0) {
       std::FILE* null = std::freopen("/dev/null", "w", stdout);
