@@ -38,6 +38,18 @@ struct StampProgress {
   std::string reward;         // the reward they make
 };
 
+// A chosen reward as it applies to this basket. A reward bound to lines
+// (a free product, an amount or percent off products, the cheapest item
+// free) comes back on a return only with the lines it discounted; an
+// order-level one (an amount or percent off the order, a voucher) comes
+// back in proportion of the money returned, like points paid as a tender.
+struct AppliedReward {
+  std::string reward_id;
+  Points cost = 0;                           // points it costs
+  bool line_bound = false;
+  std::vector<std::int64_t> line_discounts;  // per basket line, minor units off
+};
+
 struct TierProgress {
   std::string tier;           // current tier, empty without tiers
   std::string next_tier;      // empty at the top
@@ -56,6 +68,7 @@ struct Quote {
   std::vector<std::int64_t> line_discounts;  // per basket line
   std::vector<QuoteLine> lines;     // per rule, cap and bonus
   std::vector<RewardOption> rewards;
+  std::vector<AppliedReward> applied;  // the chosen rewards, in the order applied
   std::vector<StampProgress> stamps;
   std::vector<std::int64_t> line_stamps;  // per basket line
   std::vector<std::string> coupons_to_issue;  // coupon ids rules will issue codes for

@@ -81,6 +81,17 @@ struct RefundRequest {
   std::string cashier_id;  // optional: who rang it up, for the till report
 };
 
+// An exchange at the service desk: lines of an earlier sale come back and
+// the customer buys something else, in one operation (Terminal::Exchange).
+struct ExchangeRequest {
+  std::string op_id;
+  std::string sale_op_id;            // the sale the goods came from
+  std::vector<ReturnLine> returned;  // its lines brought back; required
+  // What is bought instead, on a card of the sale's account. Its op_id is
+  // the exchange's (leave it empty); cashier_id is taken from here.
+  Checkout purchase;
+};
+
 // Undo an operation made by mistake (a sale, redemption or adjustment):
 // everything of it not yet reversed is reversed.
 struct VoidRequest {
@@ -150,6 +161,14 @@ struct Receipt {
   std::vector<QuoteLine> explanations;  // what a cashier reads aloud
   std::vector<std::int64_t> entry_seqs;  // ledger entries written
   CardView after;       // the account as it stood right after the operation
+  bool replayed = false;  // true when this is the stored first result
+};
+
+// What an exchange did: each half as its own receipt. `bought.after` is
+// the account once both halves are written.
+struct ExchangeReceipt {
+  Receipt returned;
+  Receipt bought;
   bool replayed = false;  // true when this is the stored first result
 };
 

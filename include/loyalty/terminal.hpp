@@ -124,6 +124,16 @@ class Terminal {
   // kNotFound (no such sale), kAlreadyReversed, kInvalidArgument (more
   // than is left to refund).
   Result<Receipt> Refund(const RefundRequest& request);
+  // Goods of an earlier sale brought back and other goods bought, as one
+  // operation: both halves are written or neither (a purchase the card
+  // cannot pay leaves the return undone too), and the op_id is
+  // idempotent like every operation's. The return half is Refund by lines,
+  // the purchase half Commit on the same customer. The new goods are
+  // returned later with RefundRequest{.sale_op_id = the exchange's op_id}.
+  // Errors: those of Refund and of Commit; kInvalidArgument when
+  // `returned` is empty, or `purchase.card` is not on the sale's account,
+  // or `purchase.op_id` is neither empty nor the exchange's op_id.
+  Result<ExchangeReceipt> Exchange(const ExchangeRequest& request);
   Result<Receipt> Void(const VoidRequest& request);
   Result<Receipt> Adjust(const Adjustment& request);
   // A bonus for something the customer did (review, survey); kInvalidArgument

@@ -391,6 +391,10 @@ Result<Quote> Evaluate(const Program& program, const Basket& basket, const Conte
     }
     quote.discount_minor += p.total;
     cost += r->cost;
+    const bool line_bound =
+        r->kind == RewardKind::kLinesAmount || r->kind == RewardKind::kLinesPercent ||
+        r->kind == RewardKind::kCheapestFree || r->kind == RewardKind::kFreeProduct;
+    quote.applied.push_back({r->id, r->cost, line_bound, p.discounts});
     if (!r->stamp_card.empty()) {
       stamps_spent[r->stamp_card] += program.FindStampCard(r->stamp_card)->needed;
     }

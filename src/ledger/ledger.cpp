@@ -26,6 +26,7 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const LedgerOptions& options) {
   std::unique_ptr<Ledger> ledger(new Ledger(std::move(*db), std::move(*chain)));
   if (Status s = ledger->Prepare(); !s.ok()) return s;
   if (Status s = ledger->PrepareActivity(); !s.ok()) return s;
+  if (Status s = ledger->PrepareReturns(); !s.ok()) return s;
   if (Status s = ledger->CheckKey(); !s.ok()) return s;
   return ledger;
 }

@@ -55,6 +55,14 @@ struct SaleLine {
   std::int64_t stamps = 0;
 };
 
+// A reward bound to lines (free product, line discount, cheapest item)
+// taken on a sale: its points come back with those lines.
+struct BoundReward {
+  std::string reward_id;
+  Points points = 0;  // what it cost
+  std::map<std::int64_t, std::int64_t> discounts;  // line_no -> minor units off
+};
+
 // What the rules need to know about an account's recent activity.
 struct Activity {
   std::int64_t spend_minor = 0;   // sales less refunds since `since`
@@ -214,6 +222,23 @@ class Ledger {
   // Open holds of the account, expired or not.
   Result<std::vector<Hold>> OpenHolds(const std::string& account_id);
 
+  // --- returns (ledger/returns.cpp) ---
+  // What a reward bound to lines took off each line of the sale `op_id`.
+  Status InsertRewardLine(const std::string& op_id, const std::string& reward_id,
+                          std::int64_t line_no, std::int64_t discount_minor);
+  // The sale's rewards bound to lines, with their cost (none for sales
+  // written before schema 12).
+  Result<std::vector<BoundReward>> BoundRewards(const std::string& op_id);
+  // One reward of a sale counts as not taken (its lines all came back).
+  Status ReverseRewardUse(const std::string& op_id, const std::string& reward_id);
+  // Points expiry entries took out of the lot `lot_id` of the account.
+  Result<Points> ExpiredFromLot(const std::string& account_id, std::int64_t lot_id);
+  // When the account last bought or spent (earn or redeem entry); INT64_MIN
+  // when never. What makes an account idle for inactivity expiry.
+  Result<std::int64_t> LastActivity(const std::string& account_id);
+  // Every line of the sale counts as returned (the whole sale came back).
+  Status MarkLinesReturned(const std::string& op_id);
+
   // --- integrity ---
   Result<VerifyReport> Verify(const ProgressFn& progress);
   // Replays every account's entries into fresh lots and balances (the
@@ -248,6 +273,9 @@ class Ledger {
   struct ActivityStatements;
   std::unique_ptr<ActivityStatements> activity_;
   Status PrepareActivity();
+  struct ReturnStatements;
+  std::unique_ptr<ReturnStatements> returns_;
+  Status PrepareReturns();
 };
 
 }  // namespace loyalty::ledger

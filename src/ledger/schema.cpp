@@ -7,7 +7,7 @@ namespace loyalty::ledger {
 namespace {
 
 // Append only: a released migration is never edited.
-constexpr std::array<const char*, 11> kMigrations{
+constexpr std::array<const char*, 12> kMigrations{
     // 1: the ledger.
     R"sql(
 CREATE TABLE meta (
@@ -203,6 +203,19 @@ UPDATE accounts SET (lots_usable, lots_pending, lots_from, lots_until) = (
                      IIF(l.expires_at > t, l.expires_at, 9223372036854775807))),
              9223372036854775807)
   FROM lots l, latest WHERE l.account_id = accounts.account_id AND l.remaining > 0);
+)sql",
+    // 12: what each reward bound to lines (a free product, a discount on
+    // products, the cheapest item) took off each line of its sale: the
+    // points it cost come back only with those lines. Sales written before
+    // have no rows here; their rewards come back in proportion, as then.
+    R"sql(
+CREATE TABLE reward_lines (
+  op_id          TEXT NOT NULL,
+  reward_id      TEXT NOT NULL,
+  line_no        INTEGER NOT NULL,
+  discount_minor INTEGER NOT NULL,
+  PRIMARY KEY (op_id, reward_id, line_no)
+) STRICT, WITHOUT ROWID;
 )sql",
 };
 

@@ -25,4 +25,10 @@ struct Ledger::ActivityStatements {
       insert_gift_card, stored_value, uses_since, card_points;
 };
 
+struct Ledger::ReturnStatements {
+  Statement insert_reward_line, reward_lines, reverse_use, expired_from_lot,
+      mark_lines_returned,
+      last_activity;
+};
+
 }  // namespace loyalty::ledger

@@ -79,4 +79,25 @@ Result<std::vector<Receipt>> Terminal::ExpirePoints(const std::string& op_id) {
   return receipts;
 }
 
+Status Terminal::Impl::ExpireDue(const std::string& op_id, const std::string& account_id,
+                                 ledger::Book& book, std::int64_t now, Receipt& r) {
+  bool idle = false;
+  if (program.inactivity_days > 0 && book.Held() > 0) {
+    auto last = ledger->LastActivity(account_id);
+    if (!last.ok()) return last.status();
+    idle = *last < now - program.inactivity_days * terminal::kDayMs;
+  }
+  const Points due = idle ? book.Held() : book.ExpiredPoints(now);
+  if (due <= 0) return Status::Ok();
+  EntryRecord e = NewEntry(op_id, EntryKind::kExpire, account_id, now);
+  e.points = -due;
+  e.note = idle ? "no purchase for " + std::to_string(program.inactivity_days) + " days"
+                : "points past their expiry date";
+  if (idle) e.ref = ledger::kInactivityRef;
+  if (Status s = Post(book, e); !s.ok()) return s;
+  r.entry_seqs.push_back(e.seq);
+  r.explanations.push_back({"expiry", -due, std::to_string(due) + " points expired: " + e.note});
+  return Status::Ok();
+}
+
 }  // namespace loyalty

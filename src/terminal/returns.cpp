@@ -19,8 +19,15 @@ Result<Receipt> Terminal::Impl::Reverse(const std::string& op_id,
                                         std::optional<std::int64_t> amount,
                                         const std::vector<ReturnLine>& lines,
                                         bool is_void, const std::string& note) {
-  auto entries = ledger->EntriesOfOperation(target_op_id);
-  if (!entries.ok()) return entries.status();
+  auto all_entries = ledger->EntriesOfOperation(target_op_id);
+  if (!all_entries.ok()) return all_entries.status();
+  // What the operation did itself: an exchange's return half and expiry
+  // written by a return reverse or expire other operations' entries.
+  std::vector<EntryRecord> own_entries;
+  for (const EntryRecord& e : *all_entries) {
+    if (!e.reverses_seq && e.kind != EntryKind::kExpire) own_entries.push_back(e);
+  }
+  const std::vector<EntryRecord>* entries = &own_entries;
   const EntryRecord* earn = nullptr;
   const EntryRecord* debit = nullptr;   // a redeem or a downward adjustment
   const EntryRecord* credit = nullptr;  // an upward adjustment
@@ -30,7 +37,7 @@ Result<Receipt> Terminal::Impl::Reverse(const std::string& op_id,
     if (e.kind == EntryKind::kAdjust) (e.points < 0 ? debit : credit) = &e;
   }
   const char* what = is_void ? "void" : "refund";
-  if (entries->empty()) {
+  if (all_entries->empty()) {
     return Status(StatusCode::kNotFound,
                   std::string(is_void ? "target_op_id" : "sale_op_id") + ": no operation '" +
                       target_op_id + "' in this ledger");
@@ -42,14 +49,14 @@ Result<Receipt> Terminal::Impl::Reverse(const std::string& op_id,
   if (earn == nullptr && debit == nullptr && credit == nullptr) {
     return Status(StatusCode::kInvalidArgument,
                   "target_op_id: '" + target_op_id + "' is a " +
-                      EntryKindName(entries->front().kind) + ", which cannot be voided");
+                      EntryKindName(all_entries->front().kind) +
+                      ", which cannot be voided");
   }
   // The customer of the operation: its earn's or redemption's account. The
   // first entry may be the gift card the sale was paid with.
   const EntryRecord* anchor = earn != nullptr     ? earn
                               : debit != nullptr  ? debit
-                              : credit != nullptr ? credit
-                                                  : &entries->front();
+                                                  : credit;
   const std::string account_id = anchor->account_id;
   const std::int64_t now = NowMs();
 
@@ -68,6 +75,31 @@ Result<Receipt> Terminal::Impl::Reverse(const std::string& op_id,
     return Status::Ok();
   };
 
+  const EntryRecord* credited = earn ? earn : credit;
+  std::vector<std::int64_t> also;
+  if (credited) also.push_back(credited->seq);
+  std::vector<LotMove> outstanding;
+  if (debit) {
+    auto owed = ledger->Outstanding(debit->seq);
+    if (!owed.ok()) return owed.status();
+    outstanding = std::move(*owed);
+    for (const LotMove& m : outstanding) also.push_back(m.lot_id);
+  }
+  auto book = ledger->LoadBook(account_id, also);
+  if (!book.ok()) return book.status();
+  Receipt r;
+  // What the daily expiry run would take now goes first, by entry: the
+  // return then never takes points that are gone on their own, and ends
+  // the same whether the run came before it or comes after.
+  if (Status s = ExpireDue(op_id, account_id, *book, now, r); !s.ok()) return s;
+  // Points of a credit still there to take back: what it credited, less
+  // what earlier reversals took and what expiry took out of its lot.
+  auto still_owed = [&](const EntryRecord& c, Points reversed) -> Result<Points> {
+    auto expired = ledger->ExpiredFromLot(c.account_id, c.seq);
+    if (!expired.ok()) return expired.status();
+    return std::max<Points>(0, c.points + reversed - *expired);
+  };
+
   Points take_back = 0;   // credited points to reverse now (positive)
   bool sale_settled = false;  // nothing of the sale is left after this
   std::vector<ledger::SaleLine> sold_lines;  // after this return, for stamps
@@ -75,29 +107,45 @@ Result<Receipt> Terminal::Impl::Reverse(const std::string& op_id,
   std::int64_t sale_done_after = 0;
   Points give_back = 0;   // debited points to return now (positive)
   std::int64_t refund_amount = 0;
-  const EntryRecord* credited = earn ? earn : credit;
   if (earn != nullptr) {
     std::int64_t amount_done = 0;
     Points earn_done = 0;
     if (Status s = reversed_of(earn, amount_done, earn_done); !s.ok()) return s;
+    auto earn_reversals = ledger->ReversalsOf(earn->seq);
+    if (!earn_reversals.ok()) return earn_reversals.status();
+    auto sold = ledger->SaleLines(target_op_id);
+    if (!sold.ok()) return sold.status();
     const std::int64_t total = earn->amount_minor;
     const std::int64_t left = total - amount_done;
-    const bool nothing_left = total > 0 ? left <= 0 : earn_done != 0 || amount_done != 0;
-    std::int64_t debit_amount_done = 0;
-    Points debit_done = 0;
-    if (Status s = reversed_of(debit, debit_amount_done, debit_done); !s.ok()) return s;
-    if (nothing_left || (total == 0 && debit_amount_done != 0)) {
+    std::int64_t units_left = 0;
+    bool paid_units_left = false;
+    bool lines_returned = false;
+    for (const ledger::SaleLine& line : *sold) {
+      units_left += line.quantity - line.returned_qty;
+      paid_units_left |= line.returned_qty < line.quantity &&
+                         line.amount_minor - line.discount_minor > 0;
+      lines_returned |= line.returned_qty > 0;
+    }
+    // Settled: its money is back and so are its goods. A sale settled by
+    // an amount before schema 12 has its lines unmarked: its money says it.
+    const bool reversed_before = !earn_reversals->empty();
+    const bool nothing_left =
+        reversed_before &&
+        (units_left == 0 ? true
+                         : left <= 0 && (paid_units_left || !lines_returned));
+    if (nothing_left) {
       return Status(StatusCode::kAlreadyReversed,
                     "sale '" + target_op_id + "' was already fully refunded or voided");
     }
+    std::int64_t debit_amount_done = 0;
+    Points debit_done = 0;
+    if (Status s = reversed_of(debit, debit_amount_done, debit_done); !s.ok()) return s;
     Points line_take_back = 0;
     if (!lines.empty()) {
       if (amount) {
         return Status(StatusCode::kInvalidArgument,
                       "amount_minor: give either an amount or the lines returned, not both");
       }
-      auto sold = ledger->SaleLines(target_op_id);
-      if (!sold.ok()) return sold.status();
       refund_amount = 0;
       for (size_t i = 0; i < lines.size(); ++i) {
         const ReturnLine& back = lines[i];
@@ -132,22 +180,22 @@ Result<Receipt> Terminal::Impl::Reverse(const std::string& op_id,
         }
         line_take_back += *points_after - *points_before;
         refund_amount += *paid_after - *paid_before;
+        units_left -= back.quantity;
         line.returned_qty = after;
         if (Status s = ledger->SetReturnedQuantity(target_op_id, line.line_no, after);
             !s.ok()) {
           return s;
         }
       }
-      sold_lines = std::move(*sold);
     } else {
-      refund_amount = amount.value_or(left);
+      refund_amount = amount.value_or(std::max<std::int64_t>(left, 0));
     }
-    if (refund_amount <= 0 && total > 0 && lines.empty()) {
+    if (refund_amount <= 0 && total > 0 && lines.empty() && amount) {
       return Status(refund_amount < 0 ? StatusCode::kAmountNegative
                                       : StatusCode::kInvalidArgument,
                     "amount_minor: " + std::to_string(refund_amount) + " must be > 0");
     }
-    if (refund_amount > left) {
+    if (refund_amount > std::max<std::int64_t>(left, 0)) {
       return Status(StatusCode::kInvalidArgument,
                     "amount_minor: " + std::to_string(refund_amount) + " exceeds the " +
                         std::to_string(left) + " left to refund on sale '" +
@@ -156,7 +204,14 @@ Result<Receipt> Terminal::Impl::Reverse(const std::string& op_id,
     const std::int64_t done_after = amount_done + refund_amount;
     sale_total = total;
     sale_done_after = done_after;
-    sale_settled = done_after >= total;
+    // By lines, the sale is settled when its last unit is back (a free
+    // unit kept keeps the reward that paid for it); by amount, when its
+    // last money is.
+    sale_settled = done_after >= total && (lines.empty() || units_left == 0);
+    if (sale_settled && lines.empty()) {
+      if (Status s = ledger->MarkLinesReturned(target_op_id); !s.ok()) return s;
+      for (ledger::SaleLine& line : *sold) line.returned_qty = line.quantity;
+    }
     // Earned points are taken back rounding up and redeemed points given
     // back rounding down, cumulatively: partial returns never profit the
     // card, and the last return settles the sale exactly.
@@ -165,49 +220,77 @@ Result<Receipt> Terminal::Impl::Reverse(const std::string& op_id,
       return internal::MulDiv(of, done_after, total, rounding);
     };
     auto earn_target = share(earn->points, internal::Rounding::kUp);
+    // Points spent on rewards bound to lines come back with those lines;
+    // the rest (points as tender, order-level rewards) in proportion of the
+    // money (docs/program-format.md, "Returns").
+    auto bound = ledger->BoundRewards(target_op_id);
+    if (!bound.ok()) return bound.status();
     const Points spent = debit ? -debit->points : 0;
-    auto give_target = share(spent, internal::Rounding::kDown);
-    if (!earn_target || !give_target) {
+    Points bound_spent = 0;
+    Points bound_target = 0;
+    for (const ledger::BoundReward& reward : *bound) {
+      bound_spent += reward.points;
+      std::int64_t off = 0;
+      std::int64_t off_returned = 0;
+      for (const auto& [line_no, discount] : reward.discounts) {
+        off += discount;
+        if (line_no < 0 || line_no >= static_cast<std::int64_t>(sold->size())) continue;
+        const ledger::SaleLine& line = (*sold)[static_cast<size_t>(line_no)];
+        if (line.quantity <= 0) continue;
+        auto part = internal::MulDiv(discount, line.returned_qty, line.quantity,
+                                     internal::Rounding::kDown);
+        if (!part) return Status(StatusCode::kAmountOverflow, "reward share overflows");
+        off_returned += *part;
+      }
+      auto back = sale_settled || off <= 0
+                      ? std::optional<Points>(reward.points)
+                      : internal::MulDiv(reward.points, off_returned, off,
+                                         internal::Rounding::kDown);
+      if (!back) return Status(StatusCode::kAmountOverflow, "reward share overflows");
+      bound_target += *back;
+      if (!sale_settled && off > 0 && off_returned >= off) {
+        // All its lines are back: the reward counts as not taken.
+        if (Status s = ledger->ReverseRewardUse(target_op_id, reward.reward_id); !s.ok()) {
+          return s;
+        }
+      }
+    }
+    auto order_target = share(std::max<Points>(spent - bound_spent, 0), internal::Rounding::kDown);
+    if (!earn_target || !order_target) {
       return Status(StatusCode::kAmountOverflow, "refund share overflows");
     }
     take_back = lines.empty() ? *earn_target + earn_done  // earn_done is negative
                               : std::min(line_take_back, earn->points + earn_done);
-    give_back = *give_target - debit_done;     // debit_done is positive
-    if (done_after >= total) {
+    give_back = std::max<Points>(0, *order_target + bound_target - debit_done);
+    if (sale_settled) {
       take_back = earn->points + earn_done;  // nothing of the sale stays earned
+      give_back = std::max<Points>(0, spent - debit_done);
       if (Status s = ledger->ReverseRewardUses(target_op_id); !s.ok()) return s;
       if (Status s = ledger->ReverseCouponUses(target_op_id); !s.ok()) return s;
       if (Status s = ledger->RevokeCouponsIssuedBy(target_op_id); !s.ok()) return s;
     }
+    auto owed = still_owed(*earn, earn_done);
+    if (!owed.ok()) return owed.status();
+    take_back = std::clamp<Points>(take_back, 0, *owed);
+    if (!lines.empty()) sold_lines = std::move(*sold);
   } else {
-    std::int64_t unused = 0;
-    Points done = 0;
-    if (credit != nullptr) {
-      if (Status s = reversed_of(credit, unused, done); !s.ok()) return s;
-      take_back = credit->points + done;
-    } else {
-      if (Status s = reversed_of(debit, unused, done); !s.ok()) return s;
-      give_back = -debit->points - done;
-    }
-    if (take_back == 0 && give_back == 0) {
+    const EntryRecord* target = credit != nullptr ? credit : debit;
+    auto reversals = ledger->ReversalsOf(target->seq);
+    if (!reversals.ok()) return reversals.status();
+    if (!reversals->empty()) {
       return Status(StatusCode::kAlreadyReversed,
                     "operation '" + target_op_id + "' was already voided");
     }
+    if (credit != nullptr) {
+      auto owed = still_owed(*credit, 0);
+      if (!owed.ok()) return owed.status();
+      take_back = *owed;
+    } else {
+      give_back = -debit->points;
+    }
   }
 
-  std::vector<std::int64_t> also;
-  if (credited) also.push_back(credited->seq);
-  std::vector<LotMove> outstanding;
-  if (debit) {
-    auto owed = ledger->Outstanding(debit->seq);
-    if (!owed.ok()) return owed.status();
-    outstanding = std::move(*owed);
-    for (const LotMove& m : outstanding) also.push_back(m.lot_id);
-  }
-  auto book = ledger->LoadBook(account_id, also);
-  if (!book.ok()) return book.status();
-  Receipt r;
-  if (credited != nullptr && (take_back != 0 || earn != nullptr)) {
+  if (credited != nullptr) {
     EntryRecord e = NewEntry(op_id, EntryKind::kEarnReversal, account_id, now);
     e.points = -take_back;
     e.amount_minor = refund_amount;
@@ -233,8 +316,11 @@ Result<Receipt> Terminal::Impl::Reverse(const std::string& op_id,
     if (!sale_settled || bonus.kind != EntryKind::kEarn || !bonus.ref) continue;
     auto reversals = ledger->ReversalsOf(bonus.seq);
     if (!reversals.ok()) return reversals.status();
-    Points left = bonus.points;
-    for (const EntryRecord& rev : *reversals) left += rev.points;
+    Points reversed = 0;
+    for (const EntryRecord& rev : *reversals) reversed += rev.points;
+    auto owed = still_owed(bonus, reversed);
+    if (!owed.ok()) return owed.status();
+    const Points left = *owed;
     if (left <= 0) continue;
     // A spent bonus lot is simply absent: TakeBack then takes from others.
     const bool own = bonus.account_id == account_id;
@@ -326,6 +412,8 @@ Result<Receipt> Terminal::Impl::Reverse(const std::string& op_id,
     (units > 0 ? moved.collected : moved.spent) = -now_undo;
     r.stamps.push_back(std::move(moved));
   }
+  // Points given back to lots already past their date leave again.
+  if (Status s = ExpireDue(op_id, account_id, *book, now, r); !s.ok()) return s;
   if (Status s = ledger->SaveBook(account_id, *book, now); !s.ok()) return s;
   auto masked = ledger->MaskedCardOf(account_id);
   if (!masked.ok()) return masked.status();

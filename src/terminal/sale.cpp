@@ -29,8 +29,7 @@ Result<Quote> Terminal::QuoteBasket(const CardId& card, const Basket& basket,
   return engine::Evaluate(im.program, basket, *context, rewards, 0, coupon_ids);
 }
 
-Result<Receipt> Terminal::Commit(const Checkout& checkout) {
-  Impl& im = *impl_;
+Status Terminal::Impl::CheckCheckout(const Checkout& checkout) {
   if (checkout.redeem_points < 0) {
     return Status(StatusCode::kAmountNegative,
                   "redeem_points: " + std::to_string(checkout.redeem_points) +
@@ -45,32 +44,42 @@ Result<Receipt> Terminal::Commit(const Checkout& checkout) {
       }
     }
   }
-  return im.Operation(checkout.op_id, "sale", im.CheckoutDigest(checkout), [&]() -> Result<Receipt> {
-    auto card = im.FindCard(checkout.card, /*refuse_blocked=*/true);
-    if (!card.ok()) return card.status();
-    auto book = im.ledger->LoadBook(card->account_id);
-    if (!book.ok()) return book.status();
-    const std::int64_t now = im.NowMs();
-    if (Status s = im.ReleaseExpiredHolds(card->account_id, *book, now); !s.ok()) return s;
-    auto quote = im.QuoteForSale(checkout, card->account_id, *book, now);
-    if (!quote.ok()) return quote.status();
-    Receipt r;
-    if (Status s = im.SpendSide(checkout, card->account_id, *book, *quote, now, r); !s.ok()) {
-      return s;
-    }
-    if (Status s = im.EarnSide(checkout.op_id, checkout.basket, card->account_id, *book,
-                               *quote, now, r);
-        !s.ok()) {
-      return s;
-    }
-    if (Status s = im.ledger->SaveBook(card->account_id, *book, now); !s.ok()) return s;
-    auto view = im.View(card->account_id, *book, card->masked, false, now);
-    if (!view.ok()) return view.status();
-    r.account_id = card->account_id;
-    r.card_masked = card->masked;
-    r.after = std::move(*view);
-    return r;
-  }, checkout.cashier_id);
+  return Status::Ok();
+}
+
+Result<Receipt> Terminal::Impl::Sell(const Checkout& checkout) {
+  auto card = FindCard(checkout.card, /*refuse_blocked=*/true);
+  if (!card.ok()) return card.status();
+  auto book = ledger->LoadBook(card->account_id);
+  if (!book.ok()) return book.status();
+  const std::int64_t now = NowMs();
+  if (Status s = ReleaseExpiredHolds(card->account_id, *book, now); !s.ok()) return s;
+  auto quote = QuoteForSale(checkout, card->account_id, *book, now);
+  if (!quote.ok()) return quote.status();
+  Receipt r;
+  if (Status s = SpendSide(checkout, card->account_id, *book, *quote, now, r); !s.ok()) {
+    return s;
+  }
+  if (Status s = EarnSide(checkout.op_id, checkout.basket, card->account_id, *book, *quote,
+                          now, r);
+      !s.ok()) {
+    return s;
+  }
+  if (Status s = ledger->SaveBook(card->account_id, *book, now); !s.ok()) return s;
+  auto view = View(card->account_id, *book, card->masked, false, now);
+  if (!view.ok()) return view.status();
+  r.account_id = card->account_id;
+  r.card_masked = card->masked;
+  r.after = std::move(*view);
+  return r;
+}
+
+Result<Receipt> Terminal::Commit(const Checkout& checkout) {
+  Impl& im = *impl_;
+  if (Status s = Impl::CheckCheckout(checkout); !s.ok()) return s;
+  return im.Operation(checkout.op_id, "sale", im.CheckoutDigest(checkout),
+                      [&]() -> Result<Receipt> { return im.Sell(checkout); },
+                      checkout.cashier_id);
 }
 
 std::string Terminal::Impl::CheckoutDigest(const Checkout& checkout) {
@@ -181,6 +190,19 @@ Status Terminal::Impl::SpendSide(const Checkout& checkout, const std::string& ac
                                            reward->cost, code, now);
         !s.ok()) {
       return s;
+    }
+    // A reward bound to lines comes back only with the lines it discounted.
+    for (const AppliedReward& applied : quote.applied) {
+      if (applied.reward_id != reward_id || !applied.line_bound) continue;
+      for (size_t i = 0; i < applied.line_discounts.size(); ++i) {
+        if (applied.line_discounts[i] <= 0) continue;
+        if (Status s = ledger->InsertRewardLine(checkout.op_id, reward_id,
+                                                static_cast<std::int64_t>(i),
+                                                applied.line_discounts[i]);
+            !s.ok()) {
+          return s;
+        }
+      }
     }
   }
   auto coupons = ResolveCoupons(checkout.coupons, account_id, now);

@@ -258,6 +258,12 @@ struct Terminal::Impl {
                   const std::string& account_id, ledger::Book& book, const Quote& quote,
                   std::int64_t now, Receipt& r);
 
+  // A checkout's own mistakes (negative tender, a reward listed twice).
+  static Status CheckCheckout(const Checkout& checkout);
+  // A whole sale inside the caller's transaction: both halves, the book
+  // saved, the receipt with the account after it.
+  Result<Receipt> Sell(const Checkout& checkout);
+
   // What makes two checkouts "the same request" for op_id replays.
   static std::string CheckoutDigest(const Checkout& checkout);
 
@@ -275,6 +281,13 @@ struct Terminal::Impl {
                      std::int64_t now, Receipt& r);
   Status ReleaseExpiredHolds(const std::string& account_id, ledger::Book& book,
                              std::int64_t now);
+
+  // Writes under `op_id` the expiry entry the daily run would write for
+  // the account at `now` (points past their date, or every point of an
+  // idle account), nothing when none is due; adds it to `r`. A return
+  // calls it before it moves lots, so returns and expiry commute.
+  Status ExpireDue(const std::string& op_id, const std::string& account_id,
+                   ledger::Book& book, std::int64_t now, Receipt& r);
 
   // Birthday and referral bonuses a sale triggers, written in its operation.
   Status PayBonuses(const std::string& op_id, const std::string& account_id,

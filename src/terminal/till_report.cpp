@@ -205,7 +205,7 @@ Result<TillReportData> Terminal::TillReport(Timestamp from, Timestamp to,
                    Sql("COUNT(*), COALESCE(SUM(x.amount_minor), 0)",
                        "entries x WHERE x.kind = 'earn' AND x.at >= ?1 AND x.at < ?2 AND "
                        "x.op_id IN (SELECT op_id FROM operations WHERE kind IN ('sale', "
-                       "'reservation'))",
+                       "'reservation', 'exchange'))",
                        per_cashier).c_str(),
                    from_ms, to_ms, [&](const ledger::Statement& row) {
                      TillFigures& f = figures(row);
@@ -260,7 +260,7 @@ Result<TillReportData> Terminal::TillReport(Timestamp from, Timestamp to,
                    Sql("COUNT(DISTINCT x.account_id)",
                        "entries x WHERE x.kind IN ('earn', 'redeem') AND x.at >= ?1 AND "
                        "x.at < ?2 AND x.op_id IN (SELECT op_id FROM operations WHERE kind "
-                       "IN ('sale', 'reservation', 'redeem'))",
+                       "IN ('sale', 'reservation', 'redeem', 'exchange'))",
                        per_cashier).c_str(),
                    from_ms, to_ms, [&](const ledger::Statement& row) {
                      figures(row).active_members += row.Int(1);

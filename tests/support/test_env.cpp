@@ -8,9 +8,9 @@
 
 namespace loyalty::testing {
 
-ScratchDir::ScratchDir() {
+ScratchDir::ScratchDir(const std::filesystem::path& parent) {
   std::random_device rd;
-  path_ = std::filesystem::temp_directory_path() /
+  path_ = parent /
           ("loyalty-test-" + std::to_string(::getpid()) + "-" + std::to_string(rd()));
   std::filesystem::create_directories(path_);
 }

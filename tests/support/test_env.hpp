@@ -29,7 +29,9 @@ class FakeClock final : public Clock {
 // A fresh folder removed at the end of the test.
 class ScratchDir {
  public:
-  ScratchDir();
+  // Under `parent` (the system's temporary folder by default).
+  explicit ScratchDir(
+      const std::filesystem::path& parent = std::filesystem::temp_directory_path());
   ~ScratchDir();
   const std::filesystem::path& path() const { return path_; }
   std::string File(const std::string& name) const { return (path_ / name).string(); }

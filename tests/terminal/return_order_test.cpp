@@ -89,6 +89,82 @@ TEST_F(ReturnOrderTest, OrderDiscountComesBackInProportion) {
   EXPECT_TRUE(t_->Verify()->ok);
 }
 
+// An exchange: line B back, product C bought, as one operation.
+TEST_F(ReturnOrderTest, ExchangeReturnsAndBuysInOneOperation) {
+  ASSERT_TRUE(t_->Commit({"s1", Card("LC0001"), TwoLines(), 0}).ok());  // 54 points
+  ASSERT_EQ(View().balance, 154);
+  ExchangeRequest swap;
+  swap.op_id = "x1";
+  swap.sale_op_id = "s1";
+  swap.returned = {{1, 1}};
+  swap.purchase.card = Card("LC0001");
+  swap.purchase.basket = Basket{"EUR", {{"C", "food", 1, 3000, false}}};
+  auto done = t_->Exchange(swap);
+  ASSERT_TRUE(done.ok()) << done.status().ToString();
+  EXPECT_FALSE(done->replayed);
+  EXPECT_EQ(done->returned.earned, -50);
+  EXPECT_EQ(done->bought.earned, 30);
+  EXPECT_EQ(done->bought.after.balance, 134);
+  EXPECT_EQ(View().balance, 134);
+
+  // The same op_id again: the first result, nothing written.
+  auto again = t_->Exchange(swap);
+  ASSERT_TRUE(again.ok()) << again.status().ToString();
+  EXPECT_TRUE(again->replayed);
+  EXPECT_TRUE(again->returned.replayed && again->bought.replayed);
+  EXPECT_EQ(again->returned.earned, -50);
+  EXPECT_EQ(again->bought.earned, 30);
+  EXPECT_EQ(View().balance, 134);
+  ExchangeRequest other = swap;
+  other.purchase.basket.lines[0].amount_minor = 4000;
+  EXPECT_EQ(t_->Exchange(other).status().code(), StatusCode::kDuplicateIdConflict);
+
+  // The new goods come back by the exchange's op_id.
+  auto back = t_->Refund({"rf1", "x1", std::nullopt});
+  ASSERT_TRUE(back.ok()) << back.status().ToString();
+  EXPECT_EQ(back->earned, -30);
+  EXPECT_EQ(View().balance, 104);
+  EXPECT_TRUE(t_->Verify()->ok);
+}
+
+// A purchase half that fails leaves the return half unwritten too.
+TEST_F(ReturnOrderTest, ExchangeIsAllOrNothing) {
+  ASSERT_TRUE(t_->Commit({"s1", Card("LC0001"), TwoLines(), 0}).ok());
+  ExchangeRequest swap;
+  swap.op_id = "x1";
+  swap.sale_op_id = "s1";
+  swap.returned = {{1, 1}};
+  swap.purchase.card = Card("LC0001");
+  swap.purchase.basket = Basket{"EUR", {{"C", "food", 1, 3000, false}}};
+  swap.purchase.redeem_points = 10'000;  // far more than the card holds
+  auto refused = t_->Exchange(swap);
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.status().code(), StatusCode::kInsufficientPoints);
+  EXPECT_EQ(View().balance, 154);
+  // Line B is still there to return.
+  auto b = t_->Refund({"rf1", "s1", std::nullopt, {{1, 1}}});
+  ASSERT_TRUE(b.ok()) << b.status().ToString();
+  EXPECT_EQ(b->earned, -50);
+
+  ExchangeRequest empty = swap;
+  empty.op_id = "x2";
+  empty.returned.clear();
+  auto no_lines = t_->Exchange(empty);
+  EXPECT_EQ(no_lines.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(no_lines.status().message().find("returned"), std::string::npos);
+
+  ASSERT_TRUE(t_->Enroll({"e2", Card("LC0002"), "", "Grace"}).ok());
+  ExchangeRequest stranger = swap;
+  stranger.op_id = "x3";
+  stranger.returned = {{0, 1}};
+  stranger.purchase.redeem_points = 0;
+  stranger.purchase.card = Card("LC0002");
+  auto wrong_card = t_->Exchange(stranger);
+  EXPECT_EQ(wrong_card.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_NE(wrong_card.status().message().find("purchase.card"), std::string::npos);
+  EXPECT_TRUE(t_->Verify()->ok);
+}
+
 // Issue 17, second bug: the same return after the same expiry, with the
 // daily expiry run before the return or after it, leaves the same balance,
 // and never takes the expired points a second time from a newer lot.
