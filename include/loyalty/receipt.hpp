@@ -63,8 +63,12 @@ struct Redemption {
 
 // A return of goods from an earlier sale. `amount_minor` of the sale's
 // total is returned (all of what is left when nullopt). Earned points are
-// taken back and redeemed points given back in the same proportion; a
-// shortfall of earned points already spent becomes debt, never a cap.
+// taken back in the same proportion; points paid as a tender or for an
+// order-level reward come back in proportion, points paid for a reward
+// bound to lines (free product, line discount, cheapest item) only with
+// those lines (docs/integration.md, "Refunds and debt"). A shortfall of
+// earned points already spent becomes debt, never a cap; points that
+// expired or were already taken back are not taken again.
 struct ReturnLine {
   std::int64_t line_no = 0;   // index of the line in the sale's basket
   std::int64_t quantity = 0;  // units returned

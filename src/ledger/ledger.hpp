@@ -223,9 +223,11 @@ class Ledger {
   Result<std::vector<Hold>> OpenHolds(const std::string& account_id);
 
   // --- returns (ledger/returns.cpp) ---
-  // What a reward bound to lines took off each line of the sale `op_id`.
-  Status InsertRewardLine(const std::string& op_id, const std::string& reward_id,
-                          std::int64_t line_no, std::int64_t discount_minor);
+  // What a reward bound to lines took off one line of the sale `op_id`;
+  // `item` numbers these rows within the sale from 0.
+  Status InsertRewardLine(const std::string& op_id, std::int64_t item,
+                          const std::string& reward_id, std::int64_t line_no,
+                          std::int64_t discount_minor);
   // The sale's rewards bound to lines, with their cost (none for sales
   // written before schema 12).
   Result<std::vector<BoundReward>> BoundRewards(const std::string& op_id);

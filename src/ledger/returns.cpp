@@ -13,8 +13,8 @@ Status Ledger::PrepareReturns() {
   };
   const Item items[] = {
       {&returns_->insert_reward_line,
-       "INSERT INTO reward_lines(op_id, reward_id, line_no, discount_minor) "
-       "VALUES (?1, ?2, ?3, ?4)"},
+       "INSERT INTO reward_lines(op_id, item, reward_id, line_no, discount_minor) "
+       "VALUES (?1, ?2, ?3, ?4, ?5)"},
       {&returns_->reward_lines,
        "SELECT u.reward_id, u.points, l.line_no, l.discount_minor FROM reward_lines l "
        "JOIN reward_uses u ON u.op_id = l.op_id AND u.reward_id = l.reward_id "
@@ -42,12 +42,14 @@ Status Ledger::PrepareReturns() {
   return Status::Ok();
 }
 
-Status Ledger::InsertRewardLine(const std::string& op_id, const std::string& reward_id,
-                                std::int64_t line_no, std::int64_t discount_minor) {
+Status Ledger::InsertRewardLine(const std::string& op_id, std::int64_t item,
+                                const std::string& reward_id, std::int64_t line_no,
+                                std::int64_t discount_minor) {
   return returns_->insert_reward_line.Bind(1, op_id)
-      .Bind(2, reward_id)
-      .Bind(3, line_no)
-      .Bind(4, discount_minor)
+      .Bind(2, item)
+      .Bind(3, reward_id)
+      .Bind(4, line_no)
+      .Bind(5, discount_minor)
       .Run();
 }
 

@@ -211,10 +211,11 @@ UPDATE accounts SET (lots_usable, lots_pending, lots_from, lots_until) = (
     R"sql(
 CREATE TABLE reward_lines (
   op_id          TEXT NOT NULL,
+  item           INTEGER NOT NULL,        -- 0, 1, ... within the sale
   reward_id      TEXT NOT NULL,
   line_no        INTEGER NOT NULL,
   discount_minor INTEGER NOT NULL,
-  PRIMARY KEY (op_id, reward_id, line_no)
+  PRIMARY KEY (op_id, item)
 ) STRICT, WITHOUT ROWID;
 )sql",
 };

@@ -179,6 +179,7 @@ Status Terminal::Impl::SpendSide(const Checkout& checkout, const std::string& ac
     r.redeemed = quote.points_to_spend;
     r.entry_seqs.push_back(spend.seq);
   }
+  std::int64_t reward_items = 0;  // rows of reward_lines written for this sale
   for (const std::string& reward_id : checkout.rewards) {
     const engine::Reward* reward = program.FindReward(reward_id);
     std::string code;
@@ -196,7 +197,7 @@ Status Terminal::Impl::SpendSide(const Checkout& checkout, const std::string& ac
       if (applied.reward_id != reward_id || !applied.line_bound) continue;
       for (size_t i = 0; i < applied.line_discounts.size(); ++i) {
         if (applied.line_discounts[i] <= 0) continue;
-        if (Status s = ledger->InsertRewardLine(checkout.op_id, reward_id,
+        if (Status s = ledger->InsertRewardLine(checkout.op_id, reward_items++, reward_id,
                                                 static_cast<std::int64_t>(i),
                                                 applied.line_discounts[i]);
             !s.ok()) {

@@ -485,8 +485,16 @@ void Check(const char* name, int ci_runs,
 }
 
 // Each sequence is played on real SQLite files; CI plays a few hundred
-// per property (seeds 1..N), more by hand with LOYALTY_PROPERTY_RUNS.
-int CiRuns(int base) { return base; }
+// per property (seeds 1..N), a quarter of them under the sanitizers, which
+// run everything several times slower; more by hand with
+// LOYALTY_PROPERTY_RUNS.
+int CiRuns(int base) {
+#if defined(__SANITIZE_ADDRESS__) || defined(__SANITIZE_THREAD__)
+  return base / 4;
+#else
+  return base;
+#endif
+}
 
 // A single run keeps every invariant: quote == commit, entries sum to the
 // balance, cached sums equal the lots, Verify passes.
