@@ -60,6 +60,7 @@ TEST(MigrationTest, CachedLotSumsAreFilledFromExistingLots) {
                             "ALTER TABLE accounts DROP COLUMN lots_pending; "
                             "ALTER TABLE accounts DROP COLUMN lots_from; "
                             "ALTER TABLE accounts DROP COLUMN lots_until; "
+                            "DROP TABLE reward_lines; "
                             "PRAGMA user_version=10")
                     .ok());
   }
