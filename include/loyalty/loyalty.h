@@ -20,8 +20,12 @@
  *    e.g. "points: 50 asked, 40 available". A handle may therefore be
  *    shared between threads without the messages getting mixed up.
  *  - Whatever the library allocates, the caller frees with the matching
- *    loyalty_*_free / loyalty_close. Strings the library returns are owned
- *    by the handle they came from and live as long as it.
+ *    loyalty_*_free / loyalty_close, in any order: a loyalty_sync keeps
+ *    its terminal open until both are freed, a result does not depend on
+ *    the terminal that made it, and options may be freed once used.
+ *    Strings the library returns are owned by the handle they came from
+ *    and live as long as it; items of a result (loyalty_result_item_at)
+ *    live until that result is freed.
  *  - Strings are UTF-8, NUL-terminated. NULL is accepted wherever a string
  *    is optional and means "" (the docs say which are required).
  *  - Amounts are integers: money in minor units of the program's currency
@@ -143,7 +147,9 @@ LOYALTY_EXPORT const char* loyalty_last_error(void);
  * of another kind, or an integer key as a string, is
  * LOYALTY_INVALID_ARGUMENT. Free the results you receive with
  * loyalty_result_free; items reached through loyalty_result_item_at are
- * borrowed and live as long as the result they belong to. */
+ * borrowed: they, and every string read from them, stay valid until the
+ * result they came from is freed, and no longer. A result stays valid
+ * after the terminal that made it is closed. */
 typedef struct loyalty_result loyalty_result;
 
 typedef enum loyalty_result_kind {
@@ -408,12 +414,14 @@ LOYALTY_EXPORT loyalty_status loyalty_result_int_at(const loyalty_result* result
 LOYALTY_EXPORT loyalty_status loyalty_result_string_at(const loyalty_result* result,
                                                        int key, size_t index,
                                                        const char** out);
-/* Item `index` of an r[] key; *out is borrowed from `result`: do not free. */
+/* Item `index` of an r[] key; *out is borrowed from `result`, valid until
+ * `result` is freed: do not free it (loyalty_result_free on an item does
+ * nothing). */
 LOYALTY_EXPORT loyalty_status loyalty_result_item_at(const loyalty_result* result, int key,
                                                      size_t index,
                                                      const loyalty_result** out);
-/* Frees a result received from the library (not a borrowed item). NULL is
- * fine. */
+/* Frees a result received from the library with every item in it. NULL
+ * and borrowed items are ignored. */
 LOYALTY_EXPORT void loyalty_result_free(loyalty_result* result);
 
 /* ------------------------------------------------------------------ */
@@ -488,8 +496,10 @@ LOYALTY_EXPORT loyalty_status loyalty_options_set_log(loyalty_options* options,
  * IO_ERROR. Any thread. */
 LOYALTY_EXPORT loyalty_status loyalty_open(const loyalty_options* options,
                                            loyalty_terminal** out);
-/* Closes the ledger and frees the handle. NULL is fine. Must not race with
- * other calls on the same handle. */
+/* Frees the handle and closes the ledger, or, while a loyalty_sync made
+ * from it is not freed yet, leaves the ledger open (and locked) for that
+ * sync and closes it when the sync is freed. NULL is fine. Must not race
+ * with other calls on the same handle. */
 LOYALTY_EXPORT void loyalty_close(loyalty_terminal* terminal);
 
 /* A new program document; on any problem the current one stays in force
@@ -863,13 +873,16 @@ LOYALTY_EXPORT loyalty_status loyalty_sync_options_set_timing(loyalty_sync_optio
                                                               int64_t request_timeout_ms,
                                                               int64_t poll_interval_ms);
 
-/* Attaches a sync to an open terminal (creating its tables in the ledger).
- * Free it with loyalty_sync_free BEFORE loyalty_close of the terminal.
+/* Attaches a sync to an open terminal (creating its tables in the ledger);
+ * one sync per terminal at a time. The sync holds on to the terminal: free
+ * the two in either order (loyalty_close first leaves the ledger open for
+ * the sync until loyalty_sync_free). The options may be freed afterwards.
  * INVALID_ARGUMENT names a bad option. */
 LOYALTY_EXPORT loyalty_status loyalty_sync_create(loyalty_terminal* terminal,
                                                   const loyalty_sync_options* options,
                                                   loyalty_sync** out);
-/* Stops the thread (if any) and frees the handle. NULL is fine. */
+/* Stops the thread (if any) and frees the handle; closes the ledger when
+ * loyalty_close was called on its terminal before. NULL is fine. */
 LOYALTY_EXPORT void loyalty_sync_free(loyalty_sync* sync);
 /* Runs rounds on a thread of the library's own until loyalty_sync_stop.
  * Checkout never waits for it. Thread-safe. */

@@ -18,6 +18,10 @@
 // library, then only read.
 struct loyalty_result {
   int kind = 0;
+  // An item of another result (set when the result is handed out): freed
+  // with its parent only, so loyalty_result_free on it by mistake does
+  // nothing instead of freeing memory the parent still owns.
+  bool borrowed = false;
   std::map<int, std::int64_t> ints;
   std::map<int, std::string> strings;
   std::map<int, std::vector<std::int64_t>> int_lists;
@@ -48,10 +52,23 @@ class CallbackClock final : public Clock {
 
 }  // namespace loyalty::capi
 
-struct loyalty_terminal {
+namespace loyalty::capi {
+
+// What an open terminal owns. Shared: the loyalty_terminal handle holds it,
+// and so does every loyalty_sync attached to it, so the terminal (and its
+// ledger) lives until the last of them is freed, in whatever order the
+// POS (or a garbage collector) frees them.
+struct OpenTerminal {
   // Declared before the terminal, so it outlives it.
-  std::unique_ptr<loyalty::capi::CallbackClock> clock;
-  std::unique_ptr<loyalty::Terminal> terminal;
+  std::unique_ptr<CallbackClock> clock;
+  std::unique_ptr<Terminal> terminal;
+};
+
+}  // namespace loyalty::capi
+
+struct loyalty_terminal {
+  // Points at OpenTerminal::terminal and keeps the whole OpenTerminal alive.
+  std::shared_ptr<loyalty::Terminal> terminal;
 };
 
 struct loyalty_basket {
@@ -105,8 +122,12 @@ inline std::string Text(const char* s) { return s ? std::string(s) : std::string
 // Parses a card given as text; errors name `field`.
 Result<CardId> ParseCard(const char* text, const char* field = "card");
 
+// Marks every item under `result` as borrowed (see loyalty_result).
+void MarkItemsBorrowed(loyalty_result& result) noexcept;
+
 // Hands a finished result to the caller.
 inline loyalty_status Give(std::unique_ptr<loyalty_result> result, loyalty_result** out) {
+  MarkItemsBorrowed(*result);
   *out = result.release();
   return Ok();
 }

@@ -87,6 +87,15 @@ loyalty_status Fail(StatusCode code, const std::string& message) noexcept {
   }
 }
 
+void MarkItemsBorrowed(loyalty_result& result) noexcept {
+  for (auto& [key, list] : result.items) {
+    for (auto& item : list) {
+      item->borrowed = true;
+      MarkItemsBorrowed(*item);
+    }
+  }
+}
+
 Result<CardId> ParseCard(const char* text, const char* field) {
   if (text == nullptr) {
     return Status(StatusCode::kInvalidArgument, std::string(field) + ": is NULL");
@@ -228,6 +237,10 @@ loyalty_status loyalty_result_item_at(const loyalty_result* result, int key, siz
   });
 }
 
-void loyalty_result_free(loyalty_result* result) { delete result; }
+void loyalty_result_free(loyalty_result* result) {
+  // A borrowed item belongs to its parent, which frees it.
+  if (result != nullptr && result->borrowed) return;
+  delete result;
+}
 
 }  // extern "C"

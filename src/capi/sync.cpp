@@ -14,6 +14,9 @@ struct loyalty_sync_options {
 };
 
 struct loyalty_sync {
+  // Declared before the sync, so the terminal outlives it: loyalty_close
+  // and loyalty_sync_free may come in either order.
+  std::shared_ptr<loyalty::Terminal> terminal;
   std::unique_ptr<loyalty::Sync> sync;
 };
 
@@ -145,7 +148,7 @@ loyalty_status loyalty_sync_create(loyalty_terminal* terminal,
     if (options == nullptr) return Missing("options");
     auto sync = loyalty::Sync::Create(*terminal->terminal, options->options);
     if (!sync.ok()) return Report(sync.status());
-    *out = new loyalty_sync{std::move(*sync)};
+    *out = new loyalty_sync{terminal->terminal, std::move(*sync)};
     return Ok();
   });
 }
@@ -193,8 +196,7 @@ loyalty_status loyalty_sync_status(loyalty_sync* sync, loyalty_result** out) {
     r->ints[LOYALTY_SYNC_PROGRAM_VERSION] = st.program_version;
     r->ints[LOYALTY_SYNC_CLOCK_OFFSET_MS] = st.clock_offset.count();
     r->ints[LOYALTY_SYNC_IS_HALTED] = st.halted ? 1 : 0;
-    *out = r.release();
-    return Ok();
+    return loyalty::capi::Give(std::move(r), out);
   });
 }
 
@@ -218,8 +220,7 @@ loyalty_status loyalty_sync_exceptions(loyalty_sync* sync, loyalty_result** out)
       item->ints[LOYALTY_SYNC_EXCEPTION_AT_MS] = e.at.time_since_epoch().count();
       items.push_back(std::move(item));
     }
-    *out = r.release();
-    return Ok();
+    return loyalty::capi::Give(std::move(r), out);
   });
 }
 

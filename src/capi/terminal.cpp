@@ -129,17 +129,18 @@ loyalty_status loyalty_open(const loyalty_options* options, loyalty_terminal** o
     if (out == nullptr) return Missing("out");
     *out = nullptr;
     if (options == nullptr) return Missing("options");
-    auto handle = std::make_unique<loyalty_terminal>();
+    auto open = std::make_shared<loyalty::capi::OpenTerminal>();
     loyalty::Options copy = options->options;
     if (options->clock_fn != nullptr) {
-      handle->clock = std::make_unique<loyalty::capi::CallbackClock>(options->clock_fn,
-                                                                      options->clock_user);
-      copy.clock = handle->clock.get();
+      open->clock = std::make_unique<loyalty::capi::CallbackClock>(options->clock_fn,
+                                                                    options->clock_user);
+      copy.clock = open->clock.get();
     }
     auto terminal = loyalty::Terminal::Open(std::move(copy));
     if (!terminal.ok()) return Report(terminal.status());
-    handle->terminal = std::move(*terminal);
-    *out = handle.release();
+    open->terminal = std::move(*terminal);
+    loyalty::Terminal* raw = open->terminal.get();
+    *out = new loyalty_terminal{std::shared_ptr<loyalty::Terminal>(std::move(open), raw)};
     return Ok();
   });
 }

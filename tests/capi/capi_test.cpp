@@ -533,4 +533,74 @@ TEST_F(CapiTest, APinnedProgramKeyRefusesAnUnsignedProgramFile) {
   EXPECT_EQ(loyalty_load_program(t_, v4.c_str()), LOYALTY_OK) << loyalty_last_error();
 }
 
+// A garbage collector frees handles in whatever order it likes: closing
+// the terminal first must leave its sync working (it keeps the terminal
+// alive) and freeing the sync afterwards must not touch freed memory (run
+// under ASan in build/sanitize).
+TEST_F(CapiTest, ClosingTheTerminalBeforeItsSyncIsSafe) {
+  loyalty_sync_options* so = nullptr;
+  ASSERT_EQ(loyalty_sync_options_new(&so), LOYALTY_OK);
+  // Nothing listens on port 1: every round fails fast and backs off.
+  ASSERT_EQ(loyalty_sync_options_set_server_url(so, "https://127.0.0.1:1"), LOYALTY_OK);
+  loyalty_sync* sync = nullptr;
+  ASSERT_EQ(loyalty_sync_create(t_, so, &sync), LOYALTY_OK) << loyalty_last_error();
+  loyalty_sync_options_free(so);
+  ASSERT_EQ(loyalty_sync_start(sync), LOYALTY_OK) << loyalty_last_error();
+  Owned kept;
+  ASSERT_EQ(loyalty_lookup(t_, "LC-0001", kept.out()), LOYALTY_OK);
+
+  loyalty_close(t_);
+  t_ = nullptr;
+  // The sync still reads the ledger it was attached to.
+  Owned status;
+  ASSERT_EQ(loyalty_sync_status(sync, status.out()), LOYALTY_OK) << loyalty_last_error();
+  EXPECT_EQ(Int(status.get(), LOYALTY_SYNC_HEAD_SEQ), 2);  // enrolment, sign-up bonus
+  EXPECT_EQ(Int(status.get(), LOYALTY_SYNC_BACKLOG), 2);
+  EXPECT_EQ(loyalty_sync_now(sync), LOYALTY_NETWORK_ERROR);
+  // The ledger stays open (and locked) until the last handle on it goes.
+  loyalty_terminal* again = nullptr;
+  EXPECT_EQ(loyalty_open(options_, &again), LOYALTY_DATABASE_LOCKED);
+  loyalty_sync_free(sync);  // stops its thread, then closes the ledger
+  ASSERT_EQ(loyalty_open(options_, &t_), LOYALTY_OK) << loyalty_last_error();
+  // Results belong to nobody but the caller: still readable.
+  EXPECT_EQ(Str(kept.get(), LOYALTY_CARD_NAME), "Ada");
+}
+
+TEST_F(CapiTest, SyncFreedBeforeTheTerminalAndStoppedTwiceIsSafe) {
+  loyalty_sync_options* so = nullptr;
+  ASSERT_EQ(loyalty_sync_options_new(&so), LOYALTY_OK);
+  ASSERT_EQ(loyalty_sync_options_set_server_url(so, "https://127.0.0.1:1"), LOYALTY_OK);
+  loyalty_sync* first = nullptr;
+  ASSERT_EQ(loyalty_sync_create(t_, so, &first), LOYALTY_OK) << loyalty_last_error();
+  ASSERT_EQ(loyalty_sync_start(first), LOYALTY_OK);
+  EXPECT_EQ(loyalty_sync_stop(first), LOYALTY_OK);
+  EXPECT_EQ(loyalty_sync_stop(first), LOYALTY_OK);
+  loyalty_sync_free(first);
+  // Freed, the terminal takes a new sync; the options may go before it.
+  loyalty_sync* second = nullptr;
+  ASSERT_EQ(loyalty_sync_create(t_, so, &second), LOYALTY_OK) << loyalty_last_error();
+  loyalty_sync_options_free(so);
+  ASSERT_EQ(loyalty_sync_start(second), LOYALTY_OK);
+  loyalty_close(t_);
+  t_ = nullptr;
+  loyalty_sync_free(second);
+  loyalty_sync_free(nullptr);
+  loyalty_close(nullptr);
+}
+
+// Items reached through loyalty_result_item_at live as long as their
+// result; freeing one by mistake does nothing (the result frees it).
+TEST_F(CapiTest, ItemsLiveUntilTheirResultIsFreedAndFreeingOneIsHarmless) {
+  loyalty_result* receipt = nullptr;
+  ASSERT_EQ(loyalty_redeem(t_, "r-items", "LC-0001", 5, "coffee", nullptr, &receipt),
+            LOYALTY_OK)
+      << loyalty_last_error();
+  const loyalty_result* card = Item(receipt, LOYALTY_RECEIPT_CARD, 0);
+  ASSERT_NE(card, nullptr);
+  loyalty_result_free(const_cast<loyalty_result*>(card));  // a caller's mistake
+  EXPECT_EQ(Int(card, LOYALTY_CARD_AVAILABLE), 5);
+  EXPECT_EQ(Str(card, LOYALTY_CARD_NAME), "Ada");
+  loyalty_result_free(receipt);
+}
+
 }  // namespace
