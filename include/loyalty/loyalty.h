@@ -207,8 +207,8 @@ typedef enum loyalty_key {
   LOYALTY_QUOTE_ELIGIBLE_MINOR = 303,  /* i what earn rules counted */
   LOYALTY_QUOTE_POINTS_TO_EARN = 304,  /* i */
   LOYALTY_QUOTE_POINTS_TO_SPEND = 305, /* i cost of the chosen rewards */
-  LOYALTY_QUOTE_LINE_POINTS = 306,     /* i[] per basket line */
-  LOYALTY_QUOTE_LINE_DISCOUNTS = 307,  /* i[] per basket line */
+  LOYALTY_QUOTE_LINE_POINTS = 306,     /* i[] per basket line, [0] = the first added */
+  LOYALTY_QUOTE_LINE_DISCOUNTS = 307,  /* i[] per basket line, [0] = the first added */
   LOYALTY_QUOTE_EXPLANATIONS = 308,    /* r[] LOYALTY_KIND_EXPLANATION */
   LOYALTY_QUOTE_REWARDS = 309,         /* r[] LOYALTY_KIND_REWARD */
   LOYALTY_QUOTE_TIER = 310,            /* s */
@@ -217,7 +217,7 @@ typedef enum loyalty_key {
   LOYALTY_QUOTE_TIER_TO_NEXT = 313,    /* i */
   LOYALTY_QUOTE_SEGMENT = 314,         /* s */
   LOYALTY_QUOTE_STAMPS = 315,          /* r[] LOYALTY_KIND_STAMPS */
-  LOYALTY_QUOTE_LINE_STAMPS = 316,     /* i[] per basket line */
+  LOYALTY_QUOTE_LINE_STAMPS = 316,     /* i[] per basket line, [0] = the first added */
   LOYALTY_QUOTE_COUPONS_TO_ISSUE = 317,/* s[] coupon ids rules will issue codes for */
 
   /* LOYALTY_KIND_RECEIPT */
@@ -228,7 +228,7 @@ typedef enum loyalty_key {
   LOYALTY_RECEIPT_REDEEMED = 404,       /* i negative when given back */
   LOYALTY_RECEIPT_DISCOUNT_MINOR = 405, /* i taken off by rewards and points */
   LOYALTY_RECEIPT_REPLAYED = 406,       /* i 0/1: the stored first result */
-  LOYALTY_RECEIPT_LINE_POINTS = 407,    /* i[] for a sale: per basket line */
+  LOYALTY_RECEIPT_LINE_POINTS = 407,    /* i[] for a sale: per basket line, [0] = the first */
   LOYALTY_RECEIPT_VOUCHERS = 408,       /* s[] codes issued */
   LOYALTY_RECEIPT_EXPLANATIONS = 409,   /* r[] LOYALTY_KIND_EXPLANATION */
   LOYALTY_RECEIPT_ENTRY_SEQS = 410,     /* i[] ledger entries written */
@@ -583,6 +583,18 @@ LOYALTY_EXPORT loyalty_status loyalty_enroll(loyalty_terminal* terminal, const c
                                              const char* name, const char* cashier_id,
                                              loyalty_result** out);
 
+/* loyalty_enroll with what a sign-up form may also ask (NULL or "" for
+ * none): `birthday` "MM-DD" or "YYYY-MM-DD" (the program's birthday
+ * bonus), `referrer` the card of the member who brought this one (the
+ * program's referral bonus; INVALID_ARGUMENT names a malformed one,
+ * UNKNOWN_CARD one nobody holds). Thread-safe. */
+LOYALTY_EXPORT loyalty_status loyalty_enroll_member(loyalty_terminal* terminal,
+                                                    const char* op_id, const char* card,
+                                                    const char* account_id, const char* name,
+                                                    const char* birthday, const char* referrer,
+                                                    const char* cashier_id,
+                                                    loyalty_result** out);
+
 /* What the till shows for a card. *out: a LOYALTY_KIND_CARD. UNKNOWN_CARD.
  * A blocked card is shown, with LOYALTY_CARD_IS_BLOCKED = 1. Writes nothing. */
 LOYALTY_EXPORT loyalty_status loyalty_lookup(loyalty_terminal* terminal, const char* card,
@@ -669,7 +681,11 @@ LOYALTY_EXPORT loyalty_status loyalty_refund_rest(loyalty_terminal* terminal,
                                                   loyalty_result** out);
 /* A return line by line: `count` pairs of (line number in the sale's
  * basket, units returned); the points those lines earned are taken back
- * exactly. */
+ * exactly. Line numbers count from 0, in the order the sale's lines were
+ * added (loyalty_basket_add_line), voided lines included, like the
+ * LOYALTY_QUOTE_LINE_* and LOYALTY_RECEIPT_LINE_POINTS lists.
+ * INVALID_ARGUMENT names a line the sale does not have or more units than
+ * are left of it; count 0: INVALID_ARGUMENT (use loyalty_refund_rest). */
 LOYALTY_EXPORT loyalty_status loyalty_refund_lines(loyalty_terminal* terminal,
                                                    const char* op_id,
                                                    const char* sale_op_id,
@@ -737,7 +753,8 @@ LOYALTY_EXPORT loyalty_status loyalty_verify(loyalty_terminal* terminal,
 LOYALTY_EXPORT loyalty_status loyalty_rebuild_balances(loyalty_terminal* terminal);
 
 /* The end-of-day loyalty report of this till for [from_ms, to_ms), in
- * total and per cashier. The money value of points is
+ * total and per cashier (loyalty_store_day gives the window of a store's
+ * day). The money value of points is
  * `point_value_minor` minor units per `point_value_points` points (e.g.
  * 1 and 1: a point is worth a cent); 0 and 1: the program's
  * tender.point_value per point when it sets one, else unknown (money 0).
@@ -749,6 +766,35 @@ LOYALTY_EXPORT loyalty_status loyalty_till_report(loyalty_terminal* terminal,
                                                   int64_t point_value_minor,
                                                   int64_t point_value_points,
                                                   loyalty_result** out);
+
+/* ------------------------------------------------------------------ */
+/* Money and store days                                                */
+/* ------------------------------------------------------------------ */
+
+/* The number of decimals of an ISO 4217 currency ("EUR" 2, "JPY" 0,
+ * "KWD" 3): minor units per major unit are 10 to that power.
+ * INVALID_ARGUMENT names an unknown code. Any thread. */
+LOYALTY_EXPORT loyalty_status loyalty_currency_decimals(const char* currency, int* out);
+/* What a cashier typed ("12.34", "12", "0.5", "-3.10") as minor units of
+ * `currency`. More decimals than the currency has, or anything else than
+ * digits, one '.' and a leading '-': INVALID_ARGUMENT naming the text
+ * (never a rounding). Any thread. */
+LOYALTY_EXPORT loyalty_status loyalty_money_parse(const char* currency, const char* text,
+                                                  int64_t* amount_minor);
+/* The amount as a till shows it, with the currency's decimals and no
+ * currency code: 1234 EUR is "12.34", -50 KWD "-0.050", 1200 JPY "1200".
+ * Writes it NUL-terminated into `buffer` of `size` bytes; *length is its
+ * length without the NUL. buffer NULL and size 0: only *length (ask, then
+ * allocate *length + 1). A buffer too small: INVALID_ARGUMENT, buffer "".
+ * Any thread. */
+LOYALTY_EXPORT loyalty_status loyalty_money_format(const char* currency, int64_t amount_minor,
+                                                   char* buffer, size_t size, size_t* length);
+/* The store's calendar day around `at_ms`, in the program's time_zone
+ * (UTC when it sets none): [*from_ms, *to_ms), the window to pass to
+ * loyalty_till_report for "today" (23 or 25 hours on a clock change).
+ * Thread-safe. */
+LOYALTY_EXPORT loyalty_status loyalty_store_day(loyalty_terminal* terminal, int64_t at_ms,
+                                                int64_t* from_ms, int64_t* to_ms);
 
 /* ------------------------------------------------------------------ */
 /* Card readers                                                        */

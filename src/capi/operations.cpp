@@ -50,6 +50,15 @@ extern "C" {
 loyalty_status loyalty_enroll(loyalty_terminal* terminal, const char* op_id, const char* card,
                               const char* account_id, const char* name,
                               const char* cashier_id, loyalty_result** out) {
+  return loyalty_enroll_member(terminal, op_id, card, account_id, name, nullptr, nullptr,
+                               cashier_id, out);
+}
+
+loyalty_status loyalty_enroll_member(loyalty_terminal* terminal, const char* op_id,
+                                     const char* card, const char* account_id,
+                                     const char* name, const char* birthday,
+                                     const char* referrer, const char* cashier_id,
+                                     loyalty_result** out) {
   return Guard([&] {
     if (loyalty_status s = Begin(terminal, out); s != LOYALTY_OK) return s;
     auto parsed = ParseCard(card);
@@ -59,6 +68,12 @@ loyalty_status loyalty_enroll(loyalty_terminal* terminal, const char* op_id, con
     request.card = *parsed;
     request.account_id = Text(account_id);
     request.name = Text(name);
+    request.birthday = Text(birthday);
+    if (referrer != nullptr && *referrer != '\0') {
+      auto brought_by = ParseCard(referrer, "referrer");
+      if (!brought_by.ok()) return Report(brought_by.status());
+      request.referrer = *brought_by;
+    }
     request.cashier_id = Text(cashier_id);
     return GiveReceipt(terminal->terminal->Enroll(request), out);
   });

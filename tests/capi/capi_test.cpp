@@ -603,4 +603,64 @@ TEST_F(CapiTest, ItemsLiveUntilTheirResultIsFreedAndFreeingOneIsHarmless) {
   loyalty_result_free(receipt);
 }
 
+TEST(CapiMoneyTest, ParsesAndFormatsInTheCurrencysDecimals) {
+  int decimals = -1;
+  ASSERT_EQ(loyalty_currency_decimals("EUR", &decimals), LOYALTY_OK);
+  EXPECT_EQ(decimals, 2);
+  ASSERT_EQ(loyalty_currency_decimals("JPY", &decimals), LOYALTY_OK);
+  EXPECT_EQ(decimals, 0);
+  EXPECT_EQ(loyalty_currency_decimals("EURO", &decimals), LOYALTY_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(loyalty_last_error()).find("EURO"), std::string::npos)
+      << loyalty_last_error();
+
+  int64_t minor = 0;
+  ASSERT_EQ(loyalty_money_parse("EUR", "12.34", &minor), LOYALTY_OK);
+  EXPECT_EQ(minor, 1234);
+  ASSERT_EQ(loyalty_money_parse("KWD", "-0.05", &minor), LOYALTY_OK);
+  EXPECT_EQ(minor, -50);
+  EXPECT_EQ(loyalty_money_parse("EUR", "1.999", &minor), LOYALTY_INVALID_ARGUMENT);
+  EXPECT_EQ(minor, 0);
+  EXPECT_NE(std::string(loyalty_last_error()).find("1.999"), std::string::npos)
+      << loyalty_last_error();
+
+  size_t length = 0;
+  ASSERT_EQ(loyalty_money_format("EUR", 1234, nullptr, 0, &length), LOYALTY_OK);
+  EXPECT_EQ(length, 5u);
+  char small[5];
+  EXPECT_EQ(loyalty_money_format("EUR", 1234, small, sizeof small, &length),
+            LOYALTY_INVALID_ARGUMENT);
+  EXPECT_STREQ(small, "");
+  char buffer[32];
+  ASSERT_EQ(loyalty_money_format("EUR", 1234, buffer, sizeof buffer, &length), LOYALTY_OK);
+  EXPECT_STREQ(buffer, "12.34");
+  ASSERT_EQ(loyalty_money_format("KWD", -50, buffer, sizeof buffer, &length), LOYALTY_OK);
+  EXPECT_STREQ(buffer, "-0.050");
+  ASSERT_EQ(loyalty_money_format("JPY", 1200, buffer, sizeof buffer, &length), LOYALTY_OK);
+  EXPECT_STREQ(buffer, "1200");
+}
+
+TEST_F(CapiTest, StoreDayIsTheProgramsDay) {
+  // The test program sets no time zone: the store's day is UTC's.
+  int64_t from = 0;
+  int64_t to = 0;
+  ASSERT_EQ(loyalty_store_day(t_, now_.load(), &from, &to), LOYALTY_OK) << loyalty_last_error();
+  EXPECT_EQ(from, 1'767'225'600'000);  // 2026-01-01 00:00 UTC
+  EXPECT_EQ(to - from, 24 * 3600 * 1000);
+  EXPECT_EQ(loyalty_store_day(nullptr, 0, &from, &to), LOYALTY_INVALID_ARGUMENT);
+}
+
+TEST_F(CapiTest, EnrolMemberTakesBirthdayAndReferrer) {
+  Owned friend_card;
+  ASSERT_EQ(loyalty_enroll_member(t_, "e2", "LC-0002", nullptr, "Grace", "01-01", "LC-0001",
+                                  nullptr, friend_card.out()),
+            LOYALTY_OK)
+      << loyalty_last_error();
+  Owned bad;
+  EXPECT_EQ(loyalty_enroll_member(t_, "e3", "LC-0003", nullptr, "Bob", nullptr, "LC 00#1",
+                                  nullptr, bad.out()),
+            LOYALTY_INVALID_ARGUMENT);
+  EXPECT_EQ(std::string(loyalty_last_error()).rfind("referrer", 0), 0u) << loyalty_last_error();
+  EXPECT_EQ(bad.get(), nullptr);
+}
+
 }  // namespace
