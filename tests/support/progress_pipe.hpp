@@ -19,8 +19,10 @@ class ProgressPipe {
   ProgressPipe(const ProgressPipe&) = delete;
   ProgressPipe& operator=(const ProgressPipe&) = delete;
 
-  // In the child, right after fork(): keep only the writing end.
+  // In the child, right after fork(): keep only the writing end. It stays
+  // open across exec, so a program the child execs can write to write_fd().
   void BecomeChild();
+  int write_fd() const { return write_fd_; }
   // In the parent, right after fork(): keep only the reading end.
   void BecomeParent();
 
