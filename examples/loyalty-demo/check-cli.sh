@@ -58,6 +58,10 @@ till "Nothing to expire" expire --op-id X-1
 till "verify OK: " verify
 till "points issued" report
 till '"points_issued"' report --json
+refused "key file 'other.key' is missing, but the ledger 'loyalty.db' exists" \
+  verify --key-file other.key
+[ ! -e other.key ] || fail "a new key was made for an existing ledger"
+till "Wrote a new 32-byte key to other.key" keygen other.key
 refused "terminal_key" verify --key-file other.key
 chmod 644 other.key
 refused "mode 0644 lets group or others at it" verify --key-file other.key

@@ -41,17 +41,47 @@ bool WriteAll(int fd, const unsigned char* data, std::size_t size) {
   return true;
 }
 
-// The key is written to a private temporary file and then linked into
-// place, so two tills starting at once never read a half-written key and
-// the loser of the race simply uses the winner's key.
-loyalty::Status CreateKey(const std::string& path) {
-  unsigned char key[kKeyBytes];
-  if (!FillRandom(key, sizeof key)) return IoError("no randomness", path);
+}  // namespace
+
+loyalty::Result<std::string> ReadKey(const std::string& path, const std::string& what) {
+  auto read = loyalty::ReadSecretFile(path);
+  if (!read.ok()) return read.status();
+  std::string key = std::move(*read);
+  if (key.size() < kKeyBytes) {
+    return loyalty::Status(loyalty::StatusCode::kInvalidArgument,
+                           what + " '" + path + "': holds " + std::to_string(key.size()) +
+                               " bytes, a key needs at least 32");
+  }
+  return key;
+}
+
+NewKeyFile::NewKeyFile(std::string path, std::string temp, std::string key)
+    : path_(std::move(path)), temp_(std::move(temp)), key_(std::move(key)) {}
+
+NewKeyFile::NewKeyFile(NewKeyFile&& other) noexcept
+    : path_(std::move(other.path_)), temp_(std::move(other.temp_)), key_(std::move(other.key_)) {
+  other.temp_.clear();
+}
+
+NewKeyFile::~NewKeyFile() {
+  if (!temp_.empty()) unlink(temp_.c_str());
+}
+
+// The key goes to a private temporary file first (mkstemp: mode 0600
+// whatever the umask) and is linked into place by Keep(), so nobody ever
+// reads a half-written key and a failed start leaves nothing behind.
+loyalty::Result<NewKeyFile> NewKeyFile::Draw(const std::string& path) {
+  unsigned char bytes[kKeyBytes];
+  if (!FillRandom(bytes, sizeof bytes)) return IoError("no randomness", path);
+  std::string key(reinterpret_cast<const char*>(bytes), sizeof bytes);
   std::string temp = path + ".XXXXXX";
-  const int fd = mkstemp(temp.data());  // mode 0600 whatever the umask
-  if (fd < 0) return IoError("cannot create", path);
-  const bool written = WriteAll(fd, key, sizeof key) && fsync(fd) == 0;
-  std::memset(key, 0, sizeof key);
+  const int fd = mkstemp(temp.data());
+  if (fd < 0) {
+    std::memset(bytes, 0, sizeof bytes);
+    return IoError("cannot create", path);
+  }
+  const bool written = WriteAll(fd, bytes, sizeof bytes) && fsync(fd) == 0;
+  std::memset(bytes, 0, sizeof bytes);
   const int saved_errno = errno;
   close(fd);
   if (!written) {
@@ -59,32 +89,24 @@ loyalty::Status CreateKey(const std::string& path) {
     errno = saved_errno;
     return IoError("cannot write", path);
   }
-  const bool linked = link(temp.c_str(), path.c_str()) == 0 || errno == EEXIST;
-  const int link_errno = errno;
-  unlink(temp.c_str());
-  if (!linked) {
-    errno = link_errno;
-    return IoError("cannot create", path);
-  }
-  return loyalty::Status::Ok();
+  return NewKeyFile(path, std::move(temp), std::move(key));
 }
 
-}  // namespace
-
-loyalty::Result<std::string> ReadOrCreateKey(const std::string& path) {
-  if (access(path.c_str(), F_OK) != 0) {
-    if (errno != ENOENT) return IoError("cannot open", path);
-    if (loyalty::Status s = CreateKey(path); !s.ok()) return s;
+loyalty::Status NewKeyFile::Keep() {
+  if (temp_.empty()) return {loyalty::StatusCode::kInternal, "key file kept twice"};
+  const bool linked = link(temp_.c_str(), path_.c_str()) == 0;
+  const int link_errno = errno;
+  unlink(temp_.c_str());
+  temp_.clear();
+  if (!linked) {
+    errno = link_errno;
+    if (link_errno == EEXIST) {
+      return {loyalty::StatusCode::kInvalidArgument,
+              "key file '" + path_ + "': already exists; a key is never overwritten"};
+    }
+    return IoError("cannot create", path_);
   }
-  auto read = loyalty::ReadSecretFile(path);
-  if (!read.ok()) return read.status();
-  std::string key = std::move(*read);
-  if (key.size() < kKeyBytes) {
-    return loyalty::Status(loyalty::StatusCode::kInvalidArgument,
-                           "key file '" + path + "': holds " + std::to_string(key.size()) +
-                               " bytes, a terminal key needs at least 32");
-  }
-  return key;
+  return loyalty::Status::Ok();
 }
 
 }  // namespace loyalty_demo

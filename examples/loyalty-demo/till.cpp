@@ -3,6 +3,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <nlohmann/json.hpp>
+#include <optional>
 #include <sstream>
 #include <system_error>
 
@@ -22,9 +24,21 @@ void AddTillOptions(CLI::App& app, TillSettings& settings) {
   app.add_option("--terminal-id", settings.terminal_id, "This till's id in the chain")
       ->capture_default_str();
   app.add_option("--key-file", settings.key_file,
-                 "Terminal key file, created (32 random bytes, mode 0600) if absent; "
-                 "default: <db>.key");
+                 "Terminal key file, created (32 random bytes, mode 0600) with a new "
+                 "ledger; default: <db>.key");
+  app.add_option("--card-key-file", settings.card_key_file,
+                 "The chain's card key (loyalty-demo keygen), the same at every till: "
+                 "a card enrolled at one till is then recognised at the others "
+                 "once they sync. Default: the terminal key (a till on its own)");
   app.add_option("--cashier", settings.cashier_id, "Who is at the till (till report)");
+  app.add_flag("--json", settings.json,
+               "Print each result as one JSON object per line (the C ABI's result keys)");
+}
+
+void FirstStart::Undo() {
+  std::error_code error;
+  for (const std::string& path : paths_) std::filesystem::remove(path, error);
+  paths_.clear();
 }
 
 std::string DefaultProgramPath() {
@@ -37,12 +51,44 @@ std::string DefaultProgramPath() {
   return LOYALTY_DEMO_SOURCE_PROGRAMS "/supermarket.json";
 }
 
+namespace {
+
+std::string ProgramPath(const TillSettings& settings) {
+  return settings.program_path.empty() ? DefaultProgramPath() : settings.program_path;
+}
+
+}  // namespace
+
+loyalty::Result<ProgramFacts> ReadProgramFacts(const TillSettings& settings) {
+  const std::string path = ProgramPath(settings);
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    return loyalty::Status(loyalty::StatusCode::kIoError, "--program '" + path + "': cannot read");
+  }
+  const nlohmann::json doc = nlohmann::json::parse(in, nullptr, /*allow_exceptions=*/false);
+  if (doc.is_discarded() || !doc.is_object() || !doc.contains("currency") ||
+      !doc["currency"].is_string()) {
+    return loyalty::Status(loyalty::StatusCode::kProgramInvalid,
+                           "--program '" + path + "': not a program document (no \"currency\")");
+  }
+  auto currency = loyalty::Currency::FromCode(doc["currency"].get<std::string>());
+  if (!currency.ok()) {
+    return loyalty::Status(loyalty::StatusCode::kProgramInvalid,
+                           "--program '" + path + "': currency: " + currency.status().message());
+  }
+  bool spend = true;
+  if (const auto tiers = doc.find("tiers"); tiers != doc.end() && tiers->is_object()) {
+    const auto measure = tiers->find("measure");
+    spend = !(measure != tiers->end() && *measure == "points");
+  }
+  return ProgramFacts{*currency, spend};
+}
+
 loyalty::Result<Till> OpenTill(const TillSettings& settings) {
   loyalty::Options options;
   options.database_path = settings.database_path;
   options.terminal_id = settings.terminal_id;
-  options.program_path =
-      settings.program_path.empty() ? DefaultProgramPath() : settings.program_path;
+  options.program_path = ProgramPath(settings);
   if (!settings.program_key_file.empty()) {
     std::ifstream in(settings.program_key_file, std::ios::binary);
     std::ostringstream pem;
@@ -53,16 +99,57 @@ loyalty::Result<Till> OpenTill(const TillSettings& settings) {
     }
     options.program_public_key_pem = pem.str();
   }
-  auto key = ReadOrCreateKey(settings.key_file.empty() ? settings.database_path + ".key"
-                                                       : settings.key_file);
-  if (!key.ok()) return key.status();
-  options.terminal_key = std::move(*key);
+  if (!settings.card_key_file.empty()) {
+    auto card_key = ReadKey(settings.card_key_file, "--card-key-file");
+    if (!card_key.ok()) return card_key.status();
+    options.card_key = std::move(*card_key);
+  }
+  const std::string key_path =
+      settings.key_file.empty() ? settings.database_path + ".key" : settings.key_file;
+  std::error_code error;
+  std::optional<NewKeyFile> new_key;
+  if (std::filesystem::exists(key_path, error)) {
+    auto key = ReadKey(key_path, "key file");
+    if (!key.ok()) return key.status();
+    options.terminal_key = std::move(*key);
+  } else if (std::filesystem::exists(settings.database_path, error)) {
+    return loyalty::Status(loyalty::StatusCode::kIoError,
+                           "key file '" + key_path + "' is missing, but the ledger '" +
+                               settings.database_path +
+                               "' exists: it was written with a key (--key-file names it)");
+  } else {
+    auto drawn = NewKeyFile::Draw(key_path);
+    if (!drawn.ok()) return drawn.status();
+    options.terminal_key = drawn->key();
+    new_key.emplace(std::move(*drawn));
+  }
   // The library prints nothing itself; a till operator wants its warnings.
   options.log = [](loyalty::LogLevel level, std::string_view message) {
     if (level >= loyalty::LogLevel::kWarning) std::cerr << "loyalty: " << message << '\n';
   };
+  // The files a new ledger brings (SQLite's journals, the till's lock).
+  std::vector<std::string> ledger_files;
+  if (!std::filesystem::exists(settings.database_path, error)) {
+    for (const char* suffix : {"", "-wal", "-shm", "-journal", ".lock"}) {
+      const std::string path = settings.database_path + suffix;
+      if (!std::filesystem::exists(path, error)) ledger_files.push_back(path);
+    }
+  }
   auto terminal = loyalty::Terminal::Open(std::move(options));
-  if (!terminal.ok()) return terminal.status();
+  if (!terminal.ok()) {
+    // A ledger another till holds is not ours to clear away.
+    if (terminal.status().code() != loyalty::StatusCode::kDatabaseLocked) {
+      for (const std::string& path : ledger_files) std::filesystem::remove(path, error);
+    }
+    return terminal.status();
+  }
+  if (settings.first_start != nullptr) {
+    for (const std::string& path : ledger_files) settings.first_start->Created(path);
+  }
+  if (new_key) {
+    if (loyalty::Status s = new_key->Keep(); !s.ok()) return s;
+    if (settings.first_start != nullptr) settings.first_start->Created(key_path);
+  }
   auto currency = loyalty::Currency::FromCode((*terminal)->program().currency);
   if (!currency.ok()) return currency.status();
   return Till{std::move(*terminal), *currency};

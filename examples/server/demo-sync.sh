@@ -4,7 +4,9 @@
 # with the openssl CLI, the server's receipt key and the chain's program
 # key, the till registered with its terminal key. Then: the till's sales
 # reach the server, a card blocked at the server is refused at the till, a
-# signed program version goes in force at the till.
+# second till with its own terminal key and the chain's card key recognises
+# the card enrolled at the first, a signed program version goes in force at
+# the till.
 #
 #   demo-sync.sh LOYALTY_DEMO LOYALTY_SERVER PROGRAMS_DIR
 set -eu
@@ -38,7 +40,8 @@ step() { printf '\n== %s\n' "$*"; }
 till() {
   pattern=$1
   shift
-  "$demo" --program "$programs/supermarket.json" "$@" >out.txt 2>err.txt ||
+  "$demo" --program "$programs/supermarket.json" --card-key-file chain-card.key "$@" \
+    >out.txt 2>err.txt ||
     fail "'$*' exited with $?: $(cat out.txt err.txt)"
   cat out.txt
   grep -q -- "$pattern" out.txt || fail "'$*' did not print: $pattern"
@@ -55,6 +58,9 @@ openssl x509 -req -in server.csr -CA ca.pem -CAkey ca.key -CAcreateserial \
 chmod 600 server.key ca.key
 "$server" keygen --private receipt.key --public receipt.pub
 "$server" keygen --private program.key --public program.pub
+# The card key is the chain's, the same at every till: card numbers are
+# stored and sent to the server only as an HMAC under it.
+"$demo" keygen chain-card.key
 
 step "the central server"
 "$server" serve --db central.db --cert server.pem --key server.key --receipt-key receipt.key \
@@ -79,22 +85,43 @@ step "till-1 registered at the server, and synced"
 sync_args="--server $url --ca ca.pem --receipt-key receipt.pub --program-key program.pub"
 # shellcheck disable=SC2086
 till "still to send:            0" sync $sync_args
-account=$("$demo" --program "$programs/supermarket.json" lookup 9900123456789017 |
+account=$("$demo" --program "$programs/supermarket.json" --card-key-file chain-card.key \
+  lookup 9900123456789017 |
   sed -n 's/.*account \([0-9A-F]*\).*/\1/p')
 "$server" balance --db central.db --account "$account" | tee balance.txt
 grep -q "Anna Weber" balance.txt || fail "the server does not know the account"
 
 step "the card is reported lost at head office"
-"$server" block-card --db central.db --card 9900123456789017 --card-key-file loyalty.db.key \
+"$server" block-card --db central.db --card 9900123456789017 --card-key-file chain-card.key \
   --state lost
 # shellcheck disable=SC2086
 till "still to send:            0" sync $sync_args
 till "CARD BLOCKED" lookup 9900123456789017
-if "$demo" --program "$programs/supermarket.json" earn 9900123456789017 5.00 --receipt R-3 \
-  >out.txt 2>err.txt; then
+if "$demo" --program "$programs/supermarket.json" --card-key-file chain-card.key \
+  earn 9900123456789017 5.00 --receipt R-3 >out.txt 2>err.txt; then
   fail "a lost card earned points"
 fi
 grep -q "card_blocked" err.txt || fail "no card_blocked: $(cat err.txt)"
+cat err.txt
+
+step "till-2 at another store: its own terminal key, the chain's card key"
+"$demo" keygen till-2.db.key
+"$server" add-terminal --db central.db --id till-2 --key-file till-2.db.key
+# shellcheck disable=SC2086
+till "still to send:            0" --db till-2.db --terminal-id till-2 sync $sync_args
+till "Anna Weber  card \*\{12\}9017" --db till-2.db --terminal-id till-2 lookup 9900123456789017
+grep -q "CARD BLOCKED" out.txt || fail "till-2 does not know the card was reported lost"
+echo "(a till with a card key of its own could not recognise the card:)"
+"$demo" keygen till-3.db.key
+"$server" add-terminal --db central.db --id till-3 --key-file till-3.db.key
+# shellcheck disable=SC2086
+"$demo" --program "$programs/supermarket.json" --db till-3.db --terminal-id till-3 \
+  sync $sync_args >out.txt 2>err.txt || fail "till-3 sync: $(cat out.txt err.txt)"
+if "$demo" --program "$programs/supermarket.json" --db till-3.db --terminal-id till-3 \
+  lookup 9900123456789017 >out.txt 2>err.txt; then
+  fail "till-3 recognised a card without the chain's card key"
+fi
+grep -q "unknown_card" err.txt || fail "till-3: $(cat err.txt)"
 cat err.txt
 
 step "a new program version, signed with the chain's program key"

@@ -4,6 +4,8 @@
 #include "basket_text.hpp"
 #include "commands/command.hpp"
 #include "op_ids.hpp"
+#include "output.hpp"
+#include "result_json.hpp"
 #include "screen.hpp"
 
 namespace loyalty_demo {
@@ -27,6 +29,10 @@ Command AddAdjustCommand(CLI::App& parent, const TillSettings& till) {
   return {app, [args, &till]() -> loyalty::Status {
             auto card = ParseCard(args->card);
             if (!card.ok()) return card.status();
+            if (args->points == 0) {
+              return loyalty::Status(loyalty::StatusCode::kInvalidArgument,
+                                     "points: an adjustment cannot be 0");
+            }
             auto opened = OpenTill(till);
             if (!opened.ok()) return opened.status();
             loyalty::Adjustment request;
@@ -38,8 +44,10 @@ Command AddAdjustCommand(CLI::App& parent, const TillSettings& till) {
             request.cashier_id = till.cashier_id;
             auto receipt = opened->terminal->Adjust(request);
             if (!receipt.ok()) return receipt.status();
-            std::cout << "Adjusted by " << args->operator_id << ": " << args->reason << '\n';
-            PrintReceipt(std::cout, *receipt, opened->currency);
+            Show(till, ReceiptJson(*receipt), [&](std::ostream& out) {
+              out << "Adjusted by " << args->operator_id << ": " << args->reason << '\n';
+              PrintReceipt(out, *receipt, opened->currency);
+            });
             return loyalty::Status::Ok();
           }};
 }

@@ -15,20 +15,38 @@ namespace loyalty_demo {
 
 struct Command {
   CLI::App* app = nullptr;               // the subcommand, parsed() when chosen
-  std::function<loyalty::Status()> run;  // its work; prints to stdout
+  std::function<loyalty::Status()> run;  // its work; prints through output.hpp
 };
+
+// Every command checks all of its arguments before it opens the till, so
+// that a mistake writes nothing: no ledger, no key file.
 
 Command AddEnrollCommand(CLI::App& parent, const TillSettings& till);
 Command AddLookupCommand(CLI::App& parent, const TillSettings& till);
+Command AddBalanceCommand(CLI::App& parent, const TillSettings& till);
+Command AddQuoteCommand(CLI::App& parent, const TillSettings& till);
 Command AddEarnCommand(CLI::App& parent, const TillSettings& till);
+Command AddHoldCommand(CLI::App& parent, const TillSettings& till);
+Command AddConfirmCommand(CLI::App& parent, const TillSettings& till);
+Command AddReleaseCommand(CLI::App& parent, const TillSettings& till);
 Command AddRedeemCommand(CLI::App& parent, const TillSettings& till);
 Command AddRefundCommand(CLI::App& parent, const TillSettings& till);
 Command AddVoidCommand(CLI::App& parent, const TillSettings& till);
 Command AddAdjustCommand(CLI::App& parent, const TillSettings& till);
+// `gift load` and `gift balance`.
+std::vector<Command> AddGiftCommands(CLI::App& parent, const TillSettings& till);
+// `wallet top-up`.
+Command AddWalletCommand(CLI::App& parent, const TillSettings& till);
+// `block` when `blocked`, else `unblock`.
+Command AddBlockCommand(CLI::App& parent, const TillSettings& till, bool blocked);
+Command AddEventCommand(CLI::App& parent, const TillSettings& till);
+Command AddCardlessCommand(CLI::App& parent, const TillSettings& till);
 Command AddHistoryCommand(CLI::App& parent, const TillSettings& till);
 Command AddVerifyCommand(CLI::App& parent, const TillSettings& till);
 Command AddExpireCommand(CLI::App& parent, const TillSettings& till);
 Command AddReportCommand(CLI::App& parent, const TillSettings& till);
+Command AddProgramCommand(CLI::App& parent, const TillSettings& till);
+Command AddKeygenCommand(CLI::App& parent, const TillSettings& till);
 Command AddSyncCommand(CLI::App& parent, const TillSettings& till);
 Command AddDemoCommand(CLI::App& parent, const TillSettings& till);
 #ifdef LOYALTY_DEMO_WITH_READERS

@@ -66,6 +66,13 @@ Command AddDemoCommand(CLI::App& parent, const TillSettings& till) {
       "demo", "A scripted morning at a supermarket till, on a fresh temporary ledger");
   app->add_flag("--keep", *keep, "Keep the temporary ledger and print where it is");
   return {app, [keep, &till]() -> loyalty::Status {
+            if (till.json) {
+              // The morning is a story told in prose; its steps are the other
+              // commands, each of which speaks JSON.
+              return loyalty::Status(loyalty::StatusCode::kInvalidArgument,
+                                     "demo: the scripted morning is prose only; --json is for "
+                                     "the other commands");
+            }
             auto dir = MakeScratchDir();
             if (!dir.ok()) return dir.status();
             const std::string program =

@@ -3,6 +3,8 @@
 
 #include "commands/command.hpp"
 #include "op_ids.hpp"
+#include "output.hpp"
+#include "result_json.hpp"
 #include "screen.hpp"
 
 namespace loyalty_demo {
@@ -17,11 +19,13 @@ Command AddExpireCommand(CLI::App& parent, const TillSettings& till) {
             if (!opened.ok()) return opened.status();
             auto receipts = opened->terminal->ExpirePoints(OpIdOr(*op_id, "expire"));
             if (!receipts.ok()) return receipts.status();
-            if (receipts->empty()) std::cout << "Nothing to expire\n";
-            for (const auto& receipt : *receipts) {
-              std::cout << "Expired on account " << receipt.account_id << '\n';
-              PrintReceipt(std::cout, receipt, opened->currency);
-            }
+            Show(till, ExpiryJson(*receipts), [&](std::ostream& out) {
+              if (receipts->empty()) out << "Nothing to expire\n";
+              for (const auto& receipt : *receipts) {
+                out << "Expired on account " << receipt.account_id << '\n';
+                PrintReceipt(out, receipt, opened->currency);
+              }
+            });
             return loyalty::Status::Ok();
           }};
 }

@@ -3,6 +3,8 @@
 
 #include "basket_text.hpp"
 #include "commands/command.hpp"
+#include "output.hpp"
+#include "result_json.hpp"
 #include "screen.hpp"
 
 namespace loyalty_demo {
@@ -27,8 +29,10 @@ Command AddHistoryCommand(CLI::App& parent, const TillSettings& till) {
             if (!view.ok()) return view.status();
             auto entries = opened->terminal->History(*card, args->limit);
             if (!entries.ok()) return entries.status();
-            PrintCard(std::cout, *view, opened->currency);
-            PrintHistory(std::cout, *entries, opened->currency);
+            Show(till, HistoryJson(*entries), [&](std::ostream& out) {
+              PrintCard(out, *view, opened->currency);
+              PrintHistory(out, *entries, opened->currency);
+            });
             return loyalty::Status::Ok();
           }};
 }

@@ -13,7 +13,10 @@
 #include <thread>
 
 #include "commands/command.hpp"
+#include "exit_codes.hpp"
 #include "loyalty/reader.hpp"
+#include "output.hpp"
+#include "result_json.hpp"
 #include "screen.hpp"
 
 namespace loyalty_demo {
@@ -85,27 +88,33 @@ loyalty::Status ReadCards(const ReadSettings& settings, const TillSettings& till
   if (!reader.ok()) return reader.status();
   if (loyalty::Status s = (*reader)->Start(); !s.ok()) return s;
   CancelOnSignal cancel(**reader);
-  std::cout << "waiting for a card on " << (*reader)->Describe() << " ...\n" << std::flush;
+  if (!till_settings.json) {
+    std::cout << "waiting for a card on " << (*reader)->Describe() << " ...\n" << std::flush;
+  }
   int shown = 0;
   bool gone = false;
   while (settings.count == 0 || shown < settings.count) {
     auto read = (*reader)->WaitForCard(std::chrono::milliseconds(settings.timeout_ms));
     if (!read.ok()) {
       if (read.status().code() == loyalty::StatusCode::kCancelled && cancel.interrupted()) {
-        std::cout << "stopped\n";
+        if (!till_settings.json) std::cout << "stopped\n";
         return loyalty::Status::Ok();
       }
       if (read.status().code() == loyalty::StatusCode::kDeviceGone) {
         // Unplugged: say so once (flushed: a log file shows it now, not
         // with the next card) and try to reopen it twice a second.
         if (!gone) {
-          std::cout << "reader gone: " << read.status().message() << "; reconnecting\n"
-                    << std::flush;
+          Show(till_settings, ErrorJson(read.status(), ExitCodeFor(read.status().code())),
+               [&](std::ostream& out) {
+                 out << "reader gone: " << read.status().message() << "; reconnecting\n";
+               });
         }
         gone = true;
         if (!cancel.SleepUnlessInterrupted(std::chrono::milliseconds(500)) &&
             (*reader)->Start().ok()) {
-          std::cout << "reader back: " << (*reader)->Describe() << "\n" << std::flush;
+          if (!till_settings.json) {
+            std::cout << "reader back: " << (*reader)->Describe() << "\n" << std::flush;
+          }
           gone = false;
         }
         continue;  // after a signal, the next wait says kCancelled
@@ -113,19 +122,23 @@ loyalty::Status ReadCards(const ReadSettings& settings, const TillSettings& till
       return read.status();
     }
     if (!read->status.ok()) {
-      std::cout << "bad read: " << read->status.message() << "\n" << std::flush;
+      Show(till_settings, ErrorJson(read->status, ExitCodeFor(read->status.code())),
+           [&](std::ostream& out) { out << "bad read: " << read->status.message() << "\n"; });
       continue;
     }
     ++shown;
-    std::cout << "card " << read->card.Masked() << " ("
-              << loyalty::CardSourceName(read->source) << ")\n";
+    Show(till_settings, CardReadJson(*read), [&](std::ostream& out) {
+      out << "card " << read->card.Masked() << " (" << loyalty::CardSourceName(read->source)
+          << ")\n";
+    });
     auto view = till->terminal->Identify(*read);
     if (!view.ok()) {
-      std::cout << "  " << view.status().ToString() << "\n" << std::flush;
+      Show(till_settings, ErrorJson(view.status(), ExitCodeFor(view.status().code())),
+           [&](std::ostream& out) { out << "  " << view.status().ToString() << "\n"; });
       continue;
     }
-    PrintCard(std::cout, *view, till->currency);
-    std::cout << std::flush;
+    Show(till_settings, CardJson(*view),
+         [&](std::ostream& out) { PrintCard(out, *view, till->currency); });
   }
   return loyalty::Status::Ok();
 }

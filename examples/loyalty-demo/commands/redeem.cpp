@@ -4,6 +4,8 @@
 #include "basket_text.hpp"
 #include "commands/command.hpp"
 #include "op_ids.hpp"
+#include "output.hpp"
+#include "result_json.hpp"
 #include "screen.hpp"
 
 namespace loyalty_demo {
@@ -25,6 +27,11 @@ Command AddRedeemCommand(CLI::App& parent, const TillSettings& till) {
   return {app, [args, &till]() -> loyalty::Status {
             auto card = ParseCard(args->card);
             if (!card.ok()) return card.status();
+            if (args->points <= 0) {
+              return loyalty::Status(loyalty::StatusCode::kInvalidArgument,
+                                     "points: " + std::to_string(args->points) +
+                                         ": a redemption spends at least 1 point");
+            }
             auto opened = OpenTill(till);
             if (!opened.ok()) return opened.status();
             loyalty::Redemption request;
@@ -35,8 +42,10 @@ Command AddRedeemCommand(CLI::App& parent, const TillSettings& till) {
             request.cashier_id = till.cashier_id;
             auto receipt = opened->terminal->Redeem(request);
             if (!receipt.ok()) return receipt.status();
-            std::cout << "Redeemed for " << args->reason << '\n';
-            PrintReceipt(std::cout, *receipt, opened->currency);
+            Show(till, ReceiptJson(*receipt), [&](std::ostream& out) {
+              out << "Redeemed for " << args->reason << '\n';
+              PrintReceipt(out, *receipt, opened->currency);
+            });
             return loyalty::Status::Ok();
           }};
 }

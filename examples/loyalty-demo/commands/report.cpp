@@ -3,6 +3,8 @@
 #include <memory>
 
 #include "commands/command.hpp"
+#include "output.hpp"
+#include "result_json.hpp"
 
 namespace loyalty_demo {
 
@@ -12,11 +14,9 @@ Command AddReportCommand(CLI::App& parent, const TillSettings& till) {
   CLI::App* app = parent.add_subcommand(
       "report", "End-of-day loyalty report of this till, in total and per cashier");
   auto days = std::make_shared<int>(1);
-  auto json = std::make_shared<bool>(false);
   app->add_option("--days", *days, "How many days back from now (default 1)")
       ->check(CLI::Range(1, 3660));
-  app->add_flag("--json", *json, "Print JSON instead of text");
-  return {app, [&till, days, json]() -> loyalty::Status {
+  return {app, [&till, days]() -> loyalty::Status {
             auto opened = OpenTill(till);
             if (!opened.ok()) return opened.status();
             const auto now = std::chrono::time_point_cast<std::chrono::milliseconds>(
@@ -25,9 +25,8 @@ Command AddReportCommand(CLI::App& parent, const TillSettings& till) {
             const loyalty::Timestamp from = to - std::chrono::hours(24) * *days;
             auto report = opened->terminal->TillReport(from, to);
             if (!report.ok()) return report.status();
-            std::cout << (*json ? loyalty::TillReportJson(*report)
-                                : loyalty::TillReportText(*report))
-                      << "\n";
+            Show(till, ReportJson(*report),
+                 [&](std::ostream& out) { out << loyalty::TillReportText(*report) << '\n'; });
             return loyalty::Status::Ok();
           }};
 }

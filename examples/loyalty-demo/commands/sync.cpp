@@ -4,6 +4,8 @@
 #include <sstream>
 
 #include "commands/command.hpp"
+#include "output.hpp"
+#include "result_json.hpp"
 
 namespace loyalty_demo {
 
@@ -30,7 +32,8 @@ struct SyncSettings {
 
 // One sync round with the central server (examples/server): push every
 // entry not yet acknowledged, pull what changed elsewhere, print where sync
-// stands.
+// stands (with --json: a "sync_status" line, then a "sync_exceptions" line,
+// then an "error" line if the round failed).
 Command AddSyncCommand(CLI::App& parent, const TillSettings& till) {
   CLI::App* app = parent.add_subcommand(
       "sync", "Send this till's ledger to the central server and fetch what changed");
@@ -44,8 +47,6 @@ Command AddSyncCommand(CLI::App& parent, const TillSettings& till) {
   app->add_option("--program-key", s->program_key, "the chain's program public key (PEM)")
       ->check(CLI::ExistingFile);
   return {app, [&till, s]() -> loyalty::Status {
-            auto opened = OpenTill(till);
-            if (!opened.ok()) return opened.status();
             loyalty::SyncOptions o;
             o.server_url = s->server;
             o.ca_file = s->ca_file;
@@ -60,23 +61,28 @@ Command AddSyncCommand(CLI::App& parent, const TillSettings& till) {
               if (!pem.ok()) return pem.status();
               o.program_public_key_pem = *pem;
             }
+            auto opened = OpenTill(till);
+            if (!opened.ok()) return opened.status();
             auto sync = loyalty::Sync::Create(*opened->terminal, o);
             if (!sync.ok()) return sync.status();
             loyalty::Status round = (*sync)->SyncNow();
             const loyalty::SyncStatus st = (*sync)->status();
-            std::cout << "entries in the ledger:   " << st.head_seq << "\n"
-                      << "held by the server up to: " << st.acked_seq << "\n"
-                      << "still to send:            " << st.backlog << "\n"
-                      << "flagged by the server:    " << st.exceptions << "\n";
-            if (st.program_version > 0) {
-              std::cout << "program from the server:  version " << st.program_version << "\n";
-            }
             auto flagged = (*sync)->Exceptions();
-            if (flagged.ok()) {
-              for (const loyalty::SyncException& e : *flagged) {
-                std::cout << "  entry " << e.seq << ": " << e.status << " (" << e.reason << ")\n";
+            if (!flagged.ok()) return flagged.status();
+            Show(till, SyncStatusJson(st), [&](std::ostream& out) {
+              out << "entries in the ledger:   " << st.head_seq << "\n"
+                  << "held by the server up to: " << st.acked_seq << "\n"
+                  << "still to send:            " << st.backlog << "\n"
+                  << "flagged by the server:    " << st.exceptions << "\n";
+              if (st.program_version > 0) {
+                out << "program from the server:  version " << st.program_version << "\n";
               }
-            }
+            });
+            Show(till, SyncExceptionsJson(*flagged), [&](std::ostream& out) {
+              for (const loyalty::SyncException& e : *flagged) {
+                out << "  entry " << e.seq << ": " << e.status << " (" << e.reason << ")\n";
+              }
+            });
             return round;
           }};
 }

@@ -2,6 +2,8 @@
 #include <memory>
 
 #include "commands/command.hpp"
+#include "output.hpp"
+#include "result_json.hpp"
 #include "screen.hpp"
 
 namespace loyalty_demo {
@@ -14,7 +16,8 @@ Command AddVerifyCommand(CLI::App& parent, const TillSettings& till) {
             if (!opened.ok()) return opened.status();
             auto report = opened->terminal->Verify();
             if (!report.ok()) return report.status();
-            PrintVerify(std::cout, *report);
+            Show(till, VerifyJson(*report),
+                 [&](std::ostream& out) { PrintVerify(out, *report); });
             if (!report->ok) {
               return {loyalty::StatusCode::kTampered, "the ledger does not verify"};
             }

@@ -3,6 +3,8 @@
 
 #include "commands/command.hpp"
 #include "op_ids.hpp"
+#include "output.hpp"
+#include "result_json.hpp"
 #include "screen.hpp"
 
 namespace loyalty_demo {
@@ -32,8 +34,10 @@ Command AddVoidCommand(CLI::App& parent, const TillSettings& till) {
             request.cashier_id = till.cashier_id;
             auto receipt = opened->terminal->Void(request);
             if (!receipt.ok()) return receipt.status();
-            std::cout << "Voided " << args->target_id << '\n';
-            PrintReceipt(std::cout, *receipt, opened->currency);
+            Show(till, ReceiptJson(*receipt), [&](std::ostream& out) {
+              out << "Voided " << args->target_id << '\n';
+              PrintReceipt(out, *receipt, opened->currency);
+            });
             return loyalty::Status::Ok();
           }};
 }

@@ -154,7 +154,7 @@ class Morning {
     request.sale_op_id = sale_id;
     request.cashier_id = "maria";
     if (!amount.empty()) {
-      auto minor = ParseAmountMinor(amount, *currency_);
+      auto minor = ParseAmountMinor(amount, *currency_, "amount");
       if (!minor.ok()) return minor.status();
       request.amount_minor = *minor;
     }
