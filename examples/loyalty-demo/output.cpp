@@ -8,14 +8,14 @@
 namespace loyalty_demo {
 namespace {
 
-void PrintLine(const nlohmann::json& object) {
-  std::cout << object.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) << '\n'
+void PrintLine(const Json& object) {
+  std::cout << object.dump(-1, ' ', false, Json::error_handler_t::replace) << '\n'
             << std::flush;
 }
 
 }  // namespace
 
-void Show(const TillSettings& settings, const nlohmann::json& object,
+void Show(const TillSettings& settings, const Json& object,
           const std::function<void(std::ostream&)>& text) {
   if (settings.json) {
     PrintLine(object);

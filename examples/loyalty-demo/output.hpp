@@ -5,10 +5,10 @@
 #pragma once
 
 #include <functional>
-#include <nlohmann/json.hpp>
 #include <ostream>
 
 #include "loyalty/status.hpp"
+#include "result_json.hpp"
 #include "till.hpp"
 
 namespace loyalty_demo {
@@ -16,7 +16,7 @@ namespace loyalty_demo {
 // Prints `object` on one line when settings.json, else runs `text` on
 // stdout. Invalid UTF-8 in a name typed at enrolment is replaced, never
 // thrown on.
-void Show(const TillSettings& settings, const nlohmann::json& object,
+void Show(const TillSettings& settings, const Json& object,
           const std::function<void(std::ostream&)>& text);
 
 // Reports a failed command the same way and returns `exit_code`, by

@@ -3,7 +3,7 @@
 namespace loyalty_demo {
 namespace {
 
-using nlohmann::json;
+using json = nlohmann::ordered_json;
 
 std::int64_t Ms(loyalty::Timestamp at) { return at.time_since_epoch().count(); }
 std::int64_t Ms(const std::optional<loyalty::Timestamp>& at) { return at ? Ms(*at) : 0; }
@@ -266,6 +266,20 @@ json GiftCardJson(const loyalty::CardId& gift_card, std::int64_t balance_minor) 
   json r = Kind("gift_card");
   r["masked"] = gift_card.Masked();
   r["balance_minor"] = balance_minor;
+  return r;
+}
+
+json CardlessSaleJson(const loyalty::AnonymousSale& sale) {
+  json r = Kind("cardless_sale");
+  r["op_id"] = sale.op_id;
+  r["amount_minor"] = sale.amount_minor;
+  return r;
+}
+
+json KeyFileJson(const std::string& path, std::size_t bytes) {
+  json r = Kind("key_file");
+  r["path"] = path;
+  r["bytes"] = bytes;
   return r;
 }
 

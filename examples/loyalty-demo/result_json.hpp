@@ -10,11 +10,14 @@
 // names. Every key the header lists for a kind is present. Money is in
 // minor units, times in milliseconds since 1970 UTC, as in the C ABI.
 //
-// Two objects have no C ABI kind: "gift_card" (loyalty_gift_card_balance
-// returns a bare number) and "error" (a failed call: loyalty_status_name,
-// its number and loyalty_last_error's message).
+// Four objects have no C ABI kind: "gift_card" (loyalty_gift_card_balance
+// returns a bare number), "cardless_sale" (loyalty_record_anonymous_sale
+// returns only a status), "key_file" (keygen, the CLI's own) and "error"
+// (a failed call: loyalty_status_name, its number and loyalty_last_error's
+// message).
 #pragma once
 
+#include <cstddef>
 #include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
@@ -24,25 +27,32 @@
 
 namespace loyalty_demo {
 
-nlohmann::json CardJson(const loyalty::CardView& card);              // "card"
-nlohmann::json BalanceJson(const loyalty::PointsBalance& balance);   // "balance"
-nlohmann::json QuoteJson(const loyalty::Quote& quote);               // "quote"
-nlohmann::json ReceiptJson(const loyalty::Receipt& receipt);         // "receipt"
-nlohmann::json ExpiryJson(const std::vector<loyalty::Receipt>& receipts);  // "expiry"
-nlohmann::json HistoryJson(const std::vector<loyalty::HistoryEntry>& entries);  // "history"
-nlohmann::json VerifyJson(const loyalty::VerifyReport& report);      // "verify"
-nlohmann::json ProgramJson(const loyalty::ProgramInfo& program);     // "program"
-nlohmann::json ReportJson(const loyalty::TillReportData& report);    // "report"
-nlohmann::json CardReadJson(const loyalty::CardRead& read);          // "card_read"
-nlohmann::json SyncStatusJson(const loyalty::SyncStatus& status);    // "sync_status"
-nlohmann::json SyncExceptionsJson(const std::vector<loyalty::SyncException>& exceptions);
+// Members in the order the C ABI numbers its keys, "result_kind" first.
+using Json = nlohmann::ordered_json;
+
+Json CardJson(const loyalty::CardView& card);              // "card"
+Json BalanceJson(const loyalty::PointsBalance& balance);   // "balance"
+Json QuoteJson(const loyalty::Quote& quote);               // "quote"
+Json ReceiptJson(const loyalty::Receipt& receipt);         // "receipt"
+Json ExpiryJson(const std::vector<loyalty::Receipt>& receipts);  // "expiry"
+Json HistoryJson(const std::vector<loyalty::HistoryEntry>& entries);  // "history"
+Json VerifyJson(const loyalty::VerifyReport& report);      // "verify"
+Json ProgramJson(const loyalty::ProgramInfo& program);     // "program"
+Json ReportJson(const loyalty::TillReportData& report);    // "report"
+Json CardReadJson(const loyalty::CardRead& read);          // "card_read"
+Json SyncStatusJson(const loyalty::SyncStatus& status);    // "sync_status"
+Json SyncExceptionsJson(const std::vector<loyalty::SyncException>& exceptions);
 
 // {"result_kind": "gift_card", "masked": ..., "balance_minor": ...}
-nlohmann::json GiftCardJson(const loyalty::CardId& gift_card, std::int64_t balance_minor);
+Json GiftCardJson(const loyalty::CardId& gift_card, std::int64_t balance_minor);
+// {"result_kind": "cardless_sale", "op_id": ..., "amount_minor": ...}
+Json CardlessSaleJson(const loyalty::AnonymousSale& sale);
+// {"result_kind": "key_file", "path": ..., "bytes": 32}
+Json KeyFileJson(const std::string& path, std::size_t bytes);
 // {"result_kind": "error", "status": "insufficient_points", "code": 4,
 //  "message": ..., "exit_code": 4}: the status's name and number as
 // loyalty_status_name and loyalty_status give them, and the exit code the
 // command ends with.
-nlohmann::json ErrorJson(const loyalty::Status& status, int exit_code);
+Json ErrorJson(const loyalty::Status& status, int exit_code);
 
 }  // namespace loyalty_demo

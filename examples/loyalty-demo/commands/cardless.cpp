@@ -5,6 +5,7 @@
 #include "commands/command.hpp"
 #include "op_ids.hpp"
 #include "output.hpp"
+#include "result_json.hpp"
 #include "screen.hpp"
 
 namespace loyalty_demo {
@@ -35,14 +36,10 @@ Command AddCardlessCommand(CLI::App& parent, const TillSettings& till) {
             sale.amount_minor = *minor;
             sale.cashier_id = till.cashier_id;
             if (loyalty::Status s = opened->terminal->RecordAnonymousSale(sale); !s.ok()) return s;
-            Show(till,
-                 {{"result_kind", "cardless_sale"},
-                  {"op_id", sale.op_id},
-                  {"amount_minor", sale.amount_minor}},
-                 [&](std::ostream& out) {
-                   out << "Sale " << sale.op_id << " without a card: "
-                       << FormatMoney(sale.amount_minor, opened->currency) << '\n';
-                 });
+            Show(till, CardlessSaleJson(sale), [&](std::ostream& out) {
+              out << "Sale " << sale.op_id << " without a card: "
+                  << FormatMoney(sale.amount_minor, opened->currency) << '\n';
+            });
             return loyalty::Status::Ok();
           }};
 }

@@ -4,6 +4,7 @@
 #include "commands/command.hpp"
 #include "key_file.hpp"
 #include "output.hpp"
+#include "result_json.hpp"
 
 namespace loyalty_demo {
 
@@ -18,8 +19,9 @@ Command AddKeygenCommand(CLI::App& parent, const TillSettings& till) {
             auto key = NewKeyFile::Draw(*path);
             if (!key.ok()) return key.status();
             if (loyalty::Status s = key->Keep(); !s.ok()) return s;
-            Show(till, {{"result_kind", "key_file"}, {"path", *path}, {"bytes", 32}},
-                 [&](std::ostream& out) { out << "Wrote a new 32-byte key to " << *path << '\n'; });
+            Show(till, KeyFileJson(*path, key->key().size()), [&](std::ostream& out) {
+              out << "Wrote a new " << key->key().size() << "-byte key to " << *path << '\n';
+            });
             return loyalty::Status::Ok();
           }};
 }
