@@ -86,7 +86,7 @@ TEST_F(PcscReaderTest, CardPresentedDuringTheWaitIsReportedByUid) {
     std::this_thread::sleep_for(200ms);
     card = Insert();
   });
-  auto read = reader->WaitForCard(5s);
+  auto read = reader->WaitForCard(30s);
   tap.join();
   ASSERT_TRUE(read.ok()) << read.status().ToString();
   ASSERT_TRUE(read->status.ok()) << read->status.ToString();
@@ -196,12 +196,12 @@ TEST_F(PcscReaderTest, HeldCardIsReportedOnce) {
   auto reader = Open();
   ASSERT_TRUE(reader);
   auto card = Insert();
-  ASSERT_TRUE(reader->WaitForCard(5s).ok());
+  ASSERT_TRUE(reader->WaitForCard(30s).ok());
   EXPECT_EQ(reader->WaitForCard(800ms).status().code(), StatusCode::kTimeout);
   card.reset();  // taken away
   EXPECT_EQ(reader->WaitForCard(800ms).status().code(), StatusCode::kTimeout);
   card = Insert();
-  auto again = reader->WaitForCard(5s);
+  auto again = reader->WaitForCard(30s);
   ASSERT_TRUE(again.ok()) << again.status().ToString();
   EXPECT_EQ(again->card.value(), "04A1B2C3D4E5F6");
 }
@@ -210,7 +210,7 @@ TEST_F(PcscReaderTest, NdefTextRecordThroughReadBinary) {
   auto reader = Open("pcsc:Virtual PCD 00 00?ndef=1");
   ASSERT_TRUE(reader);
   auto card = Insert(Ntag213WithText("9900123456789017"));
-  auto read = reader->WaitForCard(5s);
+  auto read = reader->WaitForCard(30s);
   ASSERT_TRUE(read.ok()) << read.status().ToString();
   ASSERT_TRUE(read->status.ok()) << read->status.ToString();
   EXPECT_EQ(read->card.value(), "9900123456789017");
@@ -221,7 +221,7 @@ TEST_F(PcscReaderTest, CardThatRefusesPageReadsGivesItsUid) {
   auto reader = Open("pcsc:Virtual PCD?ndef=1");
   ASSERT_TRUE(reader);
   auto card = Insert();
-  auto read = reader->WaitForCard(5s);
+  auto read = reader->WaitForCard(30s);
   ASSERT_TRUE(read.ok() && read->status.ok());
   EXPECT_EQ(read->card.value(), "04A1B2C3D4E5F6");
 }
@@ -246,7 +246,7 @@ TEST_F(PcscReaderTest, SecureNtag424TapsAreVerifiedAndReplaysRefused) {
   {
     VpcdCard card(port_, kUid, {}, genuine.Apdus());
     ASSERT_TRUE(card.connected());
-    auto read = reader->WaitForCard(5s);
+    auto read = reader->WaitForCard(30s);
     ASSERT_TRUE(read.ok()) << read.status().ToString();
     ASSERT_TRUE(read->status.ok()) << read->status.ToString();
     EXPECT_EQ(read->card.value(), "04A1B2C3D4E5F6");
@@ -258,7 +258,7 @@ TEST_F(PcscReaderTest, SecureNtag424TapsAreVerifiedAndReplaysRefused) {
     testing::Ntag424 copy(kUid, testing::FilledSunKey(0x11), testing::FilledSunKey(0x22));
     copy.Replay(recorded);
     VpcdCard card(port_, kUid, {}, copy.Apdus());
-    auto read = reader->WaitForCard(5s);
+    auto read = reader->WaitForCard(30s);
     ASSERT_TRUE(read.ok()) << read.status().ToString();
     EXPECT_EQ(read->status.code(), StatusCode::kBadRead);
     EXPECT_NE(read->status.message().find("seen before"), std::string::npos)
@@ -269,7 +269,7 @@ TEST_F(PcscReaderTest, SecureNtag424TapsAreVerifiedAndReplaysRefused) {
     testing::Ntag424 forged(kUid, testing::FilledSunKey(0x11), testing::FilledSunKey(0x22));
     forged.TamperMac();
     VpcdCard card(port_, kUid, {}, forged.Apdus());
-    auto read = reader->WaitForCard(5s);
+    auto read = reader->WaitForCard(30s);
     ASSERT_TRUE(read.ok()) << read.status().ToString();
     EXPECT_EQ(read->status.code(), StatusCode::kBadRead);
     EXPECT_NE(read->status.message().find("does not verify"), std::string::npos)
@@ -278,7 +278,7 @@ TEST_F(PcscReaderTest, SecureNtag424TapsAreVerifiedAndReplaysRefused) {
   std::this_thread::sleep_for(500ms);
   {
     VpcdCard plain(port_, kUid, {});  // a Type 2 tag: no ISO-DEP application
-    auto read = reader->WaitForCard(5s);
+    auto read = reader->WaitForCard(30s);
     ASSERT_TRUE(read.ok()) << read.status().ToString();
     EXPECT_EQ(read->status.code(), StatusCode::kBadRead);
   }
@@ -294,7 +294,7 @@ TEST_F(PcscReaderTest, PcscdGoneIsDeviceGoneThenStartReopens) {
     std::this_thread::sleep_for(200ms);
     pcscd_.Stop();
   });
-  auto read = reader->WaitForCard(5s);
+  auto read = reader->WaitForCard(30s);
   stop.join();
   EXPECT_EQ(read.status().code(), StatusCode::kDeviceGone) << read.status().ToString();
   EXPECT_EQ(reader->Start().code(), StatusCode::kDeviceGone) << "pcscd is not running";
@@ -306,7 +306,7 @@ TEST_F(PcscReaderTest, PcscdGoneIsDeviceGoneThenStartReopens) {
   ASSERT_EQ(pcscd_.Start(dir_.File("reader.conf.d"), port_), "");
   ASSERT_TRUE(reader->Start().ok());
   auto card = Insert();
-  auto after = reader->WaitForCard(5s);
+  auto after = reader->WaitForCard(30s);
   ASSERT_TRUE(after.ok()) << after.status().ToString();
 }
 

@@ -3,7 +3,9 @@
 // on a free port, so tests/support/vpcd_card.* can present cards to it.
 #pragma once
 
+#include <fcntl.h>
 #include <signal.h>
+#include <sys/file.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -37,9 +39,9 @@ inline std::uint16_t FreePort() {
   return ntohs(address.sin_port);
 }
 
-// Waits (10 s at most) until pcscd shows the vpcd reader without a card:
-// the card taken away has been noticed, so the next one is a new
-// presentation whatever the machine's speed.
+// Waits until pcscd shows the vpcd reader without a card: the card taken
+// away has been noticed, so the next one is a new presentation whatever the
+// machine's speed. 60 s is a safety net, not an expected time.
 inline bool WaitUntilFieldEmpty() {
   SCARDCONTEXT context;
   if (SCardEstablishContext(SCARD_SCOPE_SYSTEM, nullptr, nullptr, &context) != SCARD_S_SUCCESS) {
@@ -49,7 +51,7 @@ inline bool WaitUntilFieldEmpty() {
   state.szReader = "Virtual PCD 00 00";
   state.dwCurrentState = SCARD_STATE_UNAWARE;
   bool empty = false;
-  for (int i = 0; i < 100 && !empty; ++i) {
+  for (int i = 0; i < 600 && !empty; ++i) {
     LONG rv = SCardGetStatusChange(context, 100, &state, 1);
     if (rv == SCARD_S_SUCCESS) {
       state.dwCurrentState = state.dwEventState & ~static_cast<DWORD>(SCARD_STATE_CHANGED);
@@ -73,13 +75,20 @@ inline bool ReaderListed(const char* name) {
   return found;
 }
 
-// pcscd in the foreground with a reader.conf.d holding only vpcd.
+// pcscd in the foreground with a reader.conf.d holding only vpcd. There is
+// one /run/pcscd per machine: a Pcscd holds a machine-wide lock from its
+// first Start to its end, so test runs of other checkouts on the same
+// machine wait their turn instead of finding a foreign pcscd.
 class Pcscd {
  public:
   // Empty when it runs; otherwise why it cannot.
   std::string Start(const std::string& conf_dir, std::uint16_t port) {
     if (!std::filesystem::exists(kVpcdDriver)) {
       return "vsmartcard-vpcd is not installed (scripts/packages.d/readers.txt)";
+    }
+    if (lock_ < 0) {
+      lock_ = ::open("/tmp/loyalty-tests-pcscd.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+      if (lock_ < 0 || ::flock(lock_, LOCK_EX) != 0) return "cannot lock /tmp/loyalty-tests-pcscd.lock";
     }
     if (pid_t other = RunningPcscd(); other > 0) {
       return "another pcscd (pid " + std::to_string(other) +
@@ -98,7 +107,8 @@ class Pcscd {
       ::execlp("pcscd", "pcscd", "--foreground", "--config", conf_dir.c_str(), nullptr);
       ::_exit(127);
     }
-    for (int i = 0; i < 100; ++i) {
+    // 60 s is a safety net: a loaded machine may take seconds.
+    for (int i = 0; i < 1200; ++i) {
       int status = 0;
       if (::waitpid(pid_, &status, WNOHANG) == pid_) {
         pid_ = -1;
@@ -111,7 +121,7 @@ class Pcscd {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));
     }
     Stop();
-    return "pcscd did not list the vpcd reader within 5 s";
+    return "pcscd did not list the vpcd reader within 60 s";
   }
 
   void Stop() {
@@ -121,7 +131,10 @@ class Pcscd {
     ::waitpid(pid_, &status, 0);
     pid_ = -1;
   }
-  ~Pcscd() { Stop(); }
+  ~Pcscd() {
+    Stop();
+    if (lock_ >= 0) ::close(lock_);
+  }
 
  private:
   static pid_t RunningPcscd() {
@@ -131,6 +144,7 @@ class Pcscd {
     return 0;
   }
   pid_t pid_ = -1;
+  int lock_ = -1;
 };
 
 }  // namespace loyalty::testing
