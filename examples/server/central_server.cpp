@@ -13,8 +13,8 @@
 #include "metrics.hpp"
 #include "open_store.hpp"
 #include "push_body.hpp"
-#include "sync/codec.hpp"
 #include "sync/request_signer.hpp"
+#include "trust/codec.hpp"
 
 namespace loyalty::server {
 
@@ -166,7 +166,7 @@ struct CentralServer::Impl {
       query = target.substr(q + 1);
     }
     ledger::Mac mac(key);
-    auto claimed = sync::FromHex(m[2].str());
+    auto claimed = trust::FromHex(m[2].str());
     const std::string expected =
         mac.Compute(sync::RequestStringToSign(req.method, path, query, ts, nonce, req.body));
     if (!claimed || !ledger::SameMac(*claimed, expected)) {
@@ -175,7 +175,7 @@ struct CentralServer::Impl {
     }
     if (req.has_header("Content-Digest") &&
         req.get_header_value("Content-Digest") !=
-            "sha-256=:" + sync::ToBase64(sync::Sha256(req.body)) + ":") {
+            "sha-256=:" + trust::ToBase64(trust::Sha256(req.body)) + ":") {
       answer = Error(401, "bad_signature", "Content-Digest does not match the body");
       return false;
     }
@@ -237,7 +237,7 @@ struct CentralServer::Impl {
     if (!key.empty()) {
       ledger::Mac mac(signing_key);
       res.set_header("X-Loyalty-Signature",
-                     sync::ToHex(mac.Compute(sync::ResponseStringToSign(answer.status, nonce,
+                     trust::ToHex(mac.Compute(sync::ResponseStringToSign(answer.status, nonce,
                                                                         body))));
     }
     if (fault && (fault->fault == Fault::kCommitThenDrop || fault->fault == Fault::kTruncated)) {

@@ -15,8 +15,9 @@
 #include "loyalty/card.hpp"
 #include "loyalty/env.hpp"
 #include "open_store.hpp"
-#include "sync/codec.hpp"
 #include "sync/wire.hpp"
+#include "trust/codec.hpp"
+#include "trust/program_message.hpp"
 
 namespace {
 
@@ -177,7 +178,7 @@ int main(int argc, char** argv) {
       }
       const std::int64_t version = parsed["version"].get<std::int64_t>();
       auto signature =
-          loyalty::server::SignEd25519(ReadSecret(signing_key), loyalty::sync::ProgramMessage(document));
+          loyalty::server::SignEd25519(ReadSecret(signing_key), loyalty::trust::ProgramMessage(document));
       if (!signature.ok()) return Fail(signature.status());
       if (Status s = OpenStore(db)->AddProgram(version, document, *signature); !s.ok()) {
         return Fail(s);
@@ -188,11 +189,11 @@ int main(int argc, char** argv) {
     if (*sign_program) {
       const std::string document = ReadFile(program_file);
       auto signature = loyalty::server::SignEd25519(ReadSecret(signing_key),
-                                                    loyalty::sync::ProgramMessage(document));
+                                                    loyalty::trust::ProgramMessage(document));
       if (!signature.ok()) return Fail(signature.status());
       const std::string sig_file = program_file + ".sig";
       std::ofstream out(sig_file, std::ios::binary | std::ios::trunc);
-      out << loyalty::sync::ToBase64(*signature) << "\n";
+      out << loyalty::trust::ToBase64(*signature) << "\n";
       if (!out.flush()) {
         return Fail(loyalty::Status(loyalty::StatusCode::kIoError, "cannot write " + sig_file));
       }
@@ -210,7 +211,7 @@ int main(int argc, char** argv) {
         if (!id.ok()) return Fail(id.status());
         hash = loyalty::ledger::Mac(ReadSecret(card_key_file)).Compute("loyalty-card-v1:" + id->value());
       } else {
-        auto raw = loyalty::sync::FromHex(card_hash);
+        auto raw = loyalty::trust::FromHex(card_hash);
         if (!raw || raw->size() != 32) {
           return Fail(Status(loyalty::StatusCode::kInvalidArgument,
                              "--card-hash: not 64 hex characters"));
@@ -218,7 +219,7 @@ int main(int argc, char** argv) {
         hash = *raw;
       }
       if (Status s = OpenStore(db)->SetHotlist(hash, state); !s.ok()) return Fail(s);
-      std::cout << "card " << loyalty::sync::ToHex(hash).substr(0, 12) << "… is " << state << "\n";
+      std::cout << "card " << loyalty::trust::ToHex(hash).substr(0, 12) << "… is " << state << "\n";
       return 0;
     }
     if (*policy) {

@@ -4,8 +4,8 @@
 #include <map>
 #include <set>
 
-#include "sync/codec.hpp"
 #include "sync/wire.hpp"
+#include "trust/codec.hpp"
 
 namespace loyalty::server {
 
@@ -230,7 +230,7 @@ Result<Answer> PostgresStore::ApplyOnce(pg::Connection& c, const PushBatch& batc
   {
     std::set<std::string> enrolled;
     for (const AccountInfo& a : batch.accounts) {
-      for (const CardInfo& card : a.cards) enrolled.insert(sync::ToHex(card.card_hash));
+      for (const CardInfo& card : a.cards) enrolled.insert(trust::ToHex(card.card_hash));
     }
     if (!enrolled.empty()) {
       auto rows = c.Exec(
@@ -301,7 +301,7 @@ Result<Answer> PostgresStore::ApplyOnce(pg::Connection& c, const PushBatch& batc
       }
       if (info != infos.end()) {
         for (const CardInfo& card : info->second->cards) {
-          const std::string hex = sync::ToHex(card.card_hash);
+          const std::string hex = trust::ToHex(card.card_hash);
           std::string& owner = card_owner[hex];
           if (owner.empty()) {
             new_cards.push_back({{"card_hash", hex}, {"account_id", e.account_id},
@@ -322,7 +322,7 @@ Result<Answer> PostgresStore::ApplyOnce(pg::Connection& c, const PushBatch& batc
         // A gift card's account starts with its first load, not an enroll.
         new_accounts.push_back(
             {{"account_id", e.account_id}, {"name", "gift card " + gift->second->masked}});
-        new_gifts.push_back({{"card_hash", sync::ToHex(gift->second->card_hash)},
+        new_gifts.push_back({{"card_hash", trust::ToHex(gift->second->card_hash)},
                              {"account_id", e.account_id},
                              {"masked", gift->second->masked}});
         balance[e.account_id] = 0;
@@ -345,7 +345,7 @@ Result<Answer> PostgresStore::ApplyOnce(pg::Connection& c, const PushBatch& batc
       }
       touched.insert(e.account_id);
     }
-    rows.push_back({{"seq", e.seq}, {"mac", sync::ToHex(e.mac)}, {"op_id", e.op_id},
+    rows.push_back({{"seq", e.seq}, {"mac", trust::ToHex(e.mac)}, {"op_id", e.op_id},
                     {"kind", EntryKindName(e.kind)}, {"account_id", e.account_id},
                     {"points", e.points}, {"units", Optional(e.units)},
                     {"ref", e.ref ? json(*e.ref) : json(nullptr)}, {"status", status},
@@ -530,8 +530,8 @@ Result<Answer> PostgresStore::ApplyOnce(pg::Connection& c, const PushBatch& batc
     sync::ServerReceipt receipt{terminal_id, head, head_mac, now_ms, ""};
     receipt.signature = signer.Sign(sync::ReceiptMessage(receipt));
     answer["receipt"] = {{"terminal_id", terminal_id}, {"seq", head},
-                         {"mac", sync::ToHex(head_mac)}, {"server_time", now_ms},
-                         {"signature", sync::ToBase64(receipt.signature)}};
+                         {"mac", trust::ToHex(head_mac)}, {"server_time", now_ms},
+                         {"signature", trust::ToBase64(receipt.signature)}};
   }
   const std::string body = answer.dump();
   if (Status s = c.Run("INSERT INTO batches(batch_id, terminal_id, first_seq, last_seq, "
@@ -604,7 +604,7 @@ Result<json> PostgresStore::ChangesOnce(pg::Connection& c, const std::string& te
       auto it = accounts.find(key);
       if (it != accounts.end()) changes.push_back(it->second);
     } else if (kind == "hotlist") {
-      auto hash = sync::FromHex(key);
+      auto hash = trust::FromHex(key);
       if (!hash) continue;
       auto row = c.Exec("SELECT state FROM hotlist WHERE card_hash = $1", {Bytes(*hash)});
       if (!row.ok()) return row.status();
@@ -619,7 +619,7 @@ Result<json> PostgresStore::ChangesOnce(pg::Connection& c, const std::string& te
       if (row->size() > 0) {
         changes.push_back({{"kind", "program"}, {"version", row->Int(0, 0)},
                            {"document", row->Text(0, 1)},
-                           {"signature", sync::ToBase64(row->Bytes(0, 2))}});
+                           {"signature", trust::ToBase64(row->Bytes(0, 2))}});
       }
     } else if (kind == "stored_value") {
       const auto bar = key.rfind('|');
@@ -703,7 +703,7 @@ Status PostgresStore::SetHotlist(const std::string& card_hash, const std::string
       !s.ok()) {
     return s;
   }
-  if (Status s = NoteChange(**c, "hotlist", sync::ToHex(card_hash)); !s.ok()) return s;
+  if (Status s = NoteChange(**c, "hotlist", trust::ToHex(card_hash)); !s.ok()) return s;
   return tx.Commit();
 }
 

@@ -4,7 +4,7 @@
 
 #include <nlohmann/json.hpp>
 
-#include "sync/codec.hpp"
+#include "trust/codec.hpp"
 
 namespace loyalty::server {
 
@@ -48,7 +48,7 @@ Result<PushBatch> ParsePush(const std::string& body) {
     if (b.first_seq > INT64_MAX - static_cast<std::int64_t>(kMaxEntries)) {
       return bad("first_seq: out of range");
     }
-    auto prev = sync::FromHex(doc.at("prev_mac").get<std::string>());
+    auto prev = trust::FromHex(doc.at("prev_mac").get<std::string>());
     if (!prev || prev->size() != 32) return bad("prev_mac: not 64 hex characters");
     b.prev_mac = *prev;
     const json& entries = doc.at("entries");
@@ -78,7 +78,7 @@ Result<PushBatch> ParsePush(const std::string& body) {
       e.note = j.at("note").get<std::string>();
       e.units = opt("units");
       if (j.contains("ref") && !j.at("ref").is_null()) e.ref = j.at("ref").get<std::string>();
-      auto mac = sync::FromHex(j.at("mac").get<std::string>());
+      auto mac = trust::FromHex(j.at("mac").get<std::string>());
       if (!mac || mac->size() != 32) {
         return bad("entries[seq " + std::to_string(e.seq) + "].mac: not 64 hex characters");
       }
@@ -90,7 +90,7 @@ Result<PushBatch> ParsePush(const std::string& body) {
       b.entries.push_back(std::move(e));
     }
     if (b.entries.back().seq != b.last_seq) return bad("last_seq: does not match the entries");
-    b.fingerprint = sync::Sha256(fingerprint);
+    b.fingerprint = trust::Sha256(fingerprint);
     if (doc.contains("accounts") && doc.at("accounts").is_array()) {
       for (const json& a : doc.at("accounts")) {
         AccountInfo info;
@@ -98,7 +98,7 @@ Result<PushBatch> ParsePush(const std::string& body) {
         info.name = a.value("name", "");
         if (a.contains("cards")) {
           for (const json& c : a.at("cards")) {
-            auto hash = sync::FromHex(c.at("card_hash").get<std::string>());
+            auto hash = trust::FromHex(c.at("card_hash").get<std::string>());
             if (!hash || hash->size() != 32) return bad("accounts[].cards[].card_hash: not hex");
             info.cards.push_back({*hash, c.value("masked", ""), c.value("blocked", false),
                                   c.contains("enrolled_at") ? Integer(c, "enrolled_at") : 0});
@@ -116,7 +116,7 @@ Result<PushBatch> ParsePush(const std::string& body) {
     };
     if (const json* gifts = array("gift_cards")) {
       for (const json& g : *gifts) {
-        auto hash = sync::FromHex(g.at("card_hash").get<std::string>());
+        auto hash = trust::FromHex(g.at("card_hash").get<std::string>());
         if (!hash || hash->size() != 32) return bad("gift_cards[].card_hash: not 64 hex");
         b.gift_cards.push_back(
             {g.at("account_id").get<std::string>(), *hash, g.value("masked", "")});

@@ -3,8 +3,8 @@
 #include <map>
 #include <set>
 
-#include "sync/codec.hpp"
 #include "sync/wire.hpp"
+#include "trust/codec.hpp"
 
 namespace loyalty::server {
 
@@ -469,8 +469,8 @@ Result<Answer> SqliteStore::ApplyBatch(const PushBatch& batch, const ledger::Cha
     sync::ServerReceipt receipt{batch.terminal_id, head, head_mac, now_ms, ""};
     receipt.signature = signer.Sign(sync::ReceiptMessage(receipt));
     answer["receipt"] = {{"terminal_id", batch.terminal_id}, {"seq", head},
-                         {"mac", sync::ToHex(head_mac)}, {"server_time", now_ms},
-                         {"signature", sync::ToBase64(receipt.signature)}};
+                         {"mac", trust::ToHex(head_mac)}, {"server_time", now_ms},
+                         {"signature", trust::ToBase64(receipt.signature)}};
   }
   const std::string body = answer.dump();
   auto keep = db_->Prepare(
@@ -594,7 +594,7 @@ Result<json> SqliteStore::Changes(const std::string& terminal_id, std::int64_t c
       json list = json::array();
       cards->Bind(1, item.key);
       if (Status s = ForEachRow(*cards, [&](ledger::Statement& r) {
-            list.push_back({{"card_hash", sync::ToHex(r.Blob(0))}, {"masked", r.Text(1)},
+            list.push_back({{"card_hash", trust::ToHex(r.Blob(0))}, {"masked", r.Text(1)},
                             {"enrolled_at", r.Int(2)}});
           });
           !s.ok()) {
@@ -603,7 +603,7 @@ Result<json> SqliteStore::Changes(const std::string& terminal_id, std::int64_t c
       c["cards"] = list;
       changes.push_back(c);
     } else if (item.kind == "hotlist") {
-      auto hash = sync::FromHex(item.key);
+      auto hash = trust::FromHex(item.key);
       if (!hash) continue;
       hot->BindBlob(1, *hash);
       auto row = hot->Step();
@@ -620,7 +620,7 @@ Result<json> SqliteStore::Changes(const std::string& terminal_id, std::int64_t c
       if (*row) {
         changes.push_back({{"kind", "program"}, {"version", std::stoll(item.key)},
                            {"document", program->Text(0)},
-                           {"signature", sync::ToBase64(program->Blob(1))}});
+                           {"signature", trust::ToBase64(program->Blob(1))}});
       }
       program->Reset();
     } else if (item.kind == "stored_value") {
@@ -644,7 +644,7 @@ Result<json> SqliteStore::Changes(const std::string& terminal_id, std::int64_t c
         auto card = gift->Step();
         if (!card.ok()) return card.status();
         if (*card) {
-          c["gift_card"] = {{"card_hash", sync::ToHex(gift->Blob(0))}, {"masked", gift->Text(1)}};
+          c["gift_card"] = {{"card_hash", trust::ToHex(gift->Blob(0))}, {"masked", gift->Text(1)}};
         }
         gift->Reset();
       }
@@ -710,7 +710,7 @@ Status SqliteStore::SetHotlist(const std::string& card_hash, const std::string& 
       "ON CONFLICT(card_hash) DO UPDATE SET state = excluded.state");
   if (!s.ok()) return s.status();
   if (Status st = s->BindBlob(1, card_hash).Bind(2, state).Run(); !st.ok()) return st;
-  if (auto v = NoteChange("hotlist", sync::ToHex(card_hash)); !v.ok()) return v.status();
+  if (auto v = NoteChange("hotlist", trust::ToHex(card_hash)); !v.ok()) return v.status();
   return tx.Commit();
 }
 

@@ -5,10 +5,11 @@
 #include <filesystem>
 #include <fstream>
 
-#include "sync/codec.hpp"
 #include "sync/sync_impl.hpp"
 #include "sync/wire.hpp"
 #include "terminal/program_file.hpp"
+#include "trust/codec.hpp"
+#include "trust/program_message.hpp"
 
 namespace loyalty {
 
@@ -53,7 +54,7 @@ Result<std::string> WriteProgram(const std::string& dir, std::int64_t version,
                                  const std::string& document, const std::string& signature) {
   const std::string path =
       (std::filesystem::path(dir) / ("program-v" + std::to_string(version) + ".json")).string();
-  if (Status s = WriteWhole(terminal::SignatureFileFor(path), sync::ToBase64(signature) + "\n");
+  if (Status s = WriteWhole(terminal::SignatureFileFor(path), trust::ToBase64(signature) + "\n");
       !s.ok()) {
     return s;
   }
@@ -104,7 +105,7 @@ StepResult Sync::Impl::PullStep() {
     if (!program_key) {
       d.record.state = "refused";
       d.reason = "no program_public_key_pem configured: programs from the server are refused";
-    } else if (!program_key->Verify(sync::ProgramMessage(change.document), change.signature)) {
+    } else if (!program_key->Verify(trust::ProgramMessage(change.document), change.signature)) {
       d.record.state = "refused";
       d.reason = "the signature does not verify under the pinned program key";
     } else if (change.version <= in_force) {

@@ -1,9 +1,9 @@
 // Push (docs/sync-protocol.md §3): one batch per step. The batch is stored
 // before its first send and resent unchanged until answered, so a retry
 // after a timeout, a reset or a power cut is the same batch to the server.
-#include "sync/codec.hpp"
 #include "sync/sync_impl.hpp"
 #include "sync/wire.hpp"
+#include "trust/codec.hpp"
 
 namespace loyalty {
 
@@ -49,7 +49,7 @@ StepResult Sync::Impl::PushStep(bool force) {
         }
       }
       const std::string id =
-          terminal_id + "-" + std::to_string(*acked + 1) + "-" + sync::RandomHex(16);
+          terminal_id + "-" + std::to_string(*acked + 1) + "-" + trust::RandomHex(16);
       auto cut = outbox->CutBatch(id, {limit, options.max_batch_bytes}, NowMs());
       if (!cut.ok()) return SyncFailure{cut.status()};
       if (!*cut) return SyncStep::kIdle;

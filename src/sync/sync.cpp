@@ -4,11 +4,11 @@
 
 #include "ledger/database.hpp"
 #include "sync/backoff.hpp"
-#include "sync/codec.hpp"
 #include "sync/curl_transport.hpp"
 #include "sync/sigpipe_guard.hpp"
 #include "sync/sync_impl.hpp"
 #include "sync/wire.hpp"
+#include "trust/codec.hpp"
 
 namespace loyalty {
 
@@ -77,12 +77,12 @@ Result<std::unique_ptr<Sync>> Sync::Create(Terminal& terminal, SyncOptions optio
     im.transport = im.owned_transport.get();
   }
   if (!o.receipt_public_key_pem.empty()) {
-    auto key = sync::Ed25519Verifier::FromPem(o.receipt_public_key_pem, "receipt_public_key_pem");
+    auto key = trust::Ed25519Verifier::FromPem(o.receipt_public_key_pem, "receipt_public_key_pem");
     if (!key.ok()) return key.status();
     im.receipt_key = std::move(*key);
   }
   if (!o.program_public_key_pem.empty()) {
-    auto key = sync::Ed25519Verifier::FromPem(o.program_public_key_pem, "program_public_key_pem");
+    auto key = trust::Ed25519Verifier::FromPem(o.program_public_key_pem, "program_public_key_pem");
     if (!key.ok()) return key.status();
     im.program_key = std::move(*key);
   }
@@ -165,7 +165,7 @@ Result<HttpResponse> Sync::Impl::Exchange(HttpRequest request, std::string& nonc
       offset = clock_offset;
     }
     request = unsigned_request;
-    nonce = sync::RandomHex(16);
+    nonce = trust::RandomHex(16);
     const std::int64_t sent = NowMs();
     signer->Sign(request, sent + offset.count(), nonce);
     auto response = transport->Send(request);

@@ -19,12 +19,12 @@
 #include <variant>
 
 #include "loyalty/sync.hpp"
-#include "sync/ed25519.hpp"
 #include "sync/offline_policy.hpp"
 #include "sync/outbox.hpp"
 #include "sync/request_signer.hpp"
 #include "sync/snapshots.hpp"
 #include "terminal/terminal_impl.hpp"
+#include "trust/ed25519.hpp"
 
 namespace loyalty {
 
@@ -56,8 +56,8 @@ struct Sync::Impl {
   std::unique_ptr<Transport> owned_transport;
   Transport* transport = nullptr;
   std::unique_ptr<sync::RequestSigner> signer;  // used by the one running round
-  std::optional<sync::Ed25519Verifier> receipt_key;
-  std::optional<sync::Ed25519Verifier> program_key;
+  std::optional<trust::Ed25519Verifier> receipt_key;
+  std::optional<trust::Ed25519Verifier> program_key;
 
   // Under tim.mutex.
   std::unique_ptr<sync::Outbox> outbox;

@@ -3,7 +3,7 @@
 #include <nlohmann/json.hpp>
 
 #include "loyalty/account.hpp"
-#include "sync/codec.hpp"
+#include "trust/codec.hpp"
 
 namespace loyalty::sync {
 
@@ -28,7 +28,7 @@ json EntryJson(const ledger::EntryRecord& e) {
               {"note", e.note},
               {"units", Optional(e.units)},
               {"ref", e.ref ? json(*e.ref) : json(nullptr)},
-              {"mac", ToHex(e.mac)}};
+              {"mac", trust::ToHex(e.mac)}};
 }
 
 // A field's problem becomes "unreadable" with its name; the caller adds
@@ -72,7 +72,7 @@ struct Reader {
 
   std::string Hex(const char* key, bool required = true) const {
     const std::string text = Text(key, required);
-    auto raw = FromHex(text);
+    auto raw = trust::FromHex(text);
     if (!raw) {
       if (problem->empty()) *problem = std::string(key) + " is not hex";
       return {};
@@ -82,7 +82,7 @@ struct Reader {
 
   std::string Base64(const char* key) const {
     const std::string text = Text(key);
-    auto raw = FromBase64(text);
+    auto raw = trust::FromBase64(text);
     if (!raw) {
       if (problem->empty()) *problem = std::string(key) + " is not base64";
       return {};
@@ -190,7 +190,7 @@ void BatchBody::Add(const ledger::EntryRecord& entry) {
 void BatchBody::AddAccount(const WireAccount& account) {
   json cards = json::array();
   for (const WireCard& c : account.cards) {
-    cards.push_back({{"card_hash", ToHex(c.card_hash)},
+    cards.push_back({{"card_hash", trust::ToHex(c.card_hash)},
                      {"masked", c.masked},
                      {"blocked", c.blocked},
                      {"enrolled_at", c.enrolled_at}});
@@ -202,7 +202,7 @@ void BatchBody::AddAccount(const WireAccount& account) {
 
 void BatchBody::AddGiftCard(const WireGiftCard& gift_card) {
   json g{{"account_id", gift_card.account_id},
-         {"card_hash", ToHex(gift_card.card_hash)},
+         {"card_hash", trust::ToHex(gift_card.card_hash)},
          {"masked", gift_card.masked}};
   size_ += g.dump().size() + 1;
   parts_->gift_cards.push_back(std::move(g));
@@ -233,7 +233,7 @@ std::string BatchBody::Finish() const {
                   {"batch_id", batch_id_},
                   {"first_seq", first_seq_},
                   {"last_seq", last_seq_},
-                  {"prev_mac", ToHex(prev_mac_)},
+                  {"prev_mac", trust::ToHex(prev_mac_)},
                   {"entries", parts_->entries},
                   {"accounts", parts_->accounts},
                   {"gift_cards", parts_->gift_cards},
@@ -368,11 +368,7 @@ Result<ChangesPage> ParseChangesPage(const std::string& body) {
 
 std::string ReceiptMessage(const ServerReceipt& receipt) {
   return "loyalty-receipt-v1\n" + receipt.terminal_id + "\n" + std::to_string(receipt.seq) +
-         "\n" + ToHex(receipt.mac) + "\n" + std::to_string(receipt.server_time);
-}
-
-std::string ProgramMessage(const std::string& document) {
-  return "loyalty-program-v1\n" + document;
+         "\n" + trust::ToHex(receipt.mac) + "\n" + std::to_string(receipt.server_time);
 }
 
 }  // namespace loyalty::sync

@@ -171,7 +171,5 @@ Result<ChangesPage> ParseChangesPage(const std::string& body);
 
 // The message a server receipt signs.
 std::string ReceiptMessage(const ServerReceipt& receipt);
-// The message a program signature signs.
-std::string ProgramMessage(const std::string& document);
 
 }  // namespace loyalty::sync

@@ -5,8 +5,8 @@
 
 #include "engine/program_parser.hpp"
 #include "ledger/mac.hpp"
-#include "sync/codec.hpp"
-#include "sync/wire.hpp"
+#include "trust/codec.hpp"
+#include "trust/program_message.hpp"
 
 namespace loyalty::terminal {
 
@@ -40,7 +40,7 @@ Result<LoadedProgram> ParseProgramDocument(const std::string& path, std::string 
 std::string SignatureFileFor(const std::string& path) { return path + ".sig"; }
 
 Status CheckProgramSignature(const std::string& path, std::string_view document,
-                             const sync::Ed25519Verifier& key) {
+                             const trust::Ed25519Verifier& key) {
   const std::string sig_path = SignatureFileFor(path);
   std::ifstream in(sig_path, std::ios::binary);
   if (!in) {
@@ -56,13 +56,13 @@ Status CheckProgramSignature(const std::string& path, std::string_view document,
                               encoded.back() == ' ')) {
     encoded.pop_back();
   }
-  auto signature = sync::FromBase64(encoded);
+  auto signature = trust::FromBase64(encoded);
   if (!signature || signature->size() != 64) {
     return {StatusCode::kTampered,
             "program file '" + path + "': " + sig_path +
                 " does not hold a base64 Ed25519 signature (64 bytes)"};
   }
-  if (!key.Verify(sync::ProgramMessage(std::string(document)), *signature)) {
+  if (!key.Verify(trust::ProgramMessage(std::string(document)), *signature)) {
     return {StatusCode::kTampered,
             "program file '" + path +
                 "' is not signed by the chain's program key: it was changed or replaced "
@@ -72,7 +72,7 @@ Status CheckProgramSignature(const std::string& path, std::string_view document,
 }
 
 Result<LoadedProgram> ReadProgram(const std::string& path,
-                                  const std::optional<sync::Ed25519Verifier>& key) {
+                                  const std::optional<trust::Ed25519Verifier>& key) {
   auto bytes = ReadProgramBytes(path);
   if (!bytes.ok()) return bytes.status();
   if (key) {

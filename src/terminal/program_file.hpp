@@ -16,7 +16,7 @@
 
 #include "engine/program.hpp"
 #include "loyalty/status.hpp"
-#include "sync/ed25519.hpp"
+#include "trust/ed25519.hpp"
 
 namespace loyalty::terminal {
 
@@ -33,17 +33,17 @@ Result<std::string> ReadProgramBytes(const std::string& path);
 Result<LoadedProgram> ParseProgramDocument(const std::string& path, std::string document);
 
 // Where the signature of a program file is looked for: "<path>.sig",
-// holding the base64 Ed25519 signature of sync::ProgramMessage(document).
+// holding the base64 Ed25519 signature of trust::ProgramMessage(document).
 std::string SignatureFileFor(const std::string& path);
 
 // kTampered when `path`.sig is missing, unreadable or does not verify
 // `document` under `key`; the message names the file.
 Status CheckProgramSignature(const std::string& path, std::string_view document,
-                             const sync::Ed25519Verifier& key);
+                             const trust::Ed25519Verifier& key);
 
 // Reads, checks against `key` when there is one, and parses.
 Result<LoadedProgram> ReadProgram(const std::string& path,
-                                  const std::optional<sync::Ed25519Verifier>& key);
+                                  const std::optional<trust::Ed25519Verifier>& key);
 
 // The seal of an accepted program version under the terminal key.
 std::string SealProgram(std::string_view terminal_key, std::int64_t version,

@@ -29,9 +29,9 @@ Result<std::unique_ptr<Terminal>> Terminal::Open(Options options) {
   if (options.program_path.empty()) {
     return Status(StatusCode::kInvalidArgument, "program_path: is required");
   }
-  std::optional<sync::Ed25519Verifier> program_key;
+  std::optional<trust::Ed25519Verifier> program_key;
   if (!options.program_public_key_pem.empty()) {
-    auto key = sync::Ed25519Verifier::FromPem(options.program_public_key_pem,
+    auto key = trust::Ed25519Verifier::FromPem(options.program_public_key_pem,
                                               "program_public_key_pem");
     if (!key.ok()) return key.status();
     program_key = std::move(*key);

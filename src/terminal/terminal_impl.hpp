@@ -18,12 +18,12 @@
 #include "ledger/ledger.hpp"
 #include "ledger/mac.hpp"
 #include "loyalty/terminal.hpp"
+#include "sync/offline_policy.hpp"
+#include "sync/terminal_hooks.hpp"
 #include "terminal/file_lock.hpp"
 #include "terminal/program_file.hpp"
 #include "terminal/random_ids.hpp"
 #include "terminal/receipt_json.hpp"
-#include "sync/offline_policy.hpp"
-#include "sync/terminal_hooks.hpp"
 
 namespace loyalty {
 
@@ -58,7 +58,7 @@ struct Terminal::Impl {
   std::unique_ptr<ledger::Ledger> ledger;
   engine::Program program;
   // The chain's program key, when the terminal pins one.
-  std::optional<sync::Ed25519Verifier> program_key;
+  std::optional<trust::Ed25519Verifier> program_key;
   const date::time_zone* zone = nullptr;  // the program's store time zone
   ledger::Mac card_mac;
   SystemClock system_clock;

@@ -2,9 +2,9 @@
 
 #include <httplib.h>
 
-#include "sync/codec.hpp"
 #include "sync/request_signer.hpp"
 #include "sync/wire.hpp"
+#include "trust/codec.hpp"
 
 namespace loyalty::testing {
 
@@ -62,7 +62,7 @@ Result<LightTill::Reply> LightTill::Send(httplib::SSLClient& http, const std::st
                                          const std::string& idempotency_key,
                                          std::int64_t now_ms) const {
   HttpRequest request{method, target, {}, body};
-  sync::RequestSigner(id_, key_).Sign(request, now_ms, sync::RandomHex(16));
+  sync::RequestSigner(id_, key_).Sign(request, now_ms, trust::RandomHex(16));
   httplib::Headers headers;
   for (const auto& [name, value] : request.headers) headers.emplace(name, value);
   if (!idempotency_key.empty()) headers.emplace("Idempotency-Key", idempotency_key);

@@ -6,9 +6,10 @@
 #include <mutex>
 #include <vector>
 
-#include "sync/codec.hpp"
 #include "sync/wire.hpp"
 #include "sync_support.hpp"
+#include "trust/codec.hpp"
+#include "trust/program_message.hpp"
 
 namespace loyalty::testing {
 namespace {
@@ -52,7 +53,7 @@ class ProgramTrustTest : public SyncTest {
   // Publishes a version signed with `signing_key` (private PEM).
   void Publish(int version, int points, const std::string& signing_key) {
     const std::string document = ProgramAt(version, points);
-    auto signature = server::SignEd25519(signing_key, sync::ProgramMessage(document));
+    auto signature = server::SignEd25519(signing_key, trust::ProgramMessage(document));
     ASSERT_TRUE(signature.ok());
     ASSERT_TRUE(server_->store().AddProgram(version, document, *signature).ok());
   }
@@ -61,9 +62,9 @@ class ProgramTrustTest : public SyncTest {
     std::ifstream in(path, std::ios::binary);
     const std::string document((std::istreambuf_iterator<char>(in)),
                                std::istreambuf_iterator<char>());
-    auto signature = server::SignEd25519(signing_key, sync::ProgramMessage(document));
+    auto signature = server::SignEd25519(signing_key, trust::ProgramMessage(document));
     ASSERT_TRUE(signature.ok());
-    Write(path + ".sig", sync::ToBase64(*signature) + "\n");
+    Write(path + ".sig", trust::ToBase64(*signature) + "\n");
   }
 };
 

@@ -15,6 +15,7 @@
 #include "sync/wire.hpp"
 #include "support/progress_pipe.hpp"
 #include "sync_support.hpp"
+#include "trust/program_message.hpp"
 
 namespace loyalty::testing {
 namespace {
@@ -67,7 +68,7 @@ TEST_F(SyncTest, ASignedProgramGoesInForceAndABadOneIsRefused) {
   auto intruder = server::NewEd25519KeyPair();
   ASSERT_TRUE(intruder.ok());
   const std::string v2 = ProgramV2();
-  auto bad = server::SignEd25519(intruder->first, sync::ProgramMessage(v2));
+  auto bad = server::SignEd25519(intruder->first, trust::ProgramMessage(v2));
   ASSERT_TRUE(bad.ok());
   ASSERT_TRUE(server_->store().AddProgram(2, v2, *bad).ok());
   ASSERT_TRUE(till->sync->SyncNow().ok());
@@ -79,7 +80,7 @@ TEST_F(SyncTest, ASignedProgramGoesInForceAndABadOneIsRefused) {
     std::string p = ProgramV2();
     return p.replace(p.find("\"version\": 2"), 12, "\"version\": 3");
   }();
-  auto good = server::SignEd25519(program_keys_.first, sync::ProgramMessage(v3));
+  auto good = server::SignEd25519(program_keys_.first, trust::ProgramMessage(v3));
   ASSERT_TRUE(good.ok());
   ASSERT_TRUE(server_->store().AddProgram(3, v3, *good).ok());
   ASSERT_TRUE(till->sync->SyncNow().ok());

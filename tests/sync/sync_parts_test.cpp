@@ -8,9 +8,9 @@
 #include "ledger/lots.hpp"
 #include "support/test_env.hpp"
 #include "sync/backoff.hpp"
-#include "sync/codec.hpp"
 #include "sync/request_signer.hpp"
 #include "sync/wire.hpp"
+#include "trust/codec.hpp"
 
 namespace loyalty {
 namespace {
@@ -40,16 +40,16 @@ TEST(BackoffTest, RetryAfterInSecondsOrAsAnHttpDate) {
 
 TEST(CodecTest, HexAndBase64RoundTripAndRefuseJunk) {
   const std::string bytes("\x00\x01\xfe\xff", 4);
-  EXPECT_EQ(sync::ToHex(bytes), "0001feff");
-  EXPECT_EQ(sync::FromHex("0001FEff"), bytes);
-  EXPECT_FALSE(sync::FromHex("abc"));
-  EXPECT_FALSE(sync::FromHex("zz"));
-  EXPECT_EQ(sync::FromBase64(sync::ToBase64(bytes)), bytes);
-  EXPECT_FALSE(sync::FromBase64("not base64!"));
-  EXPECT_EQ(sync::ToHex(sync::Sha256("")),
+  EXPECT_EQ(trust::ToHex(bytes), "0001feff");
+  EXPECT_EQ(trust::FromHex("0001FEff"), bytes);
+  EXPECT_FALSE(trust::FromHex("abc"));
+  EXPECT_FALSE(trust::FromHex("zz"));
+  EXPECT_EQ(trust::FromBase64(trust::ToBase64(bytes)), bytes);
+  EXPECT_FALSE(trust::FromBase64("not base64!"));
+  EXPECT_EQ(trust::ToHex(trust::Sha256("")),
             "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
-  EXPECT_NE(sync::RandomHex(16), sync::RandomHex(16));
-  EXPECT_EQ(sync::RandomHex(16).size(), 32u);
+  EXPECT_NE(trust::RandomHex(16), trust::RandomHex(16));
+  EXPECT_EQ(trust::RandomHex(16).size(), 32u);
 }
 
 TEST(RequestSignerTest, StringToSignIsTheSevenLinesOfTheProtocol) {
@@ -77,7 +77,7 @@ TEST(RequestSignerTest, ResponseSignatureIsBoundToTheRequestNonce) {
   HttpResponse response{200, {}, R"({"ok":true})"};
   response.headers.emplace_back(
       "x-loyalty-signature",
-      sync::ToHex(mac.Compute(sync::ResponseStringToSign(200, "nonce-a", response.body))));
+      trust::ToHex(mac.Compute(sync::ResponseStringToSign(200, "nonce-a", response.body))));
   EXPECT_TRUE(signer.VerifyResponse(response, "nonce-a"));
   EXPECT_FALSE(signer.VerifyResponse(response, "nonce-b"));  // an old answer replayed
   response.body += " ";

@@ -1,5 +1,6 @@
-// Hex and base64 for the wire (docs/sync-protocol.md §1): MACs and hashes
-// travel as lower-case hex, signatures as standard base64.
+// Hex and base64 (docs/sync-protocol.md §1): MACs and hashes travel as
+// lower-case hex, signatures as standard base64, on the wire and in the
+// .sig file beside a program; SHA-256 and random nonces beside them.
 #pragma once
 
 #include <cstddef>
@@ -7,7 +8,7 @@
 #include <string>
 #include <string_view>
 
-namespace loyalty::sync {
+namespace loyalty::trust {
 
 std::string ToHex(std::string_view bytes);
 // nullopt for an odd length or a character that is not hex.
@@ -23,4 +24,4 @@ std::string RandomHex(std::size_t bytes);
 // SHA-256 of `data`: 32 raw bytes.
 std::string Sha256(std::string_view data);
 
-}  // namespace loyalty::sync
+}  // namespace loyalty::trust

@@ -1,4 +1,4 @@
-#include "sync/codec.hpp"
+#include "trust/codec.hpp"
 
 #include <openssl/evp.h>
 #include <openssl/rand.h>
@@ -7,7 +7,7 @@
 
 #include <array>
 
-namespace loyalty::sync {
+namespace loyalty::trust {
 
 std::string ToHex(std::string_view bytes) {
   static constexpr char kDigits[] = "0123456789abcdef";
@@ -87,4 +87,4 @@ std::string RandomHex(std::size_t bytes) {
   return ToHex(raw);
 }
 
-}  // namespace loyalty::sync
+}  // namespace loyalty::trust

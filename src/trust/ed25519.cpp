@@ -1,10 +1,10 @@
-#include "sync/ed25519.hpp"
+#include "trust/ed25519.hpp"
 
 #include <openssl/bio.h>
 #include <openssl/evp.h>
 #include <openssl/pem.h>
 
-namespace loyalty::sync {
+namespace loyalty::trust {
 
 void Ed25519Verifier::Free::operator()(evp_pkey_st* key) const noexcept {
   EVP_PKEY_free(key);
@@ -40,4 +40,4 @@ bool Ed25519Verifier::Verify(std::string_view message, std::string_view signatur
                           message.size()) == 1;
 }
 
-}  // namespace loyalty::sync
+}  // namespace loyalty::trust

@@ -10,7 +10,7 @@
 
 struct evp_pkey_st;
 
-namespace loyalty::sync {
+namespace loyalty::trust {
 
 class Ed25519Verifier {
  public:
@@ -28,4 +28,4 @@ class Ed25519Verifier {
   std::shared_ptr<evp_pkey_st> key_;
 };
 
-}  // namespace loyalty::sync
+}  // namespace loyalty::trust
