@@ -18,6 +18,10 @@
 
 namespace loyalty {
 
+namespace terminal {
+class ChainLink;  // what the sync layer may do with a Terminal (internal)
+}
+
 // Everything that configures a Terminal, each with its default.
 struct Options {
   std::string database_path;       // required: the SQLite ledger file
@@ -181,7 +185,7 @@ class Terminal {
                                     PointValue point_value = {}) const;
 
  private:
-  friend class Sync;
+  friend class terminal::ChainLink;
   struct Impl;
   explicit Terminal(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;

@@ -41,20 +41,4 @@ Status OfflinePolicy::CheckOfflineRedemption(const std::string& account_id,
               std::to_string(**cap) + " (" + since + ")"};
 }
 
-Result<std::unique_ptr<LocalSync>> LocalSync::Open(ledger::Ledger& ledger) {
-  if (Status s = MigrateSyncSchema(ledger.database()); !s.ok()) return s;
-  auto local = std::make_unique<LocalSync>();
-  auto state = SyncState::Prepare(ledger.database());
-  if (!state.ok()) return state.status();
-  local->state = std::make_unique<SyncState>(std::move(*state));
-  auto snapshots = Snapshots::Prepare(ledger);
-  if (!snapshots.ok()) return snapshots.status();
-  local->snapshots = std::move(*snapshots);
-  // The protocol's default (docs/sync-protocol.md §5) until a Sync or the
-  // server's policy says otherwise.
-  local->policy = std::make_unique<OfflinePolicy>(*local->snapshots, *local->state,
-                                                  std::chrono::hours(1));
-  return local;
-}
-
 }  // namespace loyalty::sync

@@ -7,7 +7,6 @@
 
 #include "sync/sync_impl.hpp"
 #include "sync/wire.hpp"
-#include "terminal/program_file.hpp"
 #include "trust/codec.hpp"
 #include "trust/program_message.hpp"
 
@@ -54,7 +53,7 @@ Result<std::string> WriteProgram(const std::string& dir, std::int64_t version,
                                  const std::string& document, const std::string& signature) {
   const std::string path =
       (std::filesystem::path(dir) / ("program-v" + std::to_string(version) + ".json")).string();
-  if (Status s = WriteWhole(terminal::SignatureFileFor(path), trust::ToBase64(signature) + "\n");
+  if (Status s = WriteWhole(trust::SignatureFileFor(path), trust::ToBase64(signature) + "\n");
       !s.ok()) {
     return s;
   }
@@ -67,7 +66,7 @@ Result<std::string> WriteProgram(const std::string& dir, std::int64_t version,
 StepResult Sync::Impl::PullStep() {
   std::string cursor;
   {
-    std::lock_guard<std::mutex> guard(tim.mutex);
+    std::lock_guard<std::mutex> guard(link.mutex());
     auto stored = outbox->state().Text(sync::kPullCursor);
     if (!stored.ok()) return SyncFailure{stored.status()};
     cursor = stored->value_or("");
@@ -117,8 +116,7 @@ StepResult Sync::Impl::PullStep() {
       if (!path.ok()) return SyncFailure{path.status()};
       d.record.state = "received";
       d.record.path = *path;
-      d.record.seal =
-          terminal::SealProgram(tim.options.terminal_key, change.version, change.document);
+      d.record.seal = link.SealProgram(change.version, change.document);
     }
     if (d.record.state == "refused" && options.log) {
       options.log(LogLevel::kWarning, "sync: program version " + std::to_string(change.version) +
@@ -129,8 +127,8 @@ StepResult Sync::Impl::PullStep() {
 
   const std::int64_t now = NowMs();
   {
-    std::lock_guard<std::mutex> guard(tim.mutex);
-    ledger::Transaction tx(tim.ledger->database());
+    std::lock_guard<std::mutex> guard(link.mutex());
+    ledger::Transaction tx(link.ledger().database());
     if (!tx.begun().ok()) return SyncFailure{tx.begun()};
     sync::SyncState& state = outbox->state();
     for (const sync::Change& change : page->changes) {
@@ -183,9 +181,8 @@ void Sync::Impl::LoadAcceptedProgram(const sync::ProgramRecord& received) {
   const std::int64_t version = received.version;
   Status loaded = Status::Ok();
   {
-    std::lock_guard<std::mutex> guard(tim.mutex);
-    auto program = tim.ReadAcceptedProgram(received);
-    loaded = program.ok() ? tim.InstallProgram(std::move(*program)) : program.status();
+    std::lock_guard<std::mutex> guard(link.mutex());
+    loaded = link.LoadAcceptedProgram(sync::Accepted(received));
     sync::ProgramRecord record = received;
     record.state = loaded.ok() ? "loaded" : "refused";
     (void)snapshots->SaveProgram(record, loaded.ok() ? "" : loaded.message(), NowMs());

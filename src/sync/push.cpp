@@ -27,8 +27,8 @@ StepResult Sync::Impl::PushStep(bool force) {
     limit = max_entries;
   }
   {
-    std::lock_guard<std::mutex> guard(tim.mutex);
-    ledger::Transaction tx(tim.ledger->database());
+    std::lock_guard<std::mutex> guard(link.mutex());
+    ledger::Transaction tx(link.ledger().database());
     if (!tx.begun().ok()) return SyncFailure{tx.begun()};
     auto open = outbox->OpenBatch();
     if (!open.ok()) return SyncFailure{open.status()};
@@ -81,8 +81,8 @@ StepResult Sync::Impl::PushStep(bool force) {
     if (error->error == "seq_gap" && error->expected_seq) {
       // The server lost entries (a restore from backup): send again from
       // where it stands. Resending is harmless: it deduplicates by seq.
-      std::lock_guard<std::mutex> guard(tim.mutex);
-      ledger::Transaction tx(tim.ledger->database());
+      std::lock_guard<std::mutex> guard(link.mutex());
+      ledger::Transaction tx(link.ledger().database());
       if (!tx.begun().ok()) return SyncFailure{tx.begun()};
       if (Status s = outbox->CloseBatch(batch, "abandoned", now); !s.ok()) return SyncFailure{s};
       if (Status s = outbox->SetAckedSeq(std::max<std::int64_t>(0, *error->expected_seq - 1));
@@ -105,7 +105,7 @@ StepResult Sync::Impl::PushStep(bool force) {
                          std::chrono::milliseconds(0), true};
     }
     if (response->status == 413) {
-      std::lock_guard<std::mutex> tguard(tim.mutex);
+      std::lock_guard<std::mutex> tguard(link.mutex());
       if (Status s = outbox->CloseBatch(batch, "abandoned", now); !s.ok()) return SyncFailure{s};
       std::lock_guard<std::mutex> guard(state_mutex);
       max_entries = std::max(1, std::min(max_entries, static_cast<int>(batch.last_seq -
@@ -129,8 +129,8 @@ StepResult Sync::Impl::PushStep(bool force) {
   const std::int64_t now = NowMs();
   std::string fork;
   {
-    std::lock_guard<std::mutex> guard(tim.mutex);
-    ledger::Transaction tx(tim.ledger->database());
+    std::lock_guard<std::mutex> guard(link.mutex());
+    ledger::Transaction tx(link.ledger().database());
     if (!tx.begun().ok()) return SyncFailure{tx.begun()};
     if (answer->receipt) {
       auto own = outbox->MacAt(answer->receipt->seq);
@@ -182,7 +182,7 @@ StepResult Sync::Impl::PushStep(bool force) {
   if (notify) {
     std::int64_t head = 0;
     {
-      std::lock_guard<std::mutex> guard(tim.mutex);
+      std::lock_guard<std::mutex> guard(link.mutex());
       auto h = outbox->HeadSeq();
       head = h.ok() ? *h : 0;
     }

@@ -56,16 +56,16 @@ Sync::Sync(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 
 Result<std::unique_ptr<Sync>> Sync::Create(Terminal& terminal, SyncOptions options) {
   if (Status s = CheckOptions(options); !s.ok()) return s;
-  Terminal::Impl& tim = *terminal.impl_;
-  auto impl = std::make_unique<Impl>(terminal, tim, std::move(options));
+  auto impl = std::make_unique<Impl>(terminal, std::move(options));
   Impl& im = *impl;
+  terminal::ChainLink& link = im.link;
   SyncOptions& o = im.options;
-  im.terminal_id = tim.options.terminal_id;
-  im.clock = o.clock ? o.clock : tim.clock;
-  if (!o.log) o.log = tim.options.log;
+  im.terminal_id = link.terminal_id();
+  im.clock = o.clock ? o.clock : &link.clock();
+  if (!o.log) o.log = link.log();
   im.max_entries = o.max_batch_entries;
   im.program_dir = o.program_dir.empty()
-                       ? std::filesystem::path(tim.options.database_path).parent_path().string()
+                       ? std::filesystem::path(link.database_path()).parent_path().string()
                        : o.program_dir;
   if (im.program_dir.empty()) im.program_dir = ".";
   if (o.transport) {
@@ -86,21 +86,30 @@ Result<std::unique_ptr<Sync>> Sync::Create(Terminal& terminal, SyncOptions optio
     if (!key.ok()) return key.status();
     im.program_key = std::move(*key);
   }
-  im.signer = std::make_unique<sync::RequestSigner>(im.terminal_id, tim.options.terminal_key);
+  im.signer = std::make_unique<sync::RequestSigner>(im.terminal_id, link.terminal_key());
 
   std::optional<sync::ProgramRecord> newest_loaded;
   {
-    std::lock_guard<std::mutex> guard(tim.mutex);
-    if (tim.sync_attached) {
+    std::lock_guard<std::mutex> guard(link.mutex());
+    if (link.sync_attached()) {
       return Status(StatusCode::kInvalidArgument, "terminal: already has a Sync attached");
     }
-    // From now on the Terminal keeps the sync tables' readers for its life.
-    if (Status s = tim.AttachLocalSync(); !s.ok()) return s;
-    auto outbox = sync::Outbox::Prepare(tim.ledger->database());
+    // From now on the Terminal keeps the chain sync keeps for its life: the
+    // one it opened on a ledger that had synced, or one made here.
+    if (link.chain() == nullptr) {
+      auto made = sync::LocalChain::Open(link.ledger());
+      if (!made.ok()) return made.status();
+      link.InstallChain(std::move(*made));
+    }
+    im.local = dynamic_cast<sync::LocalChain*>(link.chain());
+    if (im.local == nullptr) {
+      return Status(StatusCode::kInternal, "terminal: its chain was not made by sync");
+    }
+    auto outbox = sync::Outbox::Prepare(link.ledger().database());
     if (!outbox.ok()) return outbox.status();
     im.outbox = std::move(*outbox);
-    im.snapshots = tim.local_sync->snapshots.get();
-    tim.local_sync->policy->SetDefaultOfflineAfter(o.offline_after);
+    im.snapshots = im.local->snapshots.get();
+    im.local->policy->SetDefaultOfflineAfter(o.offline_after);
     sync::SyncState& state = im.outbox->state();
     auto offset = state.Int(sync::kClockOffset);
     if (!offset.ok()) return offset.status();
@@ -118,16 +127,15 @@ Result<std::unique_ptr<Sync>> Sync::Create(Terminal& terminal, SyncOptions optio
     auto loaded = im.snapshots->NewestProgram("loaded");
     if (!loaded.ok()) return loaded.status();
     newest_loaded = *loaded;
-    tim.sync_attached = true;
+    link.set_sync_attached(true);
   }
   std::unique_ptr<Sync> sync(new Sync(std::move(impl)));
   // A program accepted before a restart stays in force after it.
   if (newest_loaded && newest_loaded->version > terminal.program().version) {
     Status s = Status::Ok();
     {
-      std::lock_guard<std::mutex> guard(tim.mutex);
-      auto program = tim.ReadAcceptedProgram(*newest_loaded);
-      s = program.ok() ? tim.InstallProgram(std::move(*program)) : program.status();
+      std::lock_guard<std::mutex> guard(link.mutex());
+      s = link.LoadAcceptedProgram(sync::Accepted(*newest_loaded));
     }
     if (s.ok()) {
       im.program_version = newest_loaded->version;
@@ -144,9 +152,9 @@ Result<std::unique_ptr<Sync>> Sync::Create(Terminal& terminal, SyncOptions optio
 
 Sync::~Sync() {
   Stop();
-  std::lock_guard<std::mutex> guard(impl_->tim.mutex);
-  // The hooks stay: the Terminal keeps honouring what the server said.
-  impl_->tim.sync_attached = false;
+  std::lock_guard<std::mutex> guard(impl_->link.mutex());
+  // The chain stays: the Terminal keeps honouring what the server said.
+  impl_->link.set_sync_attached(false);
   impl_->outbox.reset();  // its statements go before the ledger does
 }
 
@@ -183,7 +191,7 @@ Result<HttpResponse> Sync::Impl::Exchange(HttpRequest request, std::string& nonc
       clock_offset = fixed;
     }
     {
-      std::lock_guard<std::mutex> guard(tim.mutex);
+      std::lock_guard<std::mutex> guard(link.mutex());
       (void)outbox->state().SetInt(sync::kClockOffset, fixed.count());
     }
     if (options.log) {
@@ -258,7 +266,7 @@ void Sync::Impl::NoteFailure(const SyncFailure& failure) {
 
 void Sync::Impl::Halt(const std::string& reason) {
   {
-    std::lock_guard<std::mutex> guard(tim.mutex);
+    std::lock_guard<std::mutex> guard(link.mutex());
     (void)outbox->state().SetText(sync::kHalted, reason);
   }
   std::lock_guard<std::mutex> guard(state_mutex);
@@ -396,7 +404,7 @@ SyncStatus Sync::status() const {
   const Impl& im = *impl_;
   SyncStatus st;
   {
-    std::lock_guard<std::mutex> guard(im.tim.mutex);
+    std::lock_guard<std::mutex> guard(im.link.mutex());
     auto head = im.outbox->HeadSeq();
     auto acked = im.outbox->AckedSeq();
     auto exceptions = im.outbox->ExceptionCount();
@@ -422,7 +430,7 @@ SyncStatus Sync::status() const {
 }
 
 Result<std::vector<SyncException>> Sync::Exceptions() const {
-  std::lock_guard<std::mutex> guard(impl_->tim.mutex);
+  std::lock_guard<std::mutex> guard(impl_->link.mutex());
   return impl_->outbox->Exceptions();
 }
 
@@ -432,7 +440,7 @@ void Sync::SetProgress(SyncProgressFn progress) {
 }
 
 std::string Sync::program_path() const {
-  std::lock_guard<std::mutex> guard(impl_->tim.mutex);
+  std::lock_guard<std::mutex> guard(impl_->link.mutex());
   auto loaded = impl_->snapshots->NewestProgram("loaded");
   return loaded.ok() && *loaded ? (*loaded)->path : std::string();
 }

@@ -2,9 +2,13 @@
 // (life cycle, thread, scheduling, status), push.cpp and pull.cpp (one
 // request each). Internal: not installed.
 //
-// Locks: `tim.mutex` (the Terminal's) guards the ledger and the sync tables;
-// `state_mutex` guards the figures of status(). Never take tim.mutex while
-// holding state_mutex. No lock is held while a request is on the wire.
+// The Terminal is reached through its public API and terminal::ChainLink
+// (terminal/chain.hpp), never its Impl.
+//
+// Locks: `link.mutex()` (the Terminal's) guards the ledger and the sync
+// tables; `state_mutex` guards the figures of status(). Never take
+// link.mutex() while holding state_mutex. No lock is held while a request
+// is on the wire.
 #pragma once
 
 #include <chrono>
@@ -19,11 +23,11 @@
 #include <variant>
 
 #include "loyalty/sync.hpp"
-#include "sync/offline_policy.hpp"
+#include "sync/local_chain.hpp"
 #include "sync/outbox.hpp"
 #include "sync/request_signer.hpp"
 #include "sync/snapshots.hpp"
-#include "terminal/terminal_impl.hpp"
+#include "terminal/chain.hpp"
 #include "trust/ed25519.hpp"
 
 namespace loyalty {
@@ -44,11 +48,10 @@ struct SyncFailure {
 using StepResult = std::variant<SyncStep, SyncFailure>;
 
 struct Sync::Impl {
-  Impl(Terminal& t, Terminal::Impl& ti, SyncOptions o)
-      : terminal(t), tim(ti), options(std::move(o)) {}
+  Impl(Terminal& t, SyncOptions o) : terminal(t), link(t), options(std::move(o)) {}
 
   Terminal& terminal;
-  Terminal::Impl& tim;
+  terminal::ChainLink link;
   SyncOptions options;
   std::string terminal_id;
   std::string program_dir;
@@ -59,9 +62,10 @@ struct Sync::Impl {
   std::optional<trust::Ed25519Verifier> receipt_key;
   std::optional<trust::Ed25519Verifier> program_key;
 
-  // Under tim.mutex.
+  // Under link.mutex().
   std::unique_ptr<sync::Outbox> outbox;
-  sync::Snapshots* snapshots = nullptr;  // the Terminal's (tim.local_sync)
+  sync::LocalChain* local = nullptr;     // the chain the Terminal holds
+  sync::Snapshots* snapshots = nullptr;  // local->snapshots
 
   std::mutex round_mutex;  // one round (or pump step) at a time
 
@@ -106,7 +110,7 @@ struct Sync::Impl {
   void LoadAcceptedProgram(const sync::ProgramRecord& received);
 
   // Records a verified answer from the server (offline policy's clock).
-  Status MarkContact(std::int64_t now_ms);  // under tim.mutex, in a transaction
+  Status MarkContact(std::int64_t now_ms);  // under link.mutex(), in a transaction
   void NoteSuccess(Timestamp at);
   void NoteFailure(const SyncFailure& failure);
   void Halt(const std::string& reason);

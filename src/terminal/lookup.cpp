@@ -40,14 +40,14 @@ Result<PointsBalance> Terminal::Balance(const CardId& card) const {
   b.balance = p.balance;
   b.held = p.held;
   b.blocked = p.blocked;
-  if (im.hooks) {
+  if (im.chain) {
     // The server's share of the balance, and the chain's hotlist.
-    auto remote = im.hooks->RemotePoints(p.account_id);
+    auto remote = im.chain->RemotePoints(p.account_id);
     if (!remote.ok()) return remote.status();
     b.available += *remote;
     b.balance += *remote;
     if (!b.blocked) {
-      auto listed = im.hooks->CardHotlisted(im.CardHash(card));
+      auto listed = im.chain->CardHotlisted(im.CardHash(card));
       if (!listed.ok()) return listed.status();
       b.blocked = *listed;
     }

@@ -15,7 +15,7 @@ bool SameBytes(const std::string& a, const std::string& b) {
 }  // namespace
 
 Result<terminal::LoadedProgram> Terminal::Impl::ReadAcceptedProgram(
-    const sync::ProgramRecord& record) const {
+    const terminal::AcceptedProgram& record) const {
   auto bytes = terminal::ReadProgramBytes(record.path);
   if (!bytes.ok()) return bytes.status();
   // A version accepted before seals existed (sync schema 1) has none: its
@@ -59,10 +59,10 @@ Status Terminal::Impl::CheckProgramFiles() const {
       return s;
     }
   }
-  if (!local_sync) return Status::Ok();
+  if (!chain) return Status::Ok();
   // The newest accepted version is the one a restart puts in force; older
   // ones are history.
-  auto newest = local_sync->snapshots->NewestProgram("loaded");
+  auto newest = chain->NewestProgram();
   if (!newest.ok()) return newest.status();
   if (!*newest) return Status::Ok();
   auto read = ReadAcceptedProgram(**newest);

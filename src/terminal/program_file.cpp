@@ -37,11 +37,9 @@ Result<LoadedProgram> ParseProgramDocument(const std::string& path, std::string 
   return loaded;
 }
 
-std::string SignatureFileFor(const std::string& path) { return path + ".sig"; }
-
 Status CheckProgramSignature(const std::string& path, std::string_view document,
                              const trust::Ed25519Verifier& key) {
-  const std::string sig_path = SignatureFileFor(path);
+  const std::string sig_path = trust::SignatureFileFor(path);
   std::ifstream in(sig_path, std::ios::binary);
   if (!in) {
     return {StatusCode::kTampered,

@@ -32,12 +32,9 @@ Result<std::string> ReadProgramBytes(const std::string& path);
 // Parses `document` (read from `path`, named in errors) and finds its zone.
 Result<LoadedProgram> ParseProgramDocument(const std::string& path, std::string document);
 
-// Where the signature of a program file is looked for: "<path>.sig",
-// holding the base64 Ed25519 signature of trust::ProgramMessage(document).
-std::string SignatureFileFor(const std::string& path);
-
-// kTampered when `path`.sig is missing, unreadable or does not verify
-// `document` under `key`; the message names the file.
+// kTampered when the signature file beside `path` (trust::SignatureFileFor)
+// is missing, unreadable or does not verify `document` under `key`; the
+// message names the file.
 Status CheckProgramSignature(const std::string& path, std::string_view document,
                              const trust::Ed25519Verifier& key);
 

@@ -8,7 +8,6 @@
 #include <optional>
 
 #include "ledger/ledger.hpp"
-#include "sync/sync_schema.hpp"
 #include "terminal/file_lock.hpp"
 #include "terminal/terminal_impl.hpp"
 
@@ -53,11 +52,11 @@ Result<std::unique_ptr<Terminal>> Terminal::Open(Options options) {
   impl->program_key = std::move(program_key);
   // A ledger that has synced keeps the server's hotlist, balances, limits
   // and newest program, with or without a live Sync.
-  auto synced = sync::HasSyncSchema(impl->ledger->database());
-  if (!synced.ok()) return synced.status();
-  if (*synced) {
-    if (Status s = impl->AttachLocalSync(); !s.ok()) return s;
-    auto newest = impl->local_sync->snapshots->NewestProgram("loaded");
+  auto chain = terminal::OpenSyncedChain(*impl->ledger);
+  if (!chain.ok()) return chain.status();
+  if (*chain) {
+    impl->InstallChain(std::move(*chain));
+    auto newest = impl->chain->NewestProgram();
     if (!newest.ok()) return newest.status();
     if (*newest && (*newest)->version > impl->program.version) {
       auto accepted = impl->ReadAcceptedProgram(**newest);

@@ -18,8 +18,7 @@
 #include "ledger/ledger.hpp"
 #include "ledger/mac.hpp"
 #include "loyalty/terminal.hpp"
-#include "sync/offline_policy.hpp"
-#include "sync/terminal_hooks.hpp"
+#include "terminal/chain.hpp"
 #include "terminal/file_lock.hpp"
 #include "terminal/program_file.hpp"
 #include "terminal/random_ids.hpp"
@@ -66,25 +65,20 @@ struct Terminal::Impl {
   const Clock* clock = nullptr;
   IdSource* ids = nullptr;
   mutable std::mutex mutex;
-  // Once the ledger has synced (its sync tables exist), for the Terminal's
-  // life: the hotlist, the server's share of balances and the offline cap.
+  // What the chain says (the hotlist, the server's share of balances, the
+  // offline cap, the programs it published), once the ledger has synced,
+  // for the Terminal's life: installed by the sync layer (terminal/chain.hpp).
   // nullptr: a till that never synced.
-  std::unique_ptr<sync::LocalSync> local_sync;
-  sync::TerminalHooks* hooks = nullptr;
+  std::unique_ptr<terminal::Chain> chain;
   bool sync_attached = false;  // a live Sync uses this Terminal (one at a time)
 
-  // Opens the sync tables' readers and installs the hooks. Under `mutex`
-  // (or before the Terminal is shared).
-  Status AttachLocalSync() {
-    if (local_sync) return Status::Ok();
-    auto local = sync::LocalSync::Open(*ledger);
-    if (!local.ok()) return local.status();
-    local_sync = std::move(*local);
-    hooks = local_sync->policy.get();
-    sync::OfflinePolicy* policy = local_sync->policy.get();
+  // Puts `installed` (not null) in force, and the server's share of
+  // balances with it. Under `mutex` (or before the Terminal is shared).
+  void InstallChain(std::unique_ptr<terminal::Chain> installed) {
+    chain = std::move(installed);
+    terminal::Chain* in_force = chain.get();
     ledger->SetRemoteShare(
-        [policy](const std::string& account_id) { return policy->RemotePoints(account_id); });
-    return Status::Ok();
+        [in_force](const std::string& account_id) { return in_force->RemotePoints(account_id); });
   }
 
   // Money on an account under `ref`: this till's entries plus what the
@@ -92,8 +86,8 @@ struct Terminal::Impl {
   Result<std::int64_t> StoredValueNow(const std::string& account_id,
                                       const std::string& ref) const {
     auto local = ledger->StoredValue(account_id, ref);
-    if (!local.ok() || hooks == nullptr) return local;
-    auto remote = hooks->RemoteStoredValue(account_id, ref);
+    if (!local.ok() || chain == nullptr) return local;
+    auto remote = chain->RemoteStoredValue(account_id, ref);
     if (!remote.ok()) return remote.status();
     return *local + *remote;
   }
@@ -102,7 +96,8 @@ struct Terminal::Impl {
   // Terminal is shared.
   // Reads a version accepted from the server back from its file: kTampered
   // when the file is not the document sealed when it was accepted.
-  Result<terminal::LoadedProgram> ReadAcceptedProgram(const sync::ProgramRecord& record) const;
+  Result<terminal::LoadedProgram> ReadAcceptedProgram(
+      const terminal::AcceptedProgram& record) const;
   // Puts `loaded` in force; kProgramInvalid when it trades in another
   // currency than the ledger.
   Status InstallProgram(terminal::LoadedProgram loaded);
@@ -148,8 +143,8 @@ struct Terminal::Impl {
                     "card " + card.Masked() + ": not enrolled on this program");
     }
     bool hotlisted = false;
-    if (hooks && !(*row)->blocked) {
-      auto listed = hooks->CardHotlisted(hash);
+    if (chain && !(*row)->blocked) {
+      auto listed = chain->CardHotlisted(hash);
       if (!listed.ok()) return listed.status();
       hotlisted = *listed;
       (*row)->blocked = hotlisted;
@@ -215,10 +210,10 @@ struct Terminal::Impl {
     if (!moves.ok()) return moves.status();
     if (Status s = ledger->Append(entry); !s.ok()) return s;
     if (Status s = ledger->SaveMoves(entry.seq, *moves); !s.ok()) return s;
-    if (hooks && entry.kind == EntryKind::kRedeem) {
+    if (chain && entry.kind == EntryKind::kRedeem) {
       // The entry is in the transaction, so the cap counts it; a refusal
       // rolls the whole operation back.
-      return hooks->CheckOfflineRedemption(entry.account_id, entry.at,
+      return chain->CheckOfflineRedemption(entry.account_id, entry.at,
                                            LocalMidnightUtc(Local(entry.at).day));
     }
     return Status::Ok();

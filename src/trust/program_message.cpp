@@ -6,4 +6,6 @@ std::string ProgramMessage(const std::string& document) {
   return "loyalty-program-v1\n" + document;
 }
 
+std::string SignatureFileFor(const std::string& path) { return path + ".sig"; }
+
 }  // namespace loyalty::trust
