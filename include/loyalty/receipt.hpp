@@ -142,6 +142,19 @@ struct StoredValueLoad {
   std::int64_t amount_minor = 0;
 };
 
+// Money a load put on a gift card or wallet taken back (Terminal::VoidLoad):
+// a load keyed by mistake, or a gift card returned unused.
+struct LoadVoid {
+  std::string op_id;
+  std::string load_op_id;  // the op_id of the LoadGiftCard or TopUpWallet
+  // nullopt: all of the load not taken back yet (a void); set: that much
+  // of it (> 0; a partial refund, e.g. the customer keeps 20.00 of 50.00).
+  std::optional<std::int64_t> amount_minor;
+  std::string operator_id;  // who authorised it; required
+  std::string reason;       // optional, kept in the entry's note
+  std::string cashier_id;   // optional: who rang it up, for the till report
+};
+
 // Confirm or release a reservation made with Terminal::Reserve.
 struct ReservationDecision {
   std::string op_id;

@@ -62,11 +62,16 @@ struct TillFigures {
   std::int64_t activation_rate_bp = 0;
   std::int64_t coupons_used = 0;           // coupon codes taken at sales, not given back
   // Money on gift cards and e-wallets (minor units), from their entries:
-  // loaded = loads and refunds back onto them; spent = paid with them.
+  // loaded = loads and refunds back onto them; spent = paid with them;
+  // voided = taken back from loads by Terminal::VoidLoad (what the till
+  // took in for them is loaded - voided).
   std::int64_t gift_card_loaded_minor = 0;
   std::int64_t gift_card_spent_minor = 0;
   std::int64_t wallet_loaded_minor = 0;
   std::int64_t wallet_spent_minor = 0;
+  std::int64_t load_voids = 0;  // VoidLoad operations, gift cards and wallets
+  std::int64_t gift_card_voided_minor = 0;
+  std::int64_t wallet_voided_minor = 0;
 };
 
 struct TillReportData {

@@ -146,13 +146,36 @@ class Terminal {
   Result<Receipt> Block(const CardBlock& request);
 
   // Gift cards and the e-wallet: money in the program currency, used as a
-  // tender at Commit, given back in proportion by refunds and in full by
-  // voids, idempotent on op_id like everything else. A gift card is
+  // tender at Commit, given back to the card in proportion by refunds and
+  // in full by voids of the sale, idempotent on op_id like everything else. A gift card is
   // created by its first load. kInvalidArgument (amount not > 0),
   // kInsufficientFunds at Commit, kUnknownCard (wallet of an unknown card).
   Result<Receipt> LoadGiftCard(const StoredValueLoad& load);
   Result<std::int64_t> GiftCardBalance(const CardId& gift_card) const;
   Result<Receipt> TopUpWallet(const StoredValueLoad& load);
+  // Takes back money a gift-card load or wallet top-up put on (all of it,
+  // or request.amount_minor), and only money still on the card: the card's
+  // money is spent first in, first out, so what is left of a load is what
+  // the card holds beyond the loads made after it, at most what the load
+  // put on less what voids took back. Asking for more is refused with
+  // kInsufficientFunds, its message naming how much is left to take back.
+  // Writes one stored_value entry of minus the amount pointing at the load
+  // (reverses_seq), which syncs like any entry; the receipt's
+  // stored_value_minor is minus the amount (a wallet's receipt also has
+  // the account after it). Idempotent on op_id. Loads made at other tills
+  // are known here only through the server's balance: they count as older
+  // than this till's own. Errors: kInvalidArgument (no operator_id, an
+  // amount not > 0 or above what the load has left, or load_op_id is not a
+  // load), kNotFound (no such operation in this ledger: a load is taken
+  // back at the till that made it), kAlreadyReversed (all of it was taken
+  // back), kInsufficientFunds.
+  //
+  // Why not Void and Refund: they undo points and never refuse (points
+  // already spent become debt), but money already spent cannot be taken
+  // back; and a load has no lines or sale total to refund from. One call
+  // with one rule is harder to misuse than a Void whose meaning changes
+  // with its target, so Void and Refund refuse a load and name this call.
+  Result<Receipt> VoidLoad(const LoadVoid& request);
 
   // Writes expiry entries for every lot past its expiry date; returns
   // the receipts written (one per account touched). Idempotent per op_id.

@@ -105,6 +105,15 @@ Status Ledger::PrepareActivity() {
       {&activity_->stored_value,
        "SELECT COALESCE(SUM(units), 0) FROM entries WHERE account_id = ?1 "
        "AND kind = 'stored_value' AND ref = ?2"},
+      // Loads are the positive entries that reverse nothing; what a void
+      // took back from one is a negative entry that reverses it.
+      {&activity_->loaded_after,
+       "SELECT COALESCE(SUM(units), 0) FROM entries WHERE account_id = ?1 "
+       "AND kind = 'stored_value' AND ref = ?2 AND ("
+       " (seq > ?3 AND units > 0 AND reverses_seq IS NULL) OR "
+       " (units < 0 AND reverses_seq IN (SELECT seq FROM entries l WHERE l.account_id = ?1 "
+       "  AND l.kind = 'stored_value' AND l.ref = ?2 AND l.seq > ?3 AND l.units > 0 "
+       "  AND l.reverses_seq IS NULL)))"},
       {&activity_->uses_since,
        "SELECT count(*) FROM reward_uses WHERE account_id = ?1 AND reward_id = ?2 "
        "AND reversed = 0 AND at > ?3"},
@@ -206,6 +215,17 @@ Status Ledger::InsertGiftCard(const std::string& card_hash, const std::string& a
 Result<std::int64_t> Ledger::StoredValue(const std::string& account_id, const std::string& ref) {
   Statement& s = activity_->stored_value;
   s.Bind(1, account_id).Bind(2, ref);
+  auto row = s.Step();
+  if (!row.ok()) return row.status();
+  const std::int64_t value = *row ? s.Int(0) : 0;
+  s.Reset();
+  return value;
+}
+
+Result<std::int64_t> Ledger::LoadedAfter(const std::string& account_id, const std::string& ref,
+                                         std::int64_t seq) {
+  Statement& s = activity_->loaded_after;
+  s.Bind(1, account_id).Bind(2, ref).Bind(3, seq);
   auto row = s.Step();
   if (!row.ok()) return row.status();
   const std::int64_t value = *row ? s.Int(0) : 0;

@@ -201,6 +201,10 @@ class Ledger {
                         const std::string& masked);
   // Money on an account under `ref` ("gift" or "wallet"), in minor units.
   Result<std::int64_t> StoredValue(const std::string& account_id, const std::string& ref);
+  // What the loads under `ref` written after entry `seq` still put on the
+  // account: their units less what voids of them took back.
+  Result<std::int64_t> LoadedAfter(const std::string& account_id, const std::string& ref,
+                                   std::int64_t seq);
 
   // --- coupons (ledger/activity.cpp) ---
   Status InsertCoupon(const IssuedCoupon& coupon);

@@ -22,7 +22,7 @@ struct Ledger::ActivityStatements {
       uses, stock, codes, stamps, has_ref, insert_hold, find_hold, set_hold, open_holds,
       insert_coupon, find_coupon, insert_coupon_use, take_coupon_use, reverse_coupon_uses,
       return_coupon_uses, coupon_uses, coupons_issued, revoke_coupons, find_gift_card,
-      insert_gift_card, stored_value, uses_since, card_points;
+      insert_gift_card, stored_value, loaded_after, uses_since, card_points;
 };
 
 struct Ledger::ReturnStatements {

@@ -42,6 +42,15 @@ Result<Receipt> Terminal::Impl::Reverse(const std::string& op_id,
                   std::string(is_void ? "target_op_id" : "sale_op_id") + ": no operation '" +
                       target_op_id + "' in this ledger");
   }
+  auto target_op = ledger->FindOperation(target_op_id);
+  if (!target_op.ok()) return target_op.status();
+  if (*target_op && IsLoadKind((*target_op)->kind)) {
+    return Status(StatusCode::kInvalidArgument,
+                  std::string(is_void ? "target_op_id" : "sale_op_id") + ": '" + target_op_id +
+                      "' is a " + (*target_op)->kind +
+                      ": its money is taken back with VoidLoad (loyalty_void_load), which "
+                      "refuses what is already spent");
+  }
   if (!is_void && earn == nullptr) {
     return Status(StatusCode::kInvalidArgument,
                   "sale_op_id: '" + target_op_id + "' is not a sale");

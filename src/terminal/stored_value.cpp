@@ -104,7 +104,7 @@ Result<Receipt> Terminal::LoadGiftCard(const StoredValueLoad& load) {
   if (load.card.empty()) return Status(StatusCode::kInvalidArgument, "card: is empty");
   const std::string digest =
       terminal::RequestDigest().Add(load.card.value()).Add(load.amount_minor).Finish();
-  return im.Operation(load.op_id, "gift_load", digest, [&]() -> Result<Receipt> {
+  return im.Operation(load.op_id, terminal::kGiftLoadKind, digest, [&]() -> Result<Receipt> {
     const std::string hash = im.CardHash(load.card);
     auto gift = im.ledger->FindGiftCard(hash);
     if (!gift.ok()) return gift.status();
@@ -151,7 +151,7 @@ Result<Receipt> Terminal::TopUpWallet(const StoredValueLoad& load) {
   if (Status s = CheckAmount(load.amount_minor); !s.ok()) return s;
   const std::string digest =
       terminal::RequestDigest().Add(load.card.value()).Add(load.amount_minor).Finish();
-  return im.Operation(load.op_id, "wallet_load", digest, [&]() -> Result<Receipt> {
+  return im.Operation(load.op_id, terminal::kWalletLoadKind, digest, [&]() -> Result<Receipt> {
     auto card = im.FindCard(load.card, /*refuse_blocked=*/true);
     if (!card.ok()) return card.status();
     const std::int64_t now = im.NowMs();

@@ -29,6 +29,10 @@ namespace loyalty {
 namespace terminal {
 inline constexpr std::int64_t kDayMs = 86'400'000;
 inline constexpr size_t kMaxOpIdLength = 128;
+// The kinds gift-card loads and wallet top-ups are stored under
+// (operations.kind), which VoidLoad takes back.
+inline constexpr const char* kGiftLoadKind = "gift_load";
+inline constexpr const char* kWalletLoadKind = "wallet_load";
 
 inline Status CheckOpId(const std::string& op_id) {
   if (op_id.empty()) return {StatusCode::kInvalidArgument, "op_id: is empty"};
@@ -269,6 +273,9 @@ struct Terminal::Impl {
                          std::int64_t now, Receipt& r);
   Status PayWithStoredValue(const Checkout& checkout, const std::string& account_id,
                             const Quote& quote, std::int64_t now, Receipt& r);
+  // A gift-card load or wallet top-up, by the kind its operation is stored
+  // under (src/terminal/load_void.cpp).
+  static bool IsLoadKind(const std::string& operation_kind);
 
   // Reservations (src/terminal/reservation.cpp): give back what a hold
   // took, writing under `op_id`; release every expired hold of an account.

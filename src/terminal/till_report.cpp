@@ -277,10 +277,17 @@ Result<TillReportData> Terminal::TillReport(Timestamp from, Timestamp to,
                    });
     if (!s.ok()) return s;
 
-    // Money moves: stored_value entries carry it in `units`, by `ref`.
+    // Money moves: stored_value entries carry it in `units`, by `ref`. A
+    // negative one that reverses another is a load taken back (VoidLoad):
+    // a payment reverses nothing and the refund of a payment is positive.
     s = ForEachRow(db,
                    Sql("x.ref, COALESCE(SUM(CASE WHEN x.units > 0 THEN x.units END), 0), "
-                       "COALESCE(SUM(CASE WHEN x.units < 0 THEN -x.units END), 0)",
+                       "COALESCE(SUM(CASE WHEN x.units < 0 AND x.reverses_seq IS NULL "
+                       "THEN -x.units END), 0), "
+                       "COALESCE(SUM(CASE WHEN x.units < 0 AND x.reverses_seq IS NOT NULL "
+                       "THEN -x.units END), 0), "
+                       "COUNT(DISTINCT CASE WHEN x.units < 0 AND x.reverses_seq IS NOT NULL "
+                       "THEN x.op_id END)",
                        "entries x WHERE x.kind = 'stored_value' AND x.at >= ?1 AND "
                        "x.at < ?2 GROUP BY x.ref",
                        per_cashier).c_str(),
@@ -290,10 +297,13 @@ Result<TillReportData> Terminal::TillReport(Timestamp from, Timestamp to,
                      if (ref == ledger::kGiftCardRef) {
                        f.gift_card_loaded_minor += row.Int(2);
                        f.gift_card_spent_minor += row.Int(3);
+                       f.gift_card_voided_minor += row.Int(4);
                      } else if (ref == ledger::kWalletRef) {
                        f.wallet_loaded_minor += row.Int(2);
                        f.wallet_spent_minor += row.Int(3);
+                       f.wallet_voided_minor += row.Int(4);
                      }
+                     f.load_voids += row.Int(5);
                    });
     if (!s.ok()) return s;
   }
@@ -441,6 +451,9 @@ nlohmann::json FiguresJson(const TillFigures& f) {
       {"gift_card_spent_minor", f.gift_card_spent_minor},
       {"wallet_loaded_minor", f.wallet_loaded_minor},
       {"wallet_spent_minor", f.wallet_spent_minor},
+      {"load_voids", f.load_voids},
+      {"gift_card_voided_minor", f.gift_card_voided_minor},
+      {"wallet_voided_minor", f.wallet_voided_minor},
   };
 }
 
@@ -527,6 +540,13 @@ std::string TillReportText(const TillReportData& r) {
   });
   row("wallets spent", [&](const TillFigures& f) {
     return FormatMinor(f.wallet_spent_minor, r.currency);
+  });
+  row("loads voided", [&](const TillFigures& f) { return num(f.load_voids); });
+  row("gift card loads voided", [&](const TillFigures& f) {
+    return FormatMinor(f.gift_card_voided_minor, r.currency);
+  });
+  row("wallet top-ups voided", [&](const TillFigures& f) {
+    return FormatMinor(f.wallet_voided_minor, r.currency);
   });
   out << "\noutstanding liability: " << r.outstanding_points << " points";
   if (r.point_value.minor > 0) {
