@@ -317,6 +317,9 @@ typedef enum loyalty_key {
   LOYALTY_FIGURES_GIFT_CARD_SPENT_MINOR = 1321,  /* i paid with gift cards */
   LOYALTY_FIGURES_WALLET_LOADED_MINOR = 1322,    /* i top-ups and refunds onto wallets */
   LOYALTY_FIGURES_WALLET_SPENT_MINOR = 1323,     /* i paid from wallets */
+  LOYALTY_FIGURES_LOAD_VOIDS = 1324,             /* i loads taken back (loyalty_void_load) */
+  LOYALTY_FIGURES_GIFT_CARD_VOIDED_MINOR = 1325, /* i taken back from gift-card loads */
+  LOYALTY_FIGURES_WALLET_VOIDED_MINOR = 1326,    /* i taken back from wallet top-ups */
 
   /* LOYALTY_KIND_CARD_READ */
   LOYALTY_READ_CARD = 1400,             /* s canonical card id: pass it to loyalty_lookup */
@@ -659,6 +662,32 @@ LOYALTY_EXPORT loyalty_status loyalty_top_up_wallet(loyalty_terminal* terminal,
                                                     const char* op_id, const char* card,
                                                     int64_t amount_minor,
                                                     loyalty_result** out);
+/* Takes back all of a gift-card load or wallet top-up (`load_op_id`, the
+ * op_id it was made with) not taken back yet: a load keyed by mistake, a
+ * gift card returned unused. Only money still on the card comes back: the
+ * card's money is spent first in, first out, so a load that is partly spent
+ * is refused with INSUFFICIENT_FUNDS, loyalty_last_error() naming how much
+ * is left to take back (take that with loyalty_refund_load). `operator_id`
+ * required, `reason` optional. Writes a stored_value entry of minus the
+ * amount that syncs like any other. *out: a receipt
+ * (LOYALTY_RECEIPT_STORED_VALUE_MINOR negative). NOT_FOUND (no such
+ * operation at this till), INVALID_ARGUMENT (not a load: sales go through
+ * loyalty_void), ALREADY_REVERSED (taken back in full before).
+ * loyalty_void and loyalty_refund refuse a load and name these calls.
+ * Thread-safe. */
+LOYALTY_EXPORT loyalty_status loyalty_void_load(loyalty_terminal* terminal, const char* op_id,
+                                                const char* load_op_id,
+                                                const char* operator_id, const char* reason,
+                                                const char* cashier_id, loyalty_result** out);
+/* The same for `amount_minor` (> 0) of the load: INVALID_ARGUMENT above
+ * what the load has left, INSUFFICIENT_FUNDS above what of it is not
+ * spent. Thread-safe. */
+LOYALTY_EXPORT loyalty_status loyalty_refund_load(loyalty_terminal* terminal,
+                                                  const char* op_id, const char* load_op_id,
+                                                  int64_t amount_minor,
+                                                  const char* operator_id, const char* reason,
+                                                  const char* cashier_id,
+                                                  loyalty_result** out);
 
 /* Points spent outside a sale (a reward handed over the counter).
  * `points` > 0. INSUFFICIENT_POINTS. *out: a receipt. */

@@ -83,6 +83,9 @@ std::unique_ptr<loyalty_result> FromFigures(const TillFigures& f) {
   r->ints[LOYALTY_FIGURES_GIFT_CARD_SPENT_MINOR] = f.gift_card_spent_minor;
   r->ints[LOYALTY_FIGURES_WALLET_LOADED_MINOR] = f.wallet_loaded_minor;
   r->ints[LOYALTY_FIGURES_WALLET_SPENT_MINOR] = f.wallet_spent_minor;
+  r->ints[LOYALTY_FIGURES_LOAD_VOIDS] = f.load_voids;
+  r->ints[LOYALTY_FIGURES_GIFT_CARD_VOIDED_MINOR] = f.gift_card_voided_minor;
+  r->ints[LOYALTY_FIGURES_WALLET_VOIDED_MINOR] = f.wallet_voided_minor;
   return r;
 }
 

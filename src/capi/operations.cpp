@@ -1,5 +1,6 @@
 // The till's operations: enrol, look up, quote, commit, redeem, refund,
-// void, adjust, block, events, anonymous sales, expiry.
+// void, adjust, block, events, anonymous sales, expiry; gift-card loads and
+// wallet top-ups and taking them back.
 #include "capi/capi_internal.hpp"
 
 using loyalty::StatusCode;
@@ -209,6 +210,44 @@ loyalty_status loyalty_top_up_wallet(loyalty_terminal* terminal, const char* op_
     load.card = *parsed;
     load.amount_minor = amount_minor;
     return GiveReceipt(terminal->terminal->TopUpWallet(load), out);
+  });
+}
+
+namespace {
+
+loyalty_status VoidLoad(loyalty_terminal* terminal, loyalty::LoadVoid& request,
+                        const char* op_id, const char* load_op_id, const char* operator_id,
+                        const char* reason, const char* cashier_id, loyalty_result** out) {
+  request.op_id = Text(op_id);
+  request.load_op_id = Text(load_op_id);
+  request.operator_id = Text(operator_id);
+  request.reason = Text(reason);
+  request.cashier_id = Text(cashier_id);
+  return GiveReceipt(terminal->terminal->VoidLoad(request), out);
+}
+
+}  // namespace
+
+loyalty_status loyalty_void_load(loyalty_terminal* terminal, const char* op_id,
+                                 const char* load_op_id, const char* operator_id,
+                                 const char* reason, const char* cashier_id,
+                                 loyalty_result** out) {
+  return Guard([&] {
+    if (loyalty_status s = Begin(terminal, out); s != LOYALTY_OK) return s;
+    loyalty::LoadVoid request;
+    return VoidLoad(terminal, request, op_id, load_op_id, operator_id, reason, cashier_id, out);
+  });
+}
+
+loyalty_status loyalty_refund_load(loyalty_terminal* terminal, const char* op_id,
+                                   const char* load_op_id, int64_t amount_minor,
+                                   const char* operator_id, const char* reason,
+                                   const char* cashier_id, loyalty_result** out) {
+  return Guard([&] {
+    if (loyalty_status s = Begin(terminal, out); s != LOYALTY_OK) return s;
+    loyalty::LoadVoid request;
+    request.amount_minor = amount_minor;
+    return VoidLoad(terminal, request, op_id, load_op_id, operator_id, reason, cashier_id, out);
   });
 }
 

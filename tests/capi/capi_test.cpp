@@ -307,6 +307,89 @@ TEST_F(CapiTest, GiftCardWalletAndReservation) {
             1000);
 }
 
+TEST_F(CapiTest, LoadsAreTakenBackButNotTheirSpentPart) {
+  Owned loaded;
+  ASSERT_EQ(loyalty_load_gift_card(t_, "g1", "GC-5555-0001", 5000, loaded.out()), LOYALTY_OK)
+      << loyalty_last_error();
+  loyalty_basket* b = Basket({3000});
+  ASSERT_EQ(loyalty_basket_add_gift_card(b, "GC-5555-0001", 3000), LOYALTY_OK);
+  Owned sale;
+  ASSERT_EQ(loyalty_commit(t_, "s1", "LC0001", b, nullptr, sale.out()), LOYALTY_OK)
+      << loyalty_last_error();
+  loyalty_basket_free(b);
+
+  // The spent part is refused, naming what is left; that much comes back.
+  Owned r;
+  EXPECT_EQ(loyalty_void_load(t_, "v1", "g1", "lead", "keyed wrong", "alice", r.out()),
+            LOYALTY_INSUFFICIENT_FUNDS);
+  EXPECT_NE(std::string(loyalty_last_error()).find("20.00 EUR is left to take back"),
+            std::string::npos)
+      << loyalty_last_error();
+  EXPECT_EQ(loyalty_refund_load(t_, "v1", "g1", 2001, "lead", nullptr, "alice", r.out()),
+            LOYALTY_INSUFFICIENT_FUNDS);
+  Owned part;
+  ASSERT_EQ(loyalty_refund_load(t_, "v1", "g1", 2000, "lead", nullptr, "alice", part.out()),
+            LOYALTY_OK)
+      << loyalty_last_error();
+  EXPECT_EQ(Int(part.get(), LOYALTY_RECEIPT_STORED_VALUE_MINOR), -2000);
+  std::int64_t balance = -1;
+  ASSERT_EQ(loyalty_gift_card_balance(t_, "GC-5555-0001", &balance), LOYALTY_OK);
+  EXPECT_EQ(balance, 0);
+
+  // A whole void, twice with one op_id: one void, the same answer.
+  Owned second_load;
+  ASSERT_EQ(loyalty_load_gift_card(t_, "g2", "GC-5555-0002", 1500, second_load.out()),
+            LOYALTY_OK);
+  Owned first;
+  ASSERT_EQ(loyalty_void_load(t_, "v2", "g2", "lead", "keyed wrong", nullptr, first.out()),
+            LOYALTY_OK)
+      << loyalty_last_error();
+  Owned again;
+  ASSERT_EQ(loyalty_void_load(t_, "v2", "g2", "lead", "keyed wrong", nullptr, again.out()),
+            LOYALTY_OK);
+  EXPECT_EQ(Int(again.get(), LOYALTY_RECEIPT_REPLAYED), 1);
+  EXPECT_EQ(Int(again.get(), LOYALTY_RECEIPT_STORED_VALUE_MINOR), -1500);
+  EXPECT_EQ(Str(again.get(), LOYALTY_RECEIPT_CARD_MASKED),
+            Str(first.get(), LOYALTY_RECEIPT_CARD_MASKED));
+  EXPECT_EQ(loyalty_void_load(t_, "v3", "g2", "lead", nullptr, nullptr, r.out()),
+            LOYALTY_ALREADY_REVERSED);
+
+  // A wallet top-up; then what is not a load, or not there.
+  Owned topped;
+  ASSERT_EQ(loyalty_top_up_wallet(t_, "w1", "LC0001", 2500, topped.out()), LOYALTY_OK);
+  Owned wallet;
+  ASSERT_EQ(loyalty_void_load(t_, "v4", "w1", "lead", nullptr, "bob", wallet.out()), LOYALTY_OK)
+      << loyalty_last_error();
+  EXPECT_EQ(Int(Item(wallet.get(), LOYALTY_RECEIPT_CARD, 0), LOYALTY_CARD_WALLET_MINOR), 0);
+  EXPECT_EQ(loyalty_void_load(t_, "v5", "nope", "lead", nullptr, nullptr, r.out()),
+            LOYALTY_NOT_FOUND);
+  EXPECT_EQ(loyalty_void_load(t_, "v5", "s1", "lead", nullptr, nullptr, r.out()),
+            LOYALTY_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(loyalty_last_error()).find("'s1' is a sale"), std::string::npos)
+      << loyalty_last_error();
+  EXPECT_EQ(loyalty_void(t_, "v5", "g1", "lead", "x", nullptr, r.out()),
+            LOYALTY_INVALID_ARGUMENT);
+  EXPECT_NE(std::string(loyalty_last_error()).find("loyalty_void_load"), std::string::npos)
+      << loyalty_last_error();
+  EXPECT_EQ(loyalty_void_load(t_, "v5", "g1", nullptr, nullptr, nullptr, r.out()),
+            LOYALTY_INVALID_ARGUMENT);
+  EXPECT_STREQ(loyalty_last_error(), "operator_id: is required to take back a load");
+  EXPECT_EQ(loyalty_refund_load(t_, "v5", "g1", 0, "lead", nullptr, nullptr, r.out()),
+            LOYALTY_INVALID_ARGUMENT);
+  EXPECT_EQ(loyalty_void_load(nullptr, "v5", "g1", "lead", nullptr, nullptr, r.out()),
+            LOYALTY_INVALID_ARGUMENT);
+  EXPECT_EQ(r.r, nullptr);
+
+  Owned report;
+  ASSERT_EQ(loyalty_till_report(t_, 0, INT64_MAX, 0, 1, report.out()), LOYALTY_OK);
+  const loyalty_result* total = Item(report.get(), LOYALTY_REPORT_TOTAL, 0);
+  EXPECT_EQ(Int(total, LOYALTY_FIGURES_LOAD_VOIDS), 3);
+  EXPECT_EQ(Int(total, LOYALTY_FIGURES_GIFT_CARD_LOADED_MINOR), 6500);
+  EXPECT_EQ(Int(total, LOYALTY_FIGURES_GIFT_CARD_SPENT_MINOR), 3000);
+  EXPECT_EQ(Int(total, LOYALTY_FIGURES_GIFT_CARD_VOIDED_MINOR), 3500);
+  EXPECT_EQ(Int(total, LOYALTY_FIGURES_WALLET_VOIDED_MINOR), 2500);
+}
+
 TEST_F(CapiTest, ErrorsCarryTheCodeAndNameTheFieldAndValue) {
   Owned r;
   r.r = reinterpret_cast<loyalty_result*>(0x1);  // must be reset to NULL on error

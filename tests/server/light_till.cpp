@@ -40,6 +40,19 @@ std::int64_t LightTill::Earn(const std::string& account_id, std::int64_t points,
   return Append(std::move(e));
 }
 
+std::int64_t LightTill::Money(const std::string& account_id, const std::string& ref,
+                              std::int64_t units, std::optional<std::int64_t> reverses,
+                              std::int64_t at_ms) {
+  ledger::EntryRecord e;
+  e.kind = EntryKind::kStoredValue;
+  e.account_id = account_id;
+  e.units = units;
+  e.ref = ref;
+  e.reverses_seq = reverses;
+  e.at = at_ms;
+  return Append(std::move(e));
+}
+
 LightTill::Batch LightTill::MakeBatch(std::int64_t first_seq, std::int64_t last_seq) const {
   Batch b;
   b.first_seq = first_seq;

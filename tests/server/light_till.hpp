@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -33,6 +34,12 @@ class LightTill {
   // spent) on an account; returns the entry's seq.
   std::int64_t Enroll(const std::string& account_id, std::int64_t at_ms);
   std::int64_t Earn(const std::string& account_id, std::int64_t points, std::int64_t at_ms);
+  // Money moved on an account's wallet ("wallet") or gift card ("gift"),
+  // as the library writes it: a load is positive, a payment negative, a
+  // void of load `reverses` negative and pointing at it.
+  std::int64_t Money(const std::string& account_id, const std::string& ref,
+                     std::int64_t units, std::optional<std::int64_t> reverses,
+                     std::int64_t at_ms);
 
   struct Batch {
     std::string batch_id;

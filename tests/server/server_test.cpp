@@ -375,6 +375,47 @@ TEST_F(ServerStoreTest, APullReturnsEachChangedBalanceOnceAndOnlyWhatChangedSinc
   EXPECT_FALSE(since.at("has_more").get<bool>());
 }
 
+TEST_F(ServerStoreTest, AVoidedLoadLowersTheServersBalanceAndIsPulledBack) {
+  auto server = StartInProcess();
+  ASSERT_TRUE(server);
+  auto http = Client(server->port());
+  LightTill till("T1", Key(1));
+  ASSERT_TRUE(server->store().AddTerminal(till.id(), till.key()).ok());
+  const std::int64_t t0 = NowMs();
+  till.Enroll("acct-1", t0);
+  const std::int64_t load = till.Money("acct-1", "wallet", 5000, std::nullopt, t0);
+  till.Money("acct-1", "wallet", -1000, std::nullopt, t0);  // paid a sale
+  auto r = till.Push(*http, till.MakeBatch(1, till.last_seq()), NowMs());
+  ASSERT_TRUE(r.ok() && r->status == 200) << (r.ok() ? r->body : r.status().ToString());
+  EXPECT_EQ(*server->store().StoredValue("acct-1", "wallet"), 4000);
+  auto pulled = till.Pull(*http, 0, 100, NowMs());
+  ASSERT_TRUE(pulled.ok() && pulled->status == 200);
+  const std::int64_t cursor =
+      std::stoll(json::parse(pulled->body).at("next_cursor").get<std::string>());
+
+  // What was left of the load taken back: a negative entry pointing at it.
+  const std::int64_t first = till.last_seq() + 1;
+  till.Money("acct-1", "wallet", -4000, load, t0);
+  r = till.Push(*http, till.MakeBatch(first, till.last_seq()), NowMs());
+  ASSERT_TRUE(r.ok() && r->status == 200) << (r.ok() ? r->body : r.status().ToString());
+  const json answer = json::parse(r->body);
+  EXPECT_TRUE(answer.value("results", json::array()).empty())
+      << "applied as it is, not flagged: " << answer.dump();
+  EXPECT_EQ(*server->store().StoredValue("acct-1", "wallet"), 0);
+  pulled = till.Pull(*http, cursor, 100, NowMs());
+  ASSERT_TRUE(pulled.ok() && pulled->status == 200);
+  bool seen = false;
+  const json changes = json::parse(pulled->body).at("changes");
+  for (const json& c : changes) {
+    if (c.at("kind") != "stored_value") continue;
+    seen = true;
+    EXPECT_EQ(c.at("account_id"), "acct-1");
+    EXPECT_EQ(c.at("ref"), "wallet");
+    EXPECT_EQ(c.at("balance_minor"), 0) << c.dump();
+  }
+  EXPECT_TRUE(seen) << pulled->body;
+}
+
 TEST_F(ServerStoreTest, ABadDbStringIsRefusedWithWhatIsWrong) {
   auto unknown = server::OpenStore("mysql://db.example/loyalty");
   ASSERT_FALSE(unknown.ok());
