@@ -603,6 +603,22 @@ class Terminal(_Closable):
         return self._result("loyalty_top_up_wallet", _s(op_id, "op_id"), _s(card, "card"),
                             _i64(amount_minor, "amount_minor"))
 
+    def void_load(self, op_id: str, load_op_id: str, operator_id: str,
+                  reason: Optional[str] = None, amount_minor: Optional[int] = None,
+                  cashier_id: Optional[str] = None) -> Result:
+        """Takes back a gift-card load or wallet top-up (by the op_id it was
+        made with): all of it not taken back yet, or amount_minor of it.
+        Money already spent is refused with InsufficientFundsError, whose
+        message says how much is left to take back."""
+        if amount_minor is None:
+            return self._result("loyalty_void_load", _s(op_id, "op_id"),
+                                _s(load_op_id, "load_op_id"), _s(operator_id, "operator_id"),
+                                _s(reason, "reason"), _s(cashier_id, "cashier_id"))
+        return self._result("loyalty_refund_load", _s(op_id, "op_id"),
+                            _s(load_op_id, "load_op_id"), _i64(amount_minor, "amount_minor"),
+                            _s(operator_id, "operator_id"), _s(reason, "reason"),
+                            _s(cashier_id, "cashier_id"))
+
     # Points outside a sale, returns, corrections
     def redeem(self, op_id: str, card: Card, points: int, reason: Optional[str] = None,
                cashier_id: Optional[str] = None) -> Result:
