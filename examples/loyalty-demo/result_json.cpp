@@ -82,6 +82,9 @@ json FiguresJson(const loyalty::TillFigures& f) {
   r["gift_card_spent_minor"] = f.gift_card_spent_minor;
   r["wallet_loaded_minor"] = f.wallet_loaded_minor;
   r["wallet_spent_minor"] = f.wallet_spent_minor;
+  r["load_voids"] = f.load_voids;
+  r["gift_card_voided_minor"] = f.gift_card_voided_minor;
+  r["wallet_voided_minor"] = f.wallet_voided_minor;
   return r;
 }
 

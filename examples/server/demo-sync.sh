@@ -5,8 +5,9 @@
 # key, the till registered with its terminal key. Then: the till's sales
 # reach the server, a card blocked at the server is refused at the till, a
 # second till with its own terminal key and the chain's card key recognises
-# the card enrolled at the first, a signed program version goes in force at
-# the till.
+# the card enrolled at the first, a gift-card load keyed wrong at one till
+# is taken back after it synced and the other till sees the right balance,
+# a signed program version goes in force at the till.
 #
 #   demo-sync.sh LOYALTY_DEMO LOYALTY_SERVER PROGRAMS_DIR
 set -eu
@@ -123,6 +124,20 @@ if "$demo" --program "$programs/supermarket.json" --db till-3.db --terminal-id t
 fi
 grep -q "unknown_card" err.txt || fail "till-3: $(cat err.txt)"
 cat err.txt
+
+step "a gift card loaded with 500.00 instead of 50.00 at till-1, corrected after it synced"
+till "now holds 500.00" gift load 9900000000000010 500.00 --op-id G-1
+# shellcheck disable=SC2086
+till "still to send:            0" sync $sync_args
+# shellcheck disable=SC2086
+till "still to send:            0" --db till-2.db --terminal-id till-2 sync $sync_args
+till "holds 500.00" --db till-2.db --terminal-id till-2 gift balance 9900000000000010
+till "Took back 450.00" gift void G-1 --amount 450.00 --operator lead --reason "keyed 500 for 50"
+# shellcheck disable=SC2086
+till "still to send:            0" sync $sync_args
+# shellcheck disable=SC2086
+till "still to send:            0" --db till-2.db --terminal-id till-2 sync $sync_args
+till "holds 50.00" --db till-2.db --terminal-id till-2 gift balance 9900000000000010
 
 step "a new program version, signed with the chain's program key"
 sed 's/"version": *[0-9]*/"version": 99/' "$programs/supermarket.json" >new-program.json

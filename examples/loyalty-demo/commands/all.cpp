@@ -12,7 +12,8 @@ std::vector<Command> AddAllCommands(CLI::App& parent, const TillSettings& till) 
       AddVoidCommand(parent, till),            AddAdjustCommand(parent, till),
   };
   for (Command& command : AddGiftCommands(parent, till)) commands.push_back(std::move(command));
-  for (Command command : {AddWalletCommand(parent, till), AddBlockCommand(parent, till, true),
+  for (Command& command : AddWalletCommands(parent, till)) commands.push_back(std::move(command));
+  for (Command command : {AddBlockCommand(parent, till, true),
                           AddBlockCommand(parent, till, false), AddEventCommand(parent, till),
                           AddCardlessCommand(parent, till), AddHistoryCommand(parent, till),
                           AddVerifyCommand(parent, till), AddExpireCommand(parent, till),

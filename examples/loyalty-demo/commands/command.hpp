@@ -33,10 +33,12 @@ Command AddRedeemCommand(CLI::App& parent, const TillSettings& till);
 Command AddRefundCommand(CLI::App& parent, const TillSettings& till);
 Command AddVoidCommand(CLI::App& parent, const TillSettings& till);
 Command AddAdjustCommand(CLI::App& parent, const TillSettings& till);
-// `gift load` and `gift balance`.
+// `gift load`, `gift balance` and `gift void`.
 std::vector<Command> AddGiftCommands(CLI::App& parent, const TillSettings& till);
-// `wallet top-up`.
-Command AddWalletCommand(CLI::App& parent, const TillSettings& till);
+// `wallet top-up` and `wallet void`.
+std::vector<Command> AddWalletCommands(CLI::App& parent, const TillSettings& till);
+// `void` under `group` (gift or wallet): a load taken back (load_void.cpp).
+Command AddLoadVoidCommand(CLI::App& group, const TillSettings& till, bool wallet);
 // `block` when `blocked`, else `unblock`.
 Command AddBlockCommand(CLI::App& parent, const TillSettings& till, bool blocked);
 Command AddEventCommand(CLI::App& parent, const TillSettings& till);

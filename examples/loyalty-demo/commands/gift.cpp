@@ -1,5 +1,6 @@
-// Gift cards: money in the program's currency, created by their first load
-// and spent as a tender of a sale (earn --gift-card CARD=AMOUNT).
+// Gift cards: money in the program's currency, created by their first load,
+// spent as a tender of a sale (earn --gift-card CARD=AMOUNT), a load taken
+// back with `gift void` (load_void.cpp).
 #include <iostream>
 #include <memory>
 
@@ -76,12 +77,11 @@ Command AddGiftBalanceCommand(CLI::App& gift, const TillSettings& till) {
 
 }  // namespace
 
-// There is no `gift void`: the library cannot undo a load yet (a mis-keyed
-// load has no correction); it comes with the issue that adds it.
 std::vector<Command> AddGiftCommands(CLI::App& parent, const TillSettings& till) {
-  CLI::App* gift = parent.add_subcommand("gift", "Gift cards: load, balance");
+  CLI::App* gift = parent.add_subcommand("gift", "Gift cards: load, balance, void");
   gift->require_subcommand(1);
-  return {AddGiftLoadCommand(*gift, till), AddGiftBalanceCommand(*gift, till)};
+  return {AddGiftLoadCommand(*gift, till), AddGiftBalanceCommand(*gift, till),
+          AddLoadVoidCommand(*gift, till, /*wallet=*/false)};
 }
 
 }  // namespace loyalty_demo

@@ -1,5 +1,5 @@
 // The member's e-wallet: money on the loyalty account, spent as a tender of
-// a sale (earn --wallet AMOUNT).
+// a sale (earn --wallet AMOUNT), a top-up taken back with `wallet void`.
 #include <iostream>
 #include <memory>
 
@@ -12,16 +12,16 @@
 
 namespace loyalty_demo {
 
-Command AddWalletCommand(CLI::App& parent, const TillSettings& till) {
+namespace {
+
+Command AddTopUpCommand(CLI::App& wallet, const TillSettings& till) {
   struct Args {
     std::string card;
     std::string amount;
     std::string op_id;
   };
   auto args = std::make_shared<Args>();
-  CLI::App* wallet = parent.add_subcommand("wallet", "The member's e-wallet: top-up");
-  wallet->require_subcommand(1);
-  CLI::App* app = wallet->add_subcommand("top-up", "Put money in a member's e-wallet");
+  CLI::App* app = wallet.add_subcommand("top-up", "Put money in a member's e-wallet");
   app->add_option("card", args->card, "The member's loyalty card")->required();
   app->add_option("amount", args->amount, "Amount, e.g. 20.00")->required();
   app->add_option("--op-id", args->op_id, "The POS's id for this top-up");
@@ -47,6 +47,14 @@ Command AddWalletCommand(CLI::App& parent, const TillSettings& till) {
             });
             return loyalty::Status::Ok();
           }};
+}
+
+}  // namespace
+
+std::vector<Command> AddWalletCommands(CLI::App& parent, const TillSettings& till) {
+  CLI::App* wallet = parent.add_subcommand("wallet", "The member's e-wallet: top-up, void");
+  wallet->require_subcommand(1);
+  return {AddTopUpCommand(*wallet, till), AddLoadVoidCommand(*wallet, till, /*wallet=*/true)};
 }
 
 }  // namespace loyalty_demo
