@@ -72,7 +72,8 @@ PREFIX = {"CARD": "CARD", "REWARD": "REWARD", "QUOTE": "QUOTE", "RECEIPT": "RECE
           "HISTORY": "HISTORY", "ENTRY": "ENTRY", "VERIFY": "VERIFY", "PROGRAM": "PROGRAM",
           "EXPIRY": "EXPIRY", "EXPLANATION": "EXPLANATION", "REPORT": "REPORT",
           "FIGURES": "FIGURES", "CARD_READ": "READ", "STAMPS": "STAMPS", "BALANCE": "BALANCE",
-          "SYNC_STATUS": "SYNC", "SYNC_EXCEPTIONS": "SYNC", "SYNC_EXCEPTION": "SYNC_EXCEPTION"}
+          "SYNC_STATUS": "SYNC", "SYNC_EXCEPTIONS": "SYNC", "SYNC_EXCEPTION": "SYNC_EXCEPTION",
+          "REFUSED_REWARD": "REFUSED_REWARD"}
 
 
 def abi_keys():
@@ -337,13 +338,23 @@ chosen = ["COFFEE:coffee=3.00", "MILK:dairy=10.00", "--reward", "five-off", "--r
 quoted = one("quote", ANNA, *chosen, kind="quote")
 check(quoted["points_to_spend"] == 50 and quoted["discount_minor"] > 500, f"quote: {quoted}")
 text("quote", ANNA, *chosen, expect=r"rewards take off \d+\.\d\d EUR")
+# A reward the card cannot take: the quote lists it with its reason and
+# prices the rest; the sale of the same basket is refused, naming it.
+asked = ["A=10.00", "--reward", "no-such-reward", "--reward", "five-off"]
+listed = one("quote", ANNA, *asked, kind="quote")
+check(listed["refused_rewards"] == [{"result_kind": "refused_reward", "id": "no-such-reward",
+                                     "status": 29, "reason": "not in the program's catalog"}],
+      f"refused rewards: {listed['refused_rewards']}")
+check(listed["discount_minor"] == 500 and listed["points_to_spend"] == 50, f"quote: {listed}")
+text("quote", ANNA, *asked,
+     expect=r"asked for no-such-reward: left out, not in the program's catalog \(reward_refused")
+refused(REFUSED, "reward_refused", r"'no-such-reward' is not in the program's catalog",
+        "earn", ANNA, *asked, "--receipt", "R-5")
 taken = one("earn", ANNA, *chosen, "--tender-points", "10", "--receipt", "R-4", kind="receipt")
 check(taken["redeemed"] == 50 + 10, f"reward and tender points: {taken}")
 # What the quote showed, and 10 points at 0.01 EUR paid as a tender.
 check(taken["discount_minor"] == quoted["discount_minor"] + 10, f"discount: {taken}")
 check(taken["stamps"][0]["spent"] == 3, f"the free coffee took no stamps: {taken['stamps']}")
-refused(INVALID, "invalid_argument", r"no-such-reward",
-        "earn", ANNA, "A=1.00", "--reward", "no-such-reward", "--receipt", "R-5")
 refused(REFUSED, "insufficient_points", r".",
         "earn", ANNA, "A=100.00", "--tender-points", "100000", "--receipt", "R-5")
 

@@ -24,14 +24,18 @@ int ExitCodeFor(loyalty::StatusCode code) {
     case StatusCode::kAlreadyReversed:
     case StatusCode::kCardAlreadyEnrolled:
     case StatusCode::kOfflineLimit:
+    case StatusCode::kRewardRefused:
       return kExitRefused;
     case StatusCode::kDatabaseLocked:
     case StatusCode::kDatabaseCorrupt:
     case StatusCode::kTampered:
+    case StatusCode::kSyncFork:
       return kExitLedger;
     case StatusCode::kProgramInvalid:
     case StatusCode::kIoError:
     case StatusCode::kUnsupported:
+    case StatusCode::kUnknownTerminal:
+    case StatusCode::kKeyMismatch:
       return kExitSetup;
     case StatusCode::kBadRead:
     case StatusCode::kTimeout:

@@ -33,6 +33,14 @@ json StampsJson(const loyalty::StampProgress& p) {
   return r;
 }
 
+json RefusedRewardJson(const loyalty::RefusedReward& x) {
+  json r = Kind("refused_reward");
+  r["id"] = x.reward_id;
+  r["status"] = static_cast<int>(x.code);
+  r["reason"] = x.reason;
+  return r;
+}
+
 json ExplanationJson(const loyalty::QuoteLine& line) {
   json r = Kind("explanation");
   r["rule"] = line.rule;
@@ -146,6 +154,7 @@ json QuoteJson(const loyalty::Quote& q) {
   r["stamps"] = Items(q.stamps, StampsJson);
   r["line_stamps"] = q.line_stamps;
   r["coupons_to_issue"] = q.coupons_to_issue;
+  r["refused_rewards"] = Items(q.refused_rewards, RefusedRewardJson);
   return r;
 }
 

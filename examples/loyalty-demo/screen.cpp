@@ -126,6 +126,10 @@ void PrintQuote(std::ostream& out, const loyalty::Basket& basket, const loyalty:
     out << '\n';
     if (!reward.explanation.empty()) out << "    - " << reward.explanation << '\n';
   }
+  for (const auto& refused : quote.refused_rewards) {
+    out << "  asked for " << refused.reward_id << ": left out, " << refused.reason << " ("
+        << loyalty::StatusCodeName(refused.code) << ": the sale would be refused)\n";
+  }
   for (const auto& stamps : quote.stamps) {
     out << "  stamp card " << stamps.card << ": +" << stamps.collected;
     if (stamps.spent != 0) out << ", -" << stamps.spent << " for the reward";

@@ -124,7 +124,15 @@ typedef enum loyalty_status {
   LOYALTY_OFFLINE_LIMIT = 25,        /* not synced for too long: over the offline cap */
   LOYALTY_NETWORK_ERROR = 26,        /* sync: no readable answer from the server */
   LOYALTY_TLS_REFUSED = 27,          /* sync: a TLS check failed */
-  LOYALTY_SERVER_REFUSED = 28        /* sync: the server refused the request */
+  LOYALTY_SERVER_REFUSED = 28,       /* sync: the server refused the request */
+  LOYALTY_REWARD_REFUSED = 29,       /* the card cannot take a reward asked for (tier, limit,
+                                        stock, validity, unknown id): a quote lists why */
+  LOYALTY_UNKNOWN_TERMINAL = 30,     /* sync: the server has no such terminal: register it
+                                        (loyalty-server add-terminal) or fix terminal_id */
+  LOYALTY_KEY_MISMATCH = 31,         /* sync: the terminal key, or the receipt key, is not
+                                        the server's (the message names which option) */
+  LOYALTY_SYNC_FORK = 32             /* sync: the server's copy and this ledger differ
+                                        ("fork at seq N"): pushing stopped */
 } loyalty_status;
 
 /* Stable name of a code, e.g. "insufficient_points"; "unknown_status" for
@@ -170,7 +178,8 @@ typedef enum loyalty_result_kind {
   LOYALTY_KIND_BALANCE = 16,    /* just the points of a card */
   LOYALTY_KIND_SYNC_STATUS = 17,/* where sync stands (loyalty_sync_status) */
   LOYALTY_KIND_SYNC_EXCEPTIONS = 18, /* entries the server did not simply apply */
-  LOYALTY_KIND_SYNC_EXCEPTION = 19   /* one of them */
+  LOYALTY_KIND_SYNC_EXCEPTION = 19,  /* one of them */
+  LOYALTY_KIND_REFUSED_REWARD = 20   /* a reward a quote left out, and why */
 } loyalty_result_kind;
 
 /* Integer keys are marked (i), strings (s), integer lists (i[]), string
@@ -219,6 +228,7 @@ typedef enum loyalty_key {
   LOYALTY_QUOTE_STAMPS = 315,          /* r[] LOYALTY_KIND_STAMPS */
   LOYALTY_QUOTE_LINE_STAMPS = 316,     /* i[] per basket line, [0] = the first added */
   LOYALTY_QUOTE_COUPONS_TO_ISSUE = 317,/* s[] coupon ids rules will issue codes for */
+  LOYALTY_QUOTE_REFUSED_REWARDS = 318, /* r[] LOYALTY_KIND_REFUSED_REWARD: asked for, left out */
 
   /* LOYALTY_KIND_RECEIPT */
   LOYALTY_RECEIPT_OP_ID = 400,          /* s */
@@ -368,7 +378,14 @@ typedef enum loyalty_key {
   LOYALTY_SYNC_EXCEPTION_STATUS = 1901, /* s applied_flagged, rejected or conflict */
   LOYALTY_SYNC_EXCEPTION_REASON = 1902, /* s e.g. balance_negative */
   LOYALTY_SYNC_EXCEPTION_BATCH_ID = 1903, /* s */
-  LOYALTY_SYNC_EXCEPTION_AT_MS = 1904   /* i when the server said so */
+  LOYALTY_SYNC_EXCEPTION_AT_MS = 1904,  /* i when the server said so */
+
+  /* LOYALTY_KIND_REFUSED_REWARD */
+  LOYALTY_REFUSED_REWARD_ID = 2000,     /* s the reward asked for */
+  LOYALTY_REFUSED_REWARD_STATUS = 2001, /* i what a commit returns for it:
+                                           LOYALTY_REWARD_REFUSED, or
+                                           LOYALTY_INSUFFICIENT_POINTS */
+  LOYALTY_REFUSED_REWARD_REASON = 2002  /* s "needs tier gold", "not in the program's catalog" */
 } loyalty_key;
 
 /* Mirrors loyalty::EntryKind. */
@@ -609,7 +626,10 @@ LOYALTY_EXPORT loyalty_status loyalty_balance(loyalty_terminal* terminal, const 
                                               loyalty_result** out);
 
 /* What the basket would earn for the card with the basket's rewards.
- * *out: a LOYALTY_KIND_QUOTE. Writes nothing. */
+ * *out: a LOYALTY_KIND_QUOTE. Writes nothing. A reward the card cannot
+ * take does not fail the quote: it is listed under
+ * LOYALTY_QUOTE_REFUSED_REWARDS with the status a commit would return and
+ * the reason, and the quote's figures are without it. */
 LOYALTY_EXPORT loyalty_status loyalty_quote(loyalty_terminal* terminal, const char* card,
                                             const loyalty_basket* basket,
                                             loyalty_result** out);
@@ -618,7 +638,8 @@ LOYALTY_EXPORT loyalty_status loyalty_quote(loyalty_terminal* terminal, const ch
  * on what is left to pay, re-checking what the quote showed. *out: a
  * receipt. UNKNOWN_CARD, CARD_BLOCKED, INSUFFICIENT_POINTS, AMOUNT_NEGATIVE,
  * AMOUNT_OVERFLOW, CURRENCY_MISMATCH, DUPLICATE_ID_CONFLICT,
- * INVALID_ARGUMENT (a reward the card cannot take, named). */
+ * REWARD_REFUSED (a reward the card cannot take, named; the quote lists
+ * the reason under LOYALTY_QUOTE_REFUSED_REWARDS). */
 LOYALTY_EXPORT loyalty_status loyalty_commit(loyalty_terminal* terminal, const char* op_id,
                                              const char* card,
                                              const loyalty_basket* basket,
@@ -931,7 +952,11 @@ LOYALTY_EXPORT loyalty_status loyalty_sync_options_set_pinned_public_key(
 /* Mutual TLS: this terminal's certificate and key, as PEM files. */
 LOYALTY_EXPORT loyalty_status loyalty_sync_options_set_client_cert(
     loyalty_sync_options* options, const char* cert_file, const char* key_file);
-/* The server's Ed25519 receipt key and the chain's program key (PEM). */
+/* The server's Ed25519 receipt key and the chain's program key (PEM).
+ * Both optional (NULL or ""): without the receipt key the server's
+ * receipts are stored unchecked, so a ledger rewritten on the till is not
+ * caught against them; without the program key programs sent by the
+ * server are refused (logged) and the till keeps its own file. */
 LOYALTY_EXPORT loyalty_status loyalty_sync_options_set_trusted_keys(
     loyalty_sync_options* options, const char* receipt_public_key_pem,
     const char* program_public_key_pem);
@@ -969,7 +994,12 @@ LOYALTY_EXPORT loyalty_status loyalty_sync_stop(loyalty_sync* sync);
 LOYALTY_EXPORT loyalty_status loyalty_sync_pump(loyalty_sync* sync);
 /* Pushes everything and pulls every page now, ignoring the backoff.
  * NETWORK_ERROR, TIMEOUT, TLS_REFUSED, SERVER_REFUSED (the message says
- * what), TAMPERED (a fork: pushing stopped). Thread-safe. */
+ * what); configuration mistakes, each message naming the option to fix:
+ * UNKNOWN_TERMINAL (the server has no terminal of this terminal_id),
+ * KEY_MISMATCH (terminal_key or receipt_public_key_pem is not the
+ * server's); SYNC_FORK ("fork at seq N": this ledger and the server's copy
+ * differ; pushing stays stopped, also after a restart, until an operator
+ * acts, docs/sync-protocol.md 3.6). Thread-safe. */
 LOYALTY_EXPORT loyalty_status loyalty_sync_now(loyalty_sync* sync);
 /* *out: a LOYALTY_KIND_SYNC_STATUS. Thread-safe. */
 LOYALTY_EXPORT loyalty_status loyalty_sync_status(loyalty_sync* sync, loyalty_result** out);

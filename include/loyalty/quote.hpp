@@ -50,6 +50,14 @@ struct AppliedReward {
   std::vector<std::int64_t> line_discounts;  // per basket line, minor units off
 };
 
+// A reward asked for that the card cannot take: a quote lists it (and
+// leaves it out of its figures) where a commit fails with `code`.
+struct RefusedReward {
+  std::string reward_id;
+  StatusCode code = StatusCode::kRewardRefused;  // or kInsufficientPoints
+  std::string reason;  // "needs tier gold", "needs 500 points, 300 points available"
+};
+
 struct TierProgress {
   std::string tier;           // current tier, empty without tiers
   std::string next_tier;      // empty at the top
@@ -72,6 +80,7 @@ struct Quote {
   std::vector<StampProgress> stamps;
   std::vector<std::int64_t> line_stamps;  // per basket line
   std::vector<std::string> coupons_to_issue;  // coupon ids rules will issue codes for
+  std::vector<RefusedReward> refused_rewards;  // asked for, left out: see RefusedReward
   TierProgress tier;
   std::string segment;              // new, regular, loyal or lapsing
 };

@@ -41,6 +41,14 @@ enum class StatusCode : int {
   kNetworkError = 26,       // sync: no complete, readable answer from the server
   kTlsRefused = 27,         // sync: a TLS check failed (the message says which)
   kServerRefused = 28,      // sync: the server refused the request (code and reason)
+  kRewardRefused = 29,      // the card cannot take a reward asked for (tier, limit, stock,
+                            // validity, not in the catalog): the quote lists why
+  kUnknownTerminal = 30,    // sync: the server has no such terminal (register it, or
+                            // correct Options::terminal_id)
+  kKeyMismatch = 31,        // sync: a key differs from the server's (Options::terminal_key
+                            // or SyncOptions::receipt_public_key_pem)
+  kSyncFork = 32,           // sync: the server's copy and this ledger differ from a seq on
+                            // ("fork at seq N"): pushing stopped, an operator must act
 };
 
 // Stable, human-readable name of a code, e.g. "insufficient_points".

@@ -99,7 +99,10 @@ class Terminal {
 
   // What the basket would earn for this card, the rewards it could take and
   // what each would do to this basket, tier progress and explanations.
-  // `rewards` are applied as Commit would apply them. Writes nothing.
+  // `rewards` are applied as Commit would apply them; one the card cannot
+  // take does not fail the quote: it is listed in Quote::refused_rewards
+  // with the code Commit would return and the reason, and the figures are
+  // without it. Writes nothing.
   Result<Quote> QuoteBasket(const CardId& card, const Basket& basket,
                             const std::vector<std::string>& rewards = {},
                             const std::vector<std::string>& coupons = {}) const;
@@ -108,7 +111,7 @@ class Terminal {
   // earns on what is left to pay, re-checking everything the quote showed.
   // kUnknownCard, kCardBlocked, kInsufficientPoints, kAmountNegative,
   // kAmountOverflow, kCurrencyMismatch, kDuplicateIdConflict,
-  // kInvalidArgument (a reward the card cannot take, named).
+  // kRewardRefused (a reward the card cannot take, named with the reason).
   Result<Receipt> Commit(const Checkout& checkout);
   Result<Receipt> Redeem(const Redemption& request);
 

@@ -141,6 +141,14 @@ std::unique_ptr<loyalty_result> FromQuote(const Quote& q) {
   r->ints[LOYALTY_QUOTE_TIER_MEASURE] = q.tier.measure;
   r->ints[LOYALTY_QUOTE_TIER_TO_NEXT] = q.tier.to_next;
   r->strings[LOYALTY_QUOTE_SEGMENT] = q.segment;
+  auto& refused = r->items[LOYALTY_QUOTE_REFUSED_REWARDS];
+  for (const RefusedReward& x : q.refused_rewards) {
+    auto item = New(LOYALTY_KIND_REFUSED_REWARD);
+    item->strings[LOYALTY_REFUSED_REWARD_ID] = x.reward_id;
+    item->ints[LOYALTY_REFUSED_REWARD_STATUS] = static_cast<int>(x.code);
+    item->strings[LOYALTY_REFUSED_REWARD_REASON] = x.reason;
+    refused.push_back(std::move(item));
+  }
   auto& stamps = r->items[LOYALTY_QUOTE_STAMPS];
   for (const StampProgress& p : q.stamps) stamps.push_back(FromStamps(p));
   r->int_lists[LOYALTY_QUOTE_LINE_STAMPS] = q.line_stamps;

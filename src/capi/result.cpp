@@ -44,6 +44,10 @@ const char* KindName(int kind) {
     case LOYALTY_KIND_CARD_READ: return "card read";
     case LOYALTY_KIND_STAMPS: return "stamp card";
     case LOYALTY_KIND_BALANCE: return "balance";
+    case LOYALTY_KIND_SYNC_STATUS: return "sync status";
+    case LOYALTY_KIND_SYNC_EXCEPTIONS: return "sync exceptions";
+    case LOYALTY_KIND_SYNC_EXCEPTION: return "sync exception";
+    case LOYALTY_KIND_REFUSED_REWARD: return "refused reward";
   }
   return "unknown kind";
 }

@@ -33,6 +33,10 @@ const char* StatusCodeName(StatusCode code) noexcept {
     case StatusCode::kNetworkError: return "network_error";
     case StatusCode::kTlsRefused: return "tls_refused";
     case StatusCode::kServerRefused: return "server_refused";
+    case StatusCode::kRewardRefused: return "reward_refused";
+    case StatusCode::kUnknownTerminal: return "unknown_terminal";
+    case StatusCode::kKeyMismatch: return "key_mismatch";
+    case StatusCode::kSyncFork: return "sync_fork";
   }
   return "unknown_status";
 }

@@ -285,7 +285,7 @@ const Tier* HeldTier(const Program& program, const Context& context) {
 
 Result<Quote> Evaluate(const Program& program, const Basket& basket, const Context& context,
                        const std::vector<std::string>& chosen_rewards, Points tender_points,
-                       const std::vector<std::string>& coupons) {
+                       const std::vector<std::string>& coupons, OnRefusedReward on_refused) {
   if (basket.currency != program.currency.code()) {
     return Status(StatusCode::kCurrencyMismatch,
                   "basket.currency: '" + basket.currency + "' but the program '" + program.id +
@@ -365,23 +365,42 @@ Result<Quote> Evaluate(const Program& program, const Basket& basket, const Conte
   std::vector<std::int64_t> free_units(n, 0);
   std::map<std::string, std::int64_t> stamps_spent;
   Points cost = 0;
+  // A reward the card cannot take: listed and skipped for a quote, the
+  // commit's error otherwise.
+  const bool list_refused = on_refused == OnRefusedReward::kList;
+  auto refuse = [&](const std::string& id, StatusCode code, const std::string& reason) {
+    quote.refused_rewards.push_back({id, code, reason});
+  };
   for (const std::string& id : chosen_rewards) {
     const Reward* r = program.FindReward(id);
     if (r == nullptr) {
-      return Status(StatusCode::kInvalidArgument,
+      if (list_refused) {
+        refuse(id, StatusCode::kRewardRefused, "not in the program's catalog");
+        continue;
+      }
+      return Status(StatusCode::kRewardRefused,
                     "rewards: '" + id + "' is not in the program's catalog");
     }
     const std::string why =
         WhyNot(program, *r, context, tier_id, context.available - cost, stamps_spent);
     if (!why.empty()) {
-      return Status(why.rfind("needs ", 0) == 0 && why.find("available") != std::string::npos
-                        ? StatusCode::kInsufficientPoints
-                        : StatusCode::kInvalidArgument,
-                    "reward '" + id + "': " + why);
+      const StatusCode code =
+          why.rfind("needs ", 0) == 0 && why.find("available") != std::string::npos
+              ? StatusCode::kInsufficientPoints
+              : StatusCode::kRewardRefused;
+      if (list_refused) {
+        refuse(id, code, why);
+        continue;
+      }
+      return Status(code, "reward '" + id + "': " + why);
     }
     const Pricing p = Discount(*r, basket, net, keys);
     if (r->kind != RewardKind::kVoucher && p.total == 0) {
-      return Status(StatusCode::kInvalidArgument,
+      if (list_refused) {
+        refuse(id, StatusCode::kRewardRefused, "nothing in this basket it applies to");
+        continue;
+      }
+      return Status(StatusCode::kRewardRefused,
                     "reward '" + id + "': nothing in this basket it applies to");
     }
     for (size_t i = 0; i < n; ++i) {

@@ -49,15 +49,19 @@ const Tier* HeldTier(const Program& program, const Context& context);
 // Validates the basket (currency, amounts) and evaluates the program: reward
 // options, the chosen rewards' discounts and cost, points per rule and per
 // line. Errors: kCurrencyMismatch, kAmountNegative, kAmountOverflow; for a
-// chosen reward that the card cannot take, kInvalidArgument naming it (or
-// kInsufficientPoints).
+// chosen reward that the card cannot take, kRewardRefused naming it (or
+// kInsufficientPoints); with OnRefusedReward::kList such a reward is
+// listed in Quote::refused_rewards and left out instead (what a quote
+// shows; a commit fails).
 // `tender_points` are points paid as a tender at the program's point value;
 // they, like reward discounts, lower what the basket earns on.
 // `coupons` are coupon ids the terminal resolved from presented codes.
+enum class OnRefusedReward { kFail, kList };
 Result<Quote> Evaluate(const Program& program, const Basket& basket, const Context& context,
                        const std::vector<std::string>& chosen_rewards = {},
                        Points tender_points = 0,
-                       const std::vector<std::string>& coupons = {});
+                       const std::vector<std::string>& coupons = {},
+                       OnRefusedReward on_refused = OnRefusedReward::kFail);
 
 // The catalog as it stands for a card, before any basket.
 std::vector<RewardOption> RewardOptions(const Program& program, const Context& context);

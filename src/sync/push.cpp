@@ -1,6 +1,9 @@
 // Push (docs/sync-protocol.md §3): one batch per step. The batch is stored
 // before its first send and resent unchanged until answered, so a retry
 // after a timeout, a reset or a power cut is the same batch to the server.
+#include <optional>
+#include <string>
+
 #include "sync/sync_impl.hpp"
 #include "sync/wire.hpp"
 #include "trust/codec.hpp"
@@ -8,6 +11,11 @@
 namespace loyalty {
 
 namespace {
+// What a fork's message says after "fork at seq N: ...".
+constexpr char kForkHelp[] =
+    "; pushing stays stopped, also after a restart, until an operator compares this ledger "
+    "with the server's copy (docs/sync-protocol.md 3.6)";
+
 SyncFailure Unreadable(const std::string& what) {
   return {Status(StatusCode::kNetworkError, what + ": nothing acknowledged, will resend"),
           std::chrono::milliseconds(0), false};
@@ -21,7 +29,7 @@ StepResult Sync::Impl::PushStep(bool force) {
   {
     std::lock_guard<std::mutex> guard(state_mutex);
     if (halted) {
-      return SyncFailure{Status(StatusCode::kTampered, "pushing stopped: " + halted_reason),
+      return SyncFailure{Status(StatusCode::kSyncFork, "pushing stopped: " + halted_reason),
                          std::chrono::milliseconds(0), true};
     }
     limit = max_entries;
@@ -99,9 +107,12 @@ StepResult Sync::Impl::PushStep(bool force) {
       return SyncStep::kProgress;
     }
     if (error->error == "chain_mismatch") {
-      Halt("the server's chain does not continue into " + what + " (" + error->reason +
-           "): this ledger and the server's copy differ");
-      return SyncFailure{Status(StatusCode::kTampered, "pushing stopped: chain mismatch"),
+      const std::string fork = "fork at seq " + std::to_string(batch.first_seq) +
+                               ": the server's chain does not continue into " + what + " (" +
+                               error->reason + "): this ledger and the server's copy differ" +
+                               kForkHelp;
+      Halt(fork);
+      return SyncFailure{Status(StatusCode::kSyncFork, "pushing stopped: " + fork),
                          std::chrono::milliseconds(0), true};
     }
     if (response->status == 413) {
@@ -123,11 +134,18 @@ StepResult Sync::Impl::PushStep(bool force) {
   }
   if (answer->receipt && receipt_key &&
       !receipt_key->Verify(sync::ReceiptMessage(*answer->receipt), answer->receipt->signature)) {
-    return Unreadable(what + ": the receipt's signature does not verify");
+    return SyncFailure{Status(StatusCode::kKeyMismatch,
+                              what + ": the server's receipt does not verify under "
+                                     "SyncOptions::receipt_public_key_pem: set it to the "
+                                     "server's receipt public key; nothing acknowledged, will "
+                                     "resend"),
+                       std::chrono::milliseconds(0), false};
   }
 
   const std::int64_t now = NowMs();
-  std::string fork;
+  // A receipt for another history than this ledger's: the server's head
+  // differs from ours at that seq, so the fork is there or before.
+  std::optional<std::int64_t> receipt_differs;
   {
     std::lock_guard<std::mutex> guard(link.mutex());
     ledger::Transaction tx(link.ledger().database());
@@ -135,8 +153,7 @@ StepResult Sync::Impl::PushStep(bool force) {
     if (answer->receipt) {
       auto own = outbox->MacAt(answer->receipt->seq);
       if (!own.ok() || !ledger::SameMac(*own, answer->receipt->mac)) {
-        fork = "the server signed seq " + std::to_string(answer->receipt->seq) +
-               " with another mac than this ledger's: a fork";
+        receipt_differs = answer->receipt->seq;
       } else if (Status s = outbox->SaveReceipt(*answer->receipt, receipt_key.has_value(),
                                                 batch.batch_id);
                  !s.ok()) {
@@ -166,12 +183,28 @@ StepResult Sync::Impl::PushStep(bool force) {
     std::lock_guard<std::mutex> guard(state_mutex);
     last_success = clock->Now();
   }
-  if (!fork.empty() || answer->halted) {
-    Halt(!fork.empty() ? fork
-                       : "the server found a conflict after seq " +
-                             std::to_string(answer->acked_through_seq) +
-                             ": the same seq with other content");
-    return SyncFailure{Status(StatusCode::kTampered, "pushing stopped: " + what),
+  if (receipt_differs || answer->halted) {
+    // The server names the first seq it holds with other content when it
+    // halts; that is where the two histories part.
+    std::optional<std::int64_t> conflict;
+    for (const sync::EntryResult& result : answer->results) {
+      if (result.status == "conflict") {
+        conflict = result.seq;
+        break;
+      }
+    }
+    std::string fork;
+    if (conflict || answer->halted) {
+      fork = "fork at seq " + std::to_string(conflict.value_or(answer->acked_through_seq + 1)) +
+             " (" + what + "): the server holds that seq with other content";
+    } else {
+      fork = "fork at seq " + std::to_string(*receipt_differs) +
+             " or before (" + what + "): the server signed its copy of seq " +
+             std::to_string(*receipt_differs) + " with another mac than this ledger's";
+    }
+    fork += kForkHelp;
+    Halt(fork);
+    return SyncFailure{Status(StatusCode::kSyncFork, "pushing stopped: " + fork),
                        std::chrono::milliseconds(0), true};
   }
   SyncProgressFn notify;

@@ -119,7 +119,7 @@ Result<std::unique_ptr<Sync>> Sync::Create(Terminal& terminal, SyncOptions optio
     if (*halted) {
       im.halted = true;
       im.halted_reason = **halted;
-      im.last_error = Status(StatusCode::kTampered, **halted);
+      im.last_error = Status(StatusCode::kSyncFork, **halted);
     }
     auto last = state.Int(sync::kLastSuccess);
     if (!last.ok()) return last.status();
@@ -225,7 +225,24 @@ SyncFailure Sync::Impl::Refusal(const HttpResponse& response, bool is_signed,
     return f;
   }
   if (!is_signed) {
-    // Anyone on the path can forge an unsigned refusal: not a verdict.
+    // Anyone on the path can forge an unsigned refusal: not a verdict, so
+    // retried. But the two answers a server gives unsigned to a till it
+    // holds no (or another) key for are most likely a till set up wrong:
+    // say which option.
+    if (response.status == 401 && code == "unknown_terminal") {
+      f.status = Status(StatusCode::kUnknownTerminal,
+                        said + ": the server has no terminal '" + terminal_id +
+                            "': register it there (loyalty-server add-terminal) or correct "
+                            "Options::terminal_id; will retry");
+      return f;
+    }
+    if (response.status == 401 && code == "bad_signature") {
+      f.status = Status(StatusCode::kKeyMismatch,
+                        said + ": the server holds another key for terminal '" + terminal_id +
+                            "' (its answer is not signed with this till's): make "
+                            "Options::terminal_key the key registered there; will retry");
+      return f;
+    }
     f.status = Status(StatusCode::kNetworkError, said + ", not signed by the server: will retry");
     return f;
   }
@@ -272,7 +289,7 @@ void Sync::Impl::Halt(const std::string& reason) {
   std::lock_guard<std::mutex> guard(state_mutex);
   halted = true;
   halted_reason = reason;
-  last_error = Status(StatusCode::kTampered, reason);
+  last_error = Status(StatusCode::kSyncFork, reason);
   if (options.log) options.log(LogLevel::kError, "sync: pushing stopped: " + reason);
 }
 

@@ -26,7 +26,8 @@ Result<Quote> Terminal::QuoteBasket(const CardId& card, const Basket& basket,
   if (!resolved.ok()) return resolved.status();
   std::vector<std::string> coupon_ids;
   for (const auto& [code, id] : *resolved) coupon_ids.push_back(id);
-  return engine::Evaluate(im.program, basket, *context, rewards, 0, coupon_ids);
+  return engine::Evaluate(im.program, basket, *context, rewards, 0, coupon_ids,
+                          engine::OnRefusedReward::kList);
 }
 
 Status Terminal::Impl::CheckCheckout(const Checkout& checkout) {

@@ -90,12 +90,15 @@ TEST(CapiStatusTest, CodesAndNamesMirrorTheCppOnes) {
                 static_cast<int>(loyalty::StatusCode::kInsufficientFunds));
   static_assert(LOYALTY_SERVER_REFUSED ==
                 static_cast<int>(loyalty::StatusCode::kServerRefused));
-  for (int code = LOYALTY_OK; code <= LOYALTY_SERVER_REFUSED; ++code) {
+  static_assert(LOYALTY_REWARD_REFUSED ==
+                static_cast<int>(loyalty::StatusCode::kRewardRefused));
+  static_assert(LOYALTY_SYNC_FORK == static_cast<int>(loyalty::StatusCode::kSyncFork));
+  for (int code = LOYALTY_OK; code <= LOYALTY_SYNC_FORK; ++code) {
     EXPECT_STREQ(loyalty_status_name(code),
                  loyalty::StatusCodeName(static_cast<loyalty::StatusCode>(code)));
   }
   // A code appended in C++ must be appended to loyalty.h too.
-  EXPECT_STREQ(loyalty_status_name(LOYALTY_SERVER_REFUSED + 1), "unknown_status")
+  EXPECT_STREQ(loyalty_status_name(LOYALTY_SYNC_FORK + 1), "unknown_status")
       << "loyalty::StatusCode grew: add it to loyalty_status in loyalty.h";
 }
 

@@ -171,8 +171,35 @@ TEST(RulesTest, ChosenRewardDiscountsTheBasketAndLowersWhatItEarns) {
   auto twice = Evaluate(p, b, c, {"five-off", "five-off"});
   EXPECT_EQ(twice.status().code(), StatusCode::kInsufficientPoints);
   auto unknown = Evaluate(p, b, c, {"ten-off"});
+  EXPECT_EQ(unknown.status().code(), StatusCode::kRewardRefused);
   EXPECT_NE(unknown.status().message().find("'ten-off' is not in the program's catalog"),
             std::string::npos);
+}
+
+TEST(RulesTest, AQuoteListsTheRewardsTheCardCannotTakeAndWhy) {
+  Program p = Parse(kTiers);
+  Basket b{"EUR", {Line("A", "x", 1, 2000), Line("B", "x", 1, 1000)}};
+  Context c = At(kTuesday);
+  c.available = 600;
+  auto refused = Evaluate(p, b, c, {"gold-lounge", "five-off", "ten-off"});
+  EXPECT_EQ(refused.status().code(), StatusCode::kRewardRefused);  // a commit fails
+  EXPECT_NE(refused.status().message().find("needs tier gold"), std::string::npos);
+  auto q = Evaluate(p, b, c, {"gold-lounge", "five-off", "ten-off"}, 0, {},
+                    OnRefusedReward::kList);
+  ASSERT_TRUE(q.ok()) << q.status().ToString();
+  EXPECT_EQ(q->discount_minor, 500);  // five-off only
+  EXPECT_EQ(q->points_to_spend, 500);
+  ASSERT_EQ(q->refused_rewards.size(), 2u);
+  EXPECT_EQ(q->refused_rewards[0].reward_id, "gold-lounge");
+  EXPECT_EQ(q->refused_rewards[0].code, StatusCode::kRewardRefused);
+  EXPECT_EQ(q->refused_rewards[0].reason, "needs tier gold");
+  EXPECT_EQ(q->refused_rewards[1].reward_id, "ten-off");
+  EXPECT_EQ(q->refused_rewards[1].reason, "not in the program's catalog");
+  c.available = 100;
+  auto poor = Evaluate(p, b, c, {"five-off"}, 0, {}, OnRefusedReward::kList);
+  ASSERT_EQ(poor->refused_rewards.size(), 1u);
+  EXPECT_EQ(poor->refused_rewards[0].code, StatusCode::kInsufficientPoints);
+  EXPECT_EQ(poor->discount_minor, 0);
 }
 
 TEST(RulesTest, EveryRewardKindTakesOffWhatItSays) {

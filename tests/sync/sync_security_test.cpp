@@ -187,16 +187,60 @@ TEST_F(SyncTest, AForkedTillIsStoppedAndTold) {
   ASSERT_TRUE(twin->Commit({"x2", Card("LC0002"), Eur({9000}), 0}).ok());
   Attach(twin, OptionsFor(server_->port()));
   Status s = twin.sync->SyncNow();
-  EXPECT_EQ(s.code(), StatusCode::kTampered) << s.ToString();
+  EXPECT_EQ(s.code(), StatusCode::kSyncFork) << s.ToString();
+  EXPECT_NE(s.message().find("fork at seq 1"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("docs/sync-protocol.md"), std::string::npos) << s.message();
   EXPECT_TRUE(twin.sync->status().halted);
   // Pushing stays stopped, across a restart too.
   twin.sync.reset();
   Attach(twin, OptionsFor(server_->port()));
   EXPECT_TRUE(twin.sync->status().halted);
-  EXPECT_EQ(twin.sync->SyncNow().code(), StatusCode::kTampered);
+  EXPECT_EQ(twin.sync->SyncNow().code(), StatusCode::kSyncFork);
+  EXPECT_EQ(twin.sync->status().last_error.code(), StatusCode::kSyncFork);
   auto stored = server_->store().StoredEntries("T1");
   ASSERT_TRUE(stored.ok());
   EXPECT_EQ(*stored, 2) << "the forked entries were not stored";
+}
+
+// Setup mistakes a till makes come back as what they are, each naming
+// the option to fix, not as network trouble.
+TEST_F(SyncTest, AnUnregisteredTerminalIsToldSo) {
+  Till till("T-NEW");  // never added to the server
+  Attach(till, OptionsFor(server_->port()));
+  ASSERT_TRUE(till->Enroll({"e1", Card("LC0001"), "", "Ada"}).ok());
+  Status s = till.sync->SyncNow();
+  EXPECT_EQ(s.code(), StatusCode::kUnknownTerminal) << s.ToString();
+  EXPECT_NE(s.message().find("terminal_id"), std::string::npos) << s.message();
+  EXPECT_NE(s.message().find("add-terminal"), std::string::npos) << s.message();
+  const SyncStatus kept = till.sync->status();  // kept, sent once registered
+  EXPECT_GT(kept.backlog, 0);
+  EXPECT_EQ(kept.backlog, kept.head_seq);
+  ASSERT_TRUE(server_->store().AddTerminal("T-NEW", till.t.options.terminal_key).ok());
+  EXPECT_TRUE(till.sync->SyncNow().ok()) << till.sync->status().last_error.ToString();
+  EXPECT_EQ(till.sync->status().backlog, 0);
+}
+
+TEST_F(SyncTest, ATerminalKeyThatIsNotTheServersIsToldSo) {
+  Till till("T2");
+  ASSERT_TRUE(server_->store().AddTerminal("T2", "another key of T2, 32 bytes or more").ok());
+  Attach(till, OptionsFor(server_->port()));
+  ASSERT_TRUE(till->Enroll({"e1", Card("LC0001"), "", "Ada"}).ok());
+  Status s = till.sync->SyncNow();
+  EXPECT_EQ(s.code(), StatusCode::kKeyMismatch) << s.ToString();
+  EXPECT_NE(s.message().find("terminal_key"), std::string::npos) << s.message();
+}
+
+TEST_F(SyncTest, AReceiptKeyThatIsNotTheServersIsToldSo) {
+  auto other = server::NewEd25519KeyPair();
+  ASSERT_TRUE(other.ok());
+  SyncOptions o = OptionsFor(server_->port());
+  o.receipt_public_key_pem = other->second;
+  auto till = NewTill("T3", &o);
+  ASSERT_TRUE((*till)->Enroll({"e1", Card("LC0001"), "", "Ada"}).ok());
+  Status s = till->sync->SyncNow();
+  EXPECT_EQ(s.code(), StatusCode::kKeyMismatch) << s.ToString();
+  EXPECT_NE(s.message().find("receipt_public_key_pem"), std::string::npos) << s.message();
+  EXPECT_EQ(till->sync->status().acked_seq, 0);
 }
 
 }  // namespace

@@ -51,7 +51,7 @@ TEST_F(StampCardTest, TenthCoffeeIsFree) {
   EXPECT_EQ(Stamps(), 0);
   EXPECT_EQ(t_->Commit({"s11", Card("LC0001"), Coffees(1), 0, {"free-coffee"}})
                 .status().code(),
-            StatusCode::kInvalidArgument);
+            StatusCode::kRewardRefused);
   EXPECT_TRUE(t_->Verify()->ok);
 }
 

@@ -79,6 +79,21 @@ def test_refusals_are_exceptions_of_their_status(till):
         till.quote(CARD, loyalty.Basket("USD").line("A", 1, 100))
 
 
+def test_a_quote_lists_the_rewards_the_card_cannot_take(till):
+    till.enroll("E-1", CARD)  # 50 points, tier bronze
+    basket = (loyalty.Basket("EUR").line("A", 1, 2000)
+              .reward("gold-gift").reward("five-off").reward("no-such-reward"))
+    quote = till.quote(CARD, basket)
+    assert quote["discount_minor"] == 500  # five-off only
+    assert quote["points_to_spend"] == 50 and quote["points_to_earn"] == 15  # on 20.00 - 5.00
+    assert [(r["id"], r["status"], r["reason"]) for r in quote["refused_rewards"]] == [
+        ("gold-gift", loyalty.Status.REWARD_REFUSED, "needs tier gold"),
+        ("no-such-reward", loyalty.Status.REWARD_REFUSED, "not in the program's catalog")]
+    with pytest.raises(loyalty.RewardRefusedError, match="reward 'gold-gift': needs tier gold"):
+        till.commit("R-1", CARD, basket)
+    assert till.balance(CARD)["available"] == 50  # the refused sale wrote nothing
+
+
 def test_enrolment_with_birthday_and_referrer(till):
     till.enroll("E-1", CARD, name="Ada")
     friend = till.enroll("E-2", "9900 0000 0067", name="Grace", birthday="01-09",
