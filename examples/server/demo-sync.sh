@@ -139,6 +139,32 @@ till "still to send:            0" sync $sync_args
 till "still to send:            0" --db till-2.db --terminal-id till-2 sync $sync_args
 till "holds 50.00" --db till-2.db --terminal-id till-2 gift balance 9900000000000010
 
+step "setup mistakes name the option to fix, with exit code 6 (setup)"
+# expect_failure CODE STATUS PATTERN ARGS...: a loyalty-demo command that must
+# fail with exit code CODE, naming STATUS and PATTERN on stderr.
+expect_failure() {
+  want=$1 status=$2 pattern=$3
+  shift 3
+  code=0
+  "$demo" --program "$programs/supermarket.json" --card-key-file chain-card.key "$@" \
+    >out.txt 2>err.txt || code=$?
+  [ "$code" -eq "$want" ] || fail "'$*' exited with $code, want $want: $(cat out.txt err.txt)"
+  grep -q "error: $status: .*$pattern" err.txt || fail "'$*' did not say $status, $pattern: $(cat err.txt)"
+  cat err.txt
+}
+"$demo" keygen till-4.db.key
+"$demo" --program "$programs/supermarket.json" --card-key-file chain-card.key --db till-4.db \
+  --terminal-id till-4 enroll 9900000000000028 --name "Dora" --op-id E-4 >/dev/null
+# shellcheck disable=SC2086
+expect_failure 6 unknown_terminal "loyalty-server add-terminal" \
+  --db till-4.db --terminal-id till-4 sync $sync_args
+"$server" add-terminal --db central.db --id till-4 --key-file till-4.db.key
+# The program key where the receipt key belongs.
+expect_failure 6 key_mismatch "receipt_public_key_pem" --db till-4.db --terminal-id till-4 \
+  sync --server "$url" --ca ca.pem --receipt-key program.pub
+# shellcheck disable=SC2086
+till "still to send:            0" --db till-4.db --terminal-id till-4 sync $sync_args
+
 step "a new program version, signed with the chain's program key"
 sed 's/"version": *[0-9]*/"version": 99/' "$programs/supermarket.json" >new-program.json
 "$server" add-program --db central.db --file new-program.json --signing-key program.key

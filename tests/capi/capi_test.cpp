@@ -248,6 +248,58 @@ TEST_F(CapiTest, WholeCheckoutPath) {
   loyalty_basket_free(second);
 }
 
+// A reward the card cannot take: the quote lists it with the status the
+// sale would get and the reason, and prices the rest; the sale is refused.
+TEST_F(CapiTest, AQuoteListsTheRewardsTheCardCannotTakeAndTheSaleRefusesThem) {
+  loyalty_basket* poor = Basket({2000});
+  ASSERT_EQ(loyalty_basket_add_reward(poor, "five-off"), LOYALTY_OK);
+  Owned short_of_points;  // 10 points of the sign-up bonus, five-off costs 50
+  ASSERT_EQ(loyalty_quote(t_, "LC0001", poor, short_of_points.out()), LOYALTY_OK)
+      << loyalty_last_error();
+  const loyalty_result* wanting = Item(short_of_points.get(), LOYALTY_QUOTE_REFUSED_REWARDS, 0);
+  EXPECT_EQ(Str(wanting, LOYALTY_REFUSED_REWARD_ID), "five-off");
+  EXPECT_EQ(Int(wanting, LOYALTY_REFUSED_REWARD_STATUS), LOYALTY_INSUFFICIENT_POINTS);
+  EXPECT_EQ(Str(wanting, LOYALTY_REFUSED_REWARD_REASON), "needs 50 points, 10 points available");
+  loyalty_basket_free(poor);
+
+  Owned earned;
+  loyalty_basket* big = Basket({10000});
+  ASSERT_EQ(loyalty_commit(t_, "sale-1", "LC0001", big, "alice", earned.out()), LOYALTY_OK)
+      << loyalty_last_error();
+  loyalty_basket_free(big);
+
+  loyalty_basket* basket = Basket({2000, 1000});
+  ASSERT_EQ(loyalty_basket_add_reward(basket, "gold-lounge"), LOYALTY_OK);
+  ASSERT_EQ(loyalty_basket_add_reward(basket, "five-off"), LOYALTY_OK);
+  Owned quote;
+  ASSERT_EQ(loyalty_quote(t_, "LC0001", basket, quote.out()), LOYALTY_OK)
+      << loyalty_last_error();
+  EXPECT_EQ(Int(quote.get(), LOYALTY_QUOTE_DISCOUNT_MINOR), 500);  // five-off only
+  EXPECT_EQ(Int(quote.get(), LOYALTY_QUOTE_POINTS_TO_SPEND), 50);
+  EXPECT_EQ(Int(quote.get(), LOYALTY_QUOTE_POINTS_TO_EARN), 25);   // on 30.00 - 5.00
+  size_t refused = 0;
+  ASSERT_EQ(loyalty_result_count(quote.get(), LOYALTY_QUOTE_REFUSED_REWARDS, &refused),
+            LOYALTY_OK);
+  ASSERT_EQ(refused, 1u);
+  const loyalty_result* lounge = Item(quote.get(), LOYALTY_QUOTE_REFUSED_REWARDS, 0);
+  EXPECT_EQ(Str(lounge, LOYALTY_REFUSED_REWARD_ID), "gold-lounge");
+  EXPECT_EQ(Int(lounge, LOYALTY_REFUSED_REWARD_STATUS), LOYALTY_REWARD_REFUSED);
+  EXPECT_EQ(Str(lounge, LOYALTY_REFUSED_REWARD_REASON), "not in the program's catalog");
+
+  Owned sale;
+  EXPECT_EQ(loyalty_commit(t_, "sale-2", "LC0001", basket, "alice", sale.out()),
+            LOYALTY_REWARD_REFUSED);
+  EXPECT_STREQ(loyalty_status_name(LOYALTY_REWARD_REFUSED), "reward_refused");
+  EXPECT_NE(std::string(loyalty_last_error()).find("'gold-lounge' is not in the program's "
+                                                   "catalog"),
+            std::string::npos)
+      << loyalty_last_error();
+  Owned after;
+  ASSERT_EQ(loyalty_balance(t_, "LC0001", after.out()), LOYALTY_OK);
+  EXPECT_EQ(Int(after.get(), LOYALTY_BALANCE_AVAILABLE), 110) << "the refused sale wrote";
+  loyalty_basket_free(basket);
+}
+
 TEST_F(CapiTest, GiftCardWalletAndReservation) {
   Owned loaded;
   ASSERT_EQ(loyalty_load_gift_card(t_, "g1", "GC-5555-0001", 5000, loaded.out()), LOYALTY_OK)

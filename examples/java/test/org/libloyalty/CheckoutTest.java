@@ -112,6 +112,35 @@ public class CheckoutTest {
   }
 
   @Test
+  public void aQuoteListsTheRewardsTheCardCannotTakeAndTheSaleRefusesThem() {
+    till.enroll("E-1", CARD, "Ada", null);
+    // 50 points after sign-up: five-off (50) fits, ten-off (80) does not.
+    Basket basket = new Basket("EUR").line("A", null, 1, 3000)
+        .reward("ten-off").reward("gold-lounge").reward("five-off");
+    Map<String, Object> quote = till.quote(CARD, basket);
+    assertEquals(500L, quote.get("discountMinor"));  // five-off only
+    assertEquals(50L, quote.get("pointsToSpend"));
+    @SuppressWarnings("unchecked")
+    List<Map<String, Object>> refused = (List<Map<String, Object>>) quote.get("refusedRewards");
+    assertEquals(2, refused.size());
+    assertEquals("ten-off", refused.get(0).get("id"));
+    assertEquals((long) Abi.INSUFFICIENT_POINTS, refused.get(0).get("status"));
+    assertEquals("needs 80 points, 50 points available", refused.get(0).get("reason"));
+    assertEquals("gold-lounge", refused.get(1).get("id"));
+    assertEquals((long) Abi.REWARD_REFUSED, refused.get(1).get("status"));
+    assertEquals("not in the program's catalog", refused.get(1).get("reason"));
+    LoyaltyException e =
+        assertThrows(LoyaltyException.class, () -> till.commit("R-1", CARD, basket, null));
+    assertEquals(Abi.INSUFFICIENT_POINTS, e.status());  // the first one asked for
+    Basket noLounge = new Basket("EUR").line("A", null, 1, 3000).reward("gold-lounge");
+    LoyaltyException lounge =
+        assertThrows(LoyaltyException.class, () -> till.commit("R-2", CARD, noLounge, null));
+    assertEquals(Abi.REWARD_REFUSED, lounge.status());
+    assertEquals("reward_refused", lounge.name());
+    assertTrue(lounge.getMessage().contains("'gold-lounge' is not in the program's catalog"));
+  }
+
+  @Test
   public void aSyncKeepsItsTerminalAndClosesInAnyOrder() {
     till.enroll("E-1", CARD, "Ada", null);
     // Nothing listens on port 1.
