@@ -277,7 +277,8 @@ struct Played {
 
 bool Expected(StatusCode code) {
   return code == StatusCode::kInsufficientPoints || code == StatusCode::kInvalidArgument ||
-         code == StatusCode::kAlreadyReversed || code == StatusCode::kNotFound;
+         code == StatusCode::kRewardRefused || code == StatusCode::kAlreadyReversed ||
+         code == StatusCode::kNotFound;
 }
 
 // Plays `ops` on a fresh ledger; checks what every run must keep. A final
@@ -342,6 +343,10 @@ Played Play(const ProgramSpec& spec, const Ops& ops) {
         auto quote = t.QuoteBasket(card, op.basket, op.rewards);
         auto sold = t.Commit(checkout);
         status = sold.status();
+        if (sold.ok() && quote.ok() && !quote->refused_rewards.empty()) {
+          return fail(i, "the quote refused reward '" + quote->refused_rewards[0].reward_id +
+                             "' (" + quote->refused_rewards[0].reason + "), the commit took it");
+        }
         if (sold.ok() && op.tender == 0) {
           if (!quote.ok()) return fail(i, "commit passed, its quote failed: " + quote.status().ToString());
           if (quote->points_to_earn != sold->earned || quote->points_to_spend != sold->redeemed ||
