@@ -15,6 +15,10 @@ struct VerifyReport {
   // the problem is not an entry, e.g. a cached balance).
   std::int64_t first_bad_seq = 0;
   std::string problem;  // names the entry or account and what is wrong
+  // The table and row found wrong ("entries" and "seq=N" for an entry;
+  // the row's primary key otherwise; empty when no one row is to blame).
+  std::string table;
+  std::string row;
 };
 
 // Called now and then with entries checked so far and the total.

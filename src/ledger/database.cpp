@@ -202,11 +202,15 @@ Transaction::~Transaction() {
     // SQLite may have rolled back already (an I/O error ends a transaction).
     if (sqlite3_get_autocommit(db_.db_) == 0) (void)db_.rollback_.Run();
     ++db_.generation_;
+    if (db_.after_rollback_) db_.after_rollback_();
   }
 }
 
 Status Transaction::Commit() {
   if (!open_) return begun_.ok() ? Status(StatusCode::kInternal, "commit twice") : begun_;
+  if (db_.before_commit_) {
+    if (Status s = db_.before_commit_(); !s.ok()) return s;
+  }
   Status s = db_.commit_.Run();
   if (s.ok()) {
     open_ = false;

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -85,6 +86,15 @@ class Database {
   // The generation the last successful Transaction::Commit left (even).
   std::uint64_t committed_generation() const noexcept { return committed_; }
 
+  // Run by every Transaction: `before_commit` inside it, just before
+  // COMMIT (an error keeps it from committing, and it rolls back);
+  // `after_rollback` once it rolled back. The ledger's row seals use them.
+  void SetTransactionHooks(std::function<Status()> before_commit,
+                           std::function<void()> after_rollback) {
+    before_commit_ = std::move(before_commit);
+    after_rollback_ = std::move(after_rollback);
+  }
+
  private:
   friend class Transaction;
   explicit Database(sqlite3* db) : db_(db) {}
@@ -94,6 +104,8 @@ class Database {
   // A Transaction's statements, prepared once instead of parsed by
   // sqlite3_exec every time.
   Statement begin_, commit_, rollback_;
+  std::function<Status()> before_commit_;
+  std::function<void()> after_rollback_;
 };
 
 // BEGIN IMMEDIATE on construction; ROLLBACK in the destructor unless

@@ -12,8 +12,8 @@ constexpr const char* kEntryColumns =
     "pending_until, expires_at, at, note, mac, units, ref";
 
 
-Ledger::Ledger(std::unique_ptr<Database> db, Chain chain)
-    : db_(std::move(db)), chain_(std::move(chain)) {}
+Ledger::Ledger(std::unique_ptr<Database> db, std::unique_ptr<Seals> seals, Chain chain)
+    : db_(std::move(db)), seals_(std::move(seals)), chain_(std::move(chain)) {}
 
 Ledger::~Ledger() = default;
 
@@ -22,8 +22,12 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const LedgerOptions& options) {
   if (!chain.ok()) return chain.status();
   auto db = Database::Open(options.database);
   if (!db.ok()) return db.status();
+  // Watching before the migrations: the one that adds the seals table
+  // seals every row in its own transaction.
+  auto seals = std::make_unique<Seals>(**db, options.terminal_key);
   if (Status s = Migrate(**db); !s.ok()) return s;
-  std::unique_ptr<Ledger> ledger(new Ledger(std::move(*db), std::move(*chain)));
+  std::unique_ptr<Ledger> ledger(
+      new Ledger(std::move(*db), std::move(seals), std::move(*chain)));
   if (Status s = ledger->Prepare(); !s.ok()) return s;
   if (Status s = ledger->PrepareActivity(); !s.ok()) return s;
   if (Status s = ledger->PrepareReturns(); !s.ok()) return s;
@@ -122,6 +126,16 @@ Status Ledger::CheckKey() {
     }
     return Status::Ok();
   }
+  // Only a new ledger gets its key check. One whose check was removed
+  // opens without it, and Verify() names what is missing: putting one back
+  // here would bless whatever key opened it.
+  auto used = db_->Prepare(
+      "SELECT EXISTS (SELECT 1 FROM entries) OR EXISTS (SELECT 1 FROM accounts) OR "
+      "EXISTS (SELECT 1 FROM meta WHERE key = 'head')");
+  if (!used.ok()) return used.status();
+  auto used_row = used->Step();
+  if (!used_row.ok()) return used_row.status();
+  if (*used_row && used->Int(0) != 0) return Status::Ok();
   auto insert = db_->Prepare("INSERT INTO meta(key, value) VALUES ('key_check', ?1)");
   if (!insert.ok()) return insert.status();
   insert->BindBlob(1, chain_.KeyCheck());

@@ -15,6 +15,7 @@
 #include "ledger/database.hpp"
 #include "ledger/entry.hpp"
 #include "ledger/lots.hpp"
+#include "ledger/seals.hpp"
 #include "loyalty/account.hpp"
 #include "loyalty/verify.hpp"
 
@@ -252,7 +253,7 @@ class Ledger {
   Status Rebuild(std::int64_t now);
 
  private:
-  Ledger(std::unique_ptr<Database> db, Chain chain);
+  Ledger(std::unique_ptr<Database> db, std::unique_ptr<Seals> seals, Chain chain);
   Status Prepare();
   Status CheckKey();
   struct Head {
@@ -272,6 +273,7 @@ class Ledger {
   std::uint64_t cached_head_generation_ = 0;  // 0: none (generations start at 1)
 
   std::unique_ptr<Database> db_;
+  std::unique_ptr<Seals> seals_;  // after db_: unhooked before it closes
   Chain chain_;
   struct Statements;
   std::unique_ptr<Statements> st_;

@@ -7,7 +7,7 @@ namespace loyalty::ledger {
 namespace {
 
 // Append only: a released migration is never edited.
-constexpr std::array<const char*, 12> kMigrations{
+constexpr std::array<const char*, 13> kMigrations{
     // 1: the ledger.
     R"sql(
 CREATE TABLE meta (
@@ -216,6 +216,18 @@ CREATE TABLE reward_lines (
   line_no        INTEGER NOT NULL,
   discount_minor INTEGER NOT NULL,
   PRIMARY KEY (op_id, item)
+) STRICT, WITHOUT ROWID;
+)sql",
+    // 13: row seals (ledger/seals.hpp): a keyed MAC of every row the hash
+    // chain does not cover, by table and primary key. The transaction that
+    // creates it seals every existing row.
+    R"sql(
+CREATE TABLE seals (
+  tbl TEXT NOT NULL,
+  k1  ANY NOT NULL,                       -- the row's primary key
+  k2  ANY NOT NULL,                       -- its second column, or 0
+  mac BLOB NOT NULL,
+  PRIMARY KEY (tbl, k1, k2)
 ) STRICT, WITHOUT ROWID;
 )sql",
 };

@@ -15,6 +15,19 @@ VerifyReport Bad(VerifyReport report, std::int64_t seq, std::string problem) {
   report.ok = false;
   report.first_bad_seq = seq;
   report.problem = std::move(problem);
+  if (seq != 0) {
+    report.table = "entries";
+    report.row = "seq=" + std::to_string(seq);
+  }
+  return report;
+}
+
+VerifyReport BadRow(VerifyReport report, std::string table, std::string row,
+                    std::string problem) {
+  report.ok = false;
+  report.table = std::move(table);
+  report.row = std::move(row);
+  report.problem = std::move(problem);
   return report;
 }
 
@@ -28,6 +41,34 @@ Result<VerifyReport> Ledger::Verify(const ProgressFn& progress) {
     Database& db;
     ~EndRead() { (void)db.Exec("COMMIT"); }
   } end_read{*db_};
+
+  // Pages SQLite itself finds damaged come first: nothing read from them
+  // could be trusted.
+  auto integrity = db_->Prepare("PRAGMA integrity_check(1)");
+  if (!integrity.ok()) return integrity.status();
+  auto integrity_row = integrity->Step();
+  if (!integrity_row.ok()) {
+    if (integrity_row.status().code() == StatusCode::kDatabaseCorrupt) {
+      return BadRow(report, "", "", "SQLite's integrity check failed: " +
+                                        integrity_row.status().message());
+    }
+    return integrity_row.status();
+  }
+  if (*integrity_row && integrity->Text(0) != "ok") {
+    return BadRow(report, "", "",
+                  "SQLite's integrity check failed: " + integrity->Text(0).substr(0, 200));
+  }
+  // The key check: without it a ledger could be reopened under any key.
+  auto key_check = db_->Prepare("SELECT value FROM meta WHERE key = 'key_check'");
+  if (!key_check.ok()) return key_check.status();
+  auto key_row = key_check->Step();
+  if (!key_row.ok()) return key_row.status();
+  if (!*key_row || !SameMac(key_check->Blob(0), chain_.KeyCheck())) {
+    return BadRow(report, "meta", "key='key_check'",
+                  "table meta, row key='key_check': the key check is missing or does "
+                  "not match the terminal key");
+  }
+  key_check->Reset();
 
   auto head = ReadHead();
   if (!head.ok()) {
@@ -174,18 +215,35 @@ Result<VerifyReport> Ledger::Verify(const ProgressFn& progress) {
                "entry " + std::to_string(orphans->Int(0)) + " names account " +
                    orphans->Text(1) + ", which does not exist");
   }
+  // Every other table's rows against their seals (ledger/seals.hpp).
+  auto sealed = seals_->Check();
+  if (!sealed.ok()) return sealed.status();
+  if (*sealed) {
+    const SealProblem& p = **sealed;
+    return BadRow(report, p.table, p.row,
+                  "table " + p.table + (p.row.empty() ? "" : ", row " + p.row) + ": " + p.what);
+  }
   return report;
 }
 
 Status Ledger::Rebuild(std::int64_t now) {
   auto check = Verify({});
   if (!check.ok()) return check.status();
-  if (!check->ok && check->first_bad_seq != 0) {
+  // The caches and lots are what a rebuild rewrites; anything else wrong
+  // (the chain, a card, an operation) it cannot mend.
+  const bool mendable =
+      check->table.empty() || check->table == "lots" || check->table == "lot_moves";
+  if (!check->ok && (check->first_bad_seq != 0 || !mendable)) {
     return {StatusCode::kTampered,
-            "refusing to rebuild from a chain that does not verify: " + check->problem};
+            "refusing to rebuild from a ledger that does not verify: " + check->problem};
   }
   Transaction tx(*db_);
   if (!tx.begun().ok()) return tx.begun();
+  seals_->TrustBeforeFlush({"lots", "lot_moves"});
+  struct Untrust {
+    Seals& seals;
+    ~Untrust() { seals.TrustBeforeFlush({}); }
+  } untrust{*seals_};
   cached_account_generation_ = 0;
   if (Status s = db_->Exec("DELETE FROM lots; DELETE FROM lot_moves; "
                            "UPDATE accounts SET balance = 0, debt = 0, lots_usable = 0, "

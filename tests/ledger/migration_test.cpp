@@ -61,6 +61,7 @@ TEST(MigrationTest, CachedLotSumsAreFilledFromExistingLots) {
                             "ALTER TABLE accounts DROP COLUMN lots_from; "
                             "ALTER TABLE accounts DROP COLUMN lots_until; "
                             "DROP TABLE reward_lines; "
+                            "DROP TABLE seals; DELETE FROM meta WHERE key = 'seals'; "
                             "PRAGMA user_version=10")
                     .ok());
   }
