@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "common/text.hpp"
 #include "engine/program.hpp"
 #include "loyalty/money.hpp"
 
@@ -23,14 +24,19 @@ size_t EditDistance(const std::string& a, const std::string& b);
 
 class Checker {
  public:
+  // At most kMaxProblems are kept; a hostile file cannot grow the report.
   void Problem(const std::string& path, const std::string& what) {
-    problems_.push_back(path + ": " + what);
+    ++count_;
+    if (problems_.size() < kMaxProblems) problems_.push_back(path + ": " + what);
   }
   bool ok() const { return problems_.empty(); }
   std::string Report() const {
-    std::string out = "program has " + std::to_string(problems_.size()) +
-                      (problems_.size() == 1 ? " problem" : " problems");
+    std::string out = "program has " + std::to_string(count_) +
+                      (count_ == 1 ? " problem" : " problems");
     for (const auto& p : problems_) out += "\n  " + p;
+    if (count_ > problems_.size()) {
+      out += "\n  (and " + std::to_string(count_ - problems_.size()) + " more)";
+    }
     return out;
   }
 
@@ -48,11 +54,14 @@ class Checker {
           best = k;
         }
       }
-      Problem(Join(path, key), best.empty()
+      Problem(Join(path, text::Excerpt(key)), best.empty()
                                    ? "unknown field"
                                    : "unknown field (did you mean '" + best + "'?)");
     }
   }
+
+  // A value for a message: a short excerpt, never a hostile value whole.
+  static std::string Shown(const Json& v) { return text::Excerpt(v.dump()); }
 
   static std::string Join(const std::string& path, const std::string& key) {
     return path.empty() ? key : path + "." + key;
@@ -118,7 +127,9 @@ class Checker {
   }
 
  private:
+  static constexpr std::size_t kMaxProblems = 50;
   std::vector<std::string> problems_;
+  std::size_t count_ = 0;
 };
 
 // Field readers (engine/program_fields.cpp). Each reports its problems to

@@ -73,12 +73,12 @@ std::optional<std::int64_t> ParsePermille(Checker& check, const Json& v,
   }
   if (!v.is_string()) {
     check.Problem(where, "must be a whole number or a decimal string like \"1.5\", got " +
-                             v.dump());
+                             Checker::Shown(v));
     return std::nullopt;
   }
   auto parsed = Money::Parse(v.get<std::string>(), *Currency::FromCode("KWD"));  // 3 decimals
   if (!parsed.ok() || parsed->minor() <= 0 || parsed->minor() > 1000 * kPermille) {
-    check.Problem(where, "must be > 0 with at most 3 decimals, got " + v.dump());
+    check.Problem(where, "must be > 0 with at most 3 decimals, got " + Checker::Shown(v));
     return std::nullopt;
   }
   return parsed->minor();
@@ -94,7 +94,7 @@ std::optional<std::int64_t> ParseAmount(Checker& check, const Json& object,
   }
   const Json& v = object.at(key);
   if (!v.is_string()) {
-    check.Problem(where, "must be an amount string like \"5.00\", got " + v.dump());
+    check.Problem(where, "must be an amount string like \"5.00\", got " + Checker::Shown(v));
     return std::nullopt;
   }
   auto money = Money::Parse(v.get<std::string>(), currency);
@@ -103,7 +103,7 @@ std::optional<std::int64_t> ParseAmount(Checker& check, const Json& object,
     return std::nullopt;
   }
   if (money->minor() < 0) {
-    check.Problem(where, "must not be negative, got " + v.dump());
+    check.Problem(where, "must not be negative, got " + Checker::Shown(v));
     return std::nullopt;
   }
   return money->minor();
@@ -140,13 +140,13 @@ std::optional<std::int64_t> ParseDay(Checker& check, const Json& object,
   if (!v.is_string() ||
       !DigitFields(v.get_ref<const std::string&>(), '-',
                    std::array<DigitField, 3>{{{4, &y}, {2, &m}, {2, &d}}})) {
-    check.Problem(where, "must be a date \"YYYY-MM-DD\", got " + v.dump());
+    check.Problem(where, "must be a date \"YYYY-MM-DD\", got " + Checker::Shown(v));
     return std::nullopt;
   }
   const std::chrono::year_month_day ymd{std::chrono::year{static_cast<int>(y)},
                                         std::chrono::month{m}, std::chrono::day{d}};
   if (!ymd.ok()) {
-    check.Problem(where, "is not a calendar date: " + v.dump());
+    check.Problem(where, "is not a calendar date: " + Checker::Shown(v));
     return std::nullopt;
   }
   return std::chrono::sys_days(ymd).time_since_epoch().count();
@@ -163,7 +163,7 @@ std::optional<int> ParseClock(Checker& check, const Json& object, const std::str
       !DigitFields(v.get_ref<const std::string&>(), ':',
                    std::array<DigitField, 2>{{{2, &h}, {2, &mi}}}) ||
       h > 24 || mi > 59 || (h == 24 && mi != 0)) {
-    check.Problem(where, "must be a time \"HH:MM\", got " + v.dump());
+    check.Problem(where, "must be a time \"HH:MM\", got " + Checker::Shown(v));
     return std::nullopt;
   }
   return static_cast<int>(h * 60 + mi);

@@ -1,5 +1,8 @@
 #include "engine/program_parser.hpp"
 
+#include "common/limits.hpp"
+
+#include <algorithm>
 #include <string>
 
 #include "engine/program_checker.hpp"
@@ -59,12 +62,48 @@ void CrossCheck(Checker& check, const Program& program) {
   }
 }
 
+// The most entries of any one array in `v` (nesting is bounded by now).
+std::size_t LongestList(const Json& v) {
+  std::size_t most = v.is_array() ? v.size() : 0;
+  if (v.is_structured()) {
+    for (const Json& child : v) most = std::max(most, LongestList(child));
+  }
+  return most;
+}
+
 }  // namespace
 
 Result<Program> ParseProgram(std::string_view json_text) {
+  // Limits first (docs/limits.md): a file of any size, nesting or length
+  // of list is refused before it costs more than reading it.
+  if (json_text.size() > limits::kMaxProgramBytes) {
+    return Status(StatusCode::kProgramInvalid,
+                  "program: " + std::to_string(json_text.size()) +
+                      " bytes, larger than the limit of " +
+                      std::to_string(limits::kMaxProgramBytes));
+  }
+  struct TooDeep {};
+  struct TooLong {};
   Json doc;
   try {
-    doc = Json::parse(json_text.begin(), json_text.end());
+    // The parser itself keeps no recursion; the callback stops a document
+    // nested deeper than any program is while it is read, before anything
+    // (a message, a walk) recurses over it.
+    doc = Json::parse(json_text.begin(), json_text.end(),
+                      [](int depth, Json::parse_event_t, Json&) {
+                        // depth counts from 0 at the document's own object.
+                        if (depth >= limits::kMaxProgramDepth) throw TooDeep{};
+                        return true;
+                      });
+    if (LongestList(doc) > limits::kMaxProgramItems) throw TooLong{};
+  } catch (const TooDeep&) {
+    return Status(StatusCode::kProgramInvalid,
+                  "program: nested deeper than the limit of " +
+                      std::to_string(limits::kMaxProgramDepth));
+  } catch (const TooLong&) {
+    return Status(StatusCode::kProgramInvalid,
+                  "program: a list has more entries than the limit of " +
+                      std::to_string(limits::kMaxProgramItems));
   } catch (const Json::parse_error& e) {
     return Status(StatusCode::kProgramInvalid,
                   "program: not valid JSON at byte " + std::to_string(e.byte));

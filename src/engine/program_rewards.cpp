@@ -135,7 +135,7 @@ void ParseBonuses(Checker& check, const Json& bonuses, Program& program) {
     for (const auto& [name, value] : events->items()) {
       const std::string where = "bonuses.events." + name;
       if (!value.is_number_integer() || value.get<std::int64_t>() <= 0) {
-        check.Problem(where, "must be a whole number of points > 0, got " + value.dump());
+        check.Problem(where, "must be a whole number of points > 0, got " + Checker::Shown(value));
         continue;
       }
       program.event_bonuses.emplace_back(name, value.get<Points>());

@@ -1,9 +1,46 @@
 #include "ledger/apply.hpp"
 
+#include <string>
+
+#include "common/limits.hpp"
+
 namespace loyalty::ledger {
+namespace {
+
+// Whatever the layers above checked, no entry past the limits reaches the
+// book or SQLite (docs/limits.md): sums of them then fit in int64.
+Status CheckBounds(const EntryRecord& e) {
+  auto past = [](std::int64_t v, std::int64_t limit) { return v > limit || v < -limit; };
+  if (past(e.points, limits::kMaxPoints)) {
+    return {StatusCode::kAmountOverflow, "points: " + std::to_string(e.points) +
+                                             " is past the limit of " +
+                                             std::to_string(limits::kMaxPoints)};
+  }
+  if (past(e.amount_minor, limits::kMaxAmountMinor) ||
+      (e.units && past(*e.units, limits::kMaxAmountMinor))) {
+    return {StatusCode::kAmountOverflow,
+            "amount: past the limit of " + std::to_string(limits::kMaxAmountMinor) +
+                " minor units"};
+  }
+  return Status::Ok();
+}
+
+}  // namespace
 
 Result<std::vector<LotMove>> ApplyEntry(Book& book, const EntryRecord& e,
                                         const std::vector<LotMove>& outstanding) {
+  if (Status s = CheckBounds(e); !s.ok()) return s;
+  if (e.points > 0 && book.balance() > limits::kMaxPoints - e.points) {
+    return Status(StatusCode::kAmountOverflow,
+                  "points: the balance would be past the limit of " +
+                      std::to_string(limits::kMaxPoints) + " (it holds " +
+                      std::to_string(book.balance()) + ")");
+  }
+  if (e.points < 0 && book.balance() < -limits::kMaxPoints - e.points) {
+    return Status(StatusCode::kAmountOverflow,
+                  "points: the balance would be past the limit of -" +
+                      std::to_string(limits::kMaxPoints));
+  }
   switch (e.kind) {
     case EntryKind::kEnroll:
     case EntryKind::kBlock:

@@ -1,6 +1,12 @@
 #include "ledger/database.hpp"
 
+#include <fcntl.h>
 #include <sqlite3.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 namespace loyalty::ledger {
 namespace {
@@ -61,14 +67,34 @@ Result<bool> Statement::Step() {
   return error;
 }
 
-Status Statement::Run() {
+namespace {
+
+Status RunToEnd(Statement& stmt) {
   for (;;) {
-    auto row = Step();
+    auto row = stmt.Step();
     if (!row.ok()) return row.status();
     if (!*row) break;
   }
-  Reset();
+  stmt.Reset();
   return Status::Ok();
+}
+
+}  // namespace
+
+Status Statement::Run() {
+  // A write outside any transaction gets a Transaction of its own, so that
+  // what runs before each commit (the ledger's row seals) commits with it,
+  // atomically.
+  if (sqlite3_get_autocommit(db_->handle()) != 0 && sqlite3_stmt_readonly(stmt_.get()) == 0) {
+    Transaction tx(*db_);
+    if (!tx.begun().ok()) {
+      Reset();
+      return tx.begun();
+    }
+    if (Status s = RunToEnd(*this); !s.ok()) return s;
+    return tx.Commit();
+  }
+  return RunToEnd(*this);
 }
 
 void Statement::Reset() {
@@ -111,12 +137,32 @@ bool Statement::IsNull(int column) const {
 }
 
 Result<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options) {
+  // Every customer's name and balance is in the file: owner-only.
+  bool created = false;
+  if (!options.path.empty() && options.path != ":memory:" &&
+      options.path.rfind("file:", 0) != 0) {
+    struct stat st {};
+    if (::stat(options.path.c_str(), &st) != 0) {
+      const int fd =
+          ::open(options.path.c_str(), O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+      if (fd < 0) {
+        return Status(StatusCode::kIoError, "database_path: cannot create '" + options.path +
+                                                "': " + std::strerror(errno));
+      }
+      (void)::fchmod(fd, 0600);
+      ::close(fd);
+      created = true;
+    } else if ((st.st_mode & 077) != 0 && st.st_uid == ::geteuid()) {
+      (void)::chmod(options.path.c_str(), st.st_mode & 0700);
+    }
+  }
   sqlite3* raw = nullptr;
   const int rc = sqlite3_open_v2(options.path.c_str(), &raw,
                                  SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE |
                                      SQLITE_OPEN_NOMUTEX,
                                  nullptr);
   std::unique_ptr<Database> db(new Database(raw));
+  db->created_ = created;
   if (rc != SQLITE_OK) {
     return Status(CodeFor(rc), "database_path: cannot open '" + options.path +
                                    "': " + (raw ? sqlite3_errmsg(raw) : "out of memory"));
@@ -192,7 +238,7 @@ std::int64_t Database::UserVersion() {
 }
 
 Transaction::Transaction(Database& db) : db_(db) {
-  begun_ = db_.begin_.Run();
+  begun_ = RunToEnd(db_.begin_);
   open_ = begun_.ok();
   if (open_) ++db_.generation_;
 }
@@ -200,7 +246,7 @@ Transaction::Transaction(Database& db) : db_(db) {
 Transaction::~Transaction() {
   if (open_) {
     // SQLite may have rolled back already (an I/O error ends a transaction).
-    if (sqlite3_get_autocommit(db_.db_) == 0) (void)db_.rollback_.Run();
+    if (sqlite3_get_autocommit(db_.db_) == 0) (void)RunToEnd(db_.rollback_);
     ++db_.generation_;
     if (db_.after_rollback_) db_.after_rollback_();
   }
@@ -211,7 +257,7 @@ Status Transaction::Commit() {
   if (db_.before_commit_) {
     if (Status s = db_.before_commit_(); !s.ok()) return s;
   }
-  Status s = db_.commit_.Run();
+  Status s = RunToEnd(db_.commit_);
   if (s.ok()) {
     open_ = false;
     db_.committed_ = ++db_.generation_;

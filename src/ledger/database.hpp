@@ -67,7 +67,12 @@ struct DatabaseOptions {
 
 class Database {
  public:
+  // Creates the file owner-only (0600, whatever the umask) when it does
+  // not exist, and takes group and other access away from an existing one
+  // of ours; SQLite gives its -wal and -shm files the same mode.
   static Result<std::unique_ptr<Database>> Open(const DatabaseOptions& options);
+  // Whether Open created the file (so a failed first open can remove it).
+  bool created() const noexcept { return created_; }
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -101,6 +106,7 @@ class Database {
   sqlite3* db_;
   std::uint64_t generation_ = 0;
   std::uint64_t committed_ = 0;
+  bool created_ = false;
   // A Transaction's statements, prepared once instead of parsed by
   // sqlite3_exec every time.
   Statement begin_, commit_, rollback_;

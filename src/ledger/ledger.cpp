@@ -5,6 +5,8 @@
 
 #include <sqlite3.h>
 
+#include <cstdio>
+
 namespace loyalty::ledger {
 
 constexpr const char* kEntryColumns =
@@ -22,6 +24,17 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const LedgerOptions& options) {
   if (!chain.ok()) return chain.status();
   auto db = Database::Open(options.database);
   if (!db.ok()) return db.status();
+  // A first open that fails (a full disk, a bad key) leaves no file behind.
+  struct RemoveUnlessKept {
+    std::string path;
+    bool keep = false;
+    ~RemoveUnlessKept() {
+      if (keep || path.empty()) return;
+      for (const char* suffix : {"", "-wal", "-shm", "-journal"}) {
+        (void)std::remove((path + suffix).c_str());
+      }
+    }
+  } cleanup{(*db)->created() ? options.database.path : std::string()};
   // Watching before the migrations: the one that adds the seals table
   // seals every row in its own transaction.
   auto seals = std::make_unique<Seals>(**db, options.terminal_key);
@@ -32,6 +45,7 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const LedgerOptions& options) {
   if (Status s = ledger->PrepareActivity(); !s.ok()) return s;
   if (Status s = ledger->PrepareReturns(); !s.ok()) return s;
   if (Status s = ledger->CheckKey(); !s.ok()) return s;
+  cleanup.keep = true;
   return ledger;
 }
 
@@ -469,6 +483,14 @@ Status Ledger::Append(EntryRecord& entry) {
     cached_head_generation_ = generation;
   }
   return Status::Ok();
+}
+
+Result<std::string> Ledger::Currency() {
+  auto stmt = db_->Prepare("SELECT currency FROM entries ORDER BY seq LIMIT 1");
+  if (!stmt.ok()) return stmt.status();
+  auto row = stmt->Step();
+  if (!row.ok()) return row.status();
+  return *row ? stmt->Text(0) : std::string();
 }
 
 Result<EntryRecord> Ledger::ReadEntry(const Statement& s) {

@@ -155,6 +155,9 @@ class Ledger {
   Result<std::vector<EntryRecord>> ReversalsOf(std::int64_t seq);
   Result<std::vector<HistoryEntry>> History(const std::string& account_id, int limit);
   Result<std::int64_t> EntryCount();
+  // The currency of the ledger's first entry; empty for a ledger without
+  // entries. A ledger keeps the currency it started in.
+  Result<std::string> Currency();
 
   // --- activity, sales and rewards (ledger/activity.cpp) ---
   Result<Activity> ActivitySince(const std::string& account_id, std::int64_t since,

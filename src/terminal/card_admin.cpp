@@ -3,6 +3,7 @@
 #include "loyalty/terminal.hpp"
 
 #include "terminal/terminal_impl.hpp"
+#include "terminal/request_checks.hpp"
 
 namespace loyalty {
 
@@ -10,6 +11,7 @@ using ledger::EntryRecord;
 
 Result<Receipt> Terminal::Adjust(const Adjustment& request) {
   Impl& im = *impl_;
+  if (Status s = terminal::CheckRequest(request); !s.ok()) return s;
   if (request.points == 0) {
     return Status(StatusCode::kInvalidArgument, "points: an adjustment cannot be 0");
   }
@@ -53,6 +55,7 @@ Result<Receipt> Terminal::Adjust(const Adjustment& request) {
 
 Result<Receipt> Terminal::Block(const CardBlock& request) {
   Impl& im = *impl_;
+  if (Status s = terminal::CheckRequest(request); !s.ok()) return s;
   if (request.operator_id.empty()) {
     return Status(StatusCode::kInvalidArgument, "operator_id: is required");
   }

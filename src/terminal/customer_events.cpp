@@ -3,6 +3,7 @@
 #include "loyalty/terminal.hpp"
 
 #include "terminal/terminal_impl.hpp"
+#include "terminal/request_checks.hpp"
 
 namespace loyalty {
 
@@ -10,6 +11,7 @@ using ledger::EntryRecord;
 
 Result<Receipt> Terminal::RecordEvent(const CustomerEvent& event) {
   Impl& im = *impl_;
+  if (Status s = terminal::CheckRequest(event); !s.ok()) return s;
   const std::string digest =
       terminal::RequestDigest().Add(event.card.value()).Add(event.event).Finish();
   return im.Operation(event.op_id, "event", digest, [&]() -> Result<Receipt> {

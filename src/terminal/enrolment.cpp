@@ -7,6 +7,7 @@
 
 #include "engine/card_rules.hpp"
 #include "terminal/terminal_impl.hpp"
+#include "terminal/request_checks.hpp"
 
 namespace loyalty {
 
@@ -14,6 +15,7 @@ using ledger::EntryRecord;
 
 Result<Receipt> Terminal::Enroll(const Enrollment& request) {
   Impl& im = *impl_;
+  if (Status s = terminal::CheckRequest(request); !s.ok()) return s;
   if (Status s = engine::CheckCardNumber(im.program.cards, request.card); !s.ok()) {
     return s;
   }

@@ -1,6 +1,7 @@
 #include "terminal/file_lock.hpp"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <sys/file.h>
 #include <unistd.h>
 
@@ -16,6 +17,8 @@ Result<FileLock> FileLock::Acquire(const std::string& database_path) {
     return Status(StatusCode::kIoError, "database_path: cannot create lock file '" +
                                             path + "': " + std::strerror(errno));
   }
+  // Owner-only whatever the umask, and also when an older file was not.
+  (void)::fchmod(fd, 0600);
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     const int error = errno;
     ::close(fd);

@@ -2,6 +2,7 @@
 #include "loyalty/terminal.hpp"
 
 #include "terminal/terminal_impl.hpp"
+#include "terminal/request_checks.hpp"
 
 namespace loyalty {
 
@@ -9,6 +10,7 @@ using ledger::EntryRecord;
 
 Result<Receipt> Terminal::Redeem(const Redemption& request) {
   Impl& im = *impl_;
+  if (Status s = terminal::CheckRequest(request); !s.ok()) return s;
   if (request.points <= 0) {
     return Status(request.points < 0 ? StatusCode::kAmountNegative
                                      : StatusCode::kInvalidArgument,

@@ -1,6 +1,7 @@
 // Reservations: the spend half of a sale now, the earn half when payment
 // went through, or everything back when it did not.
 #include "terminal/terminal_impl.hpp"
+#include "terminal/request_checks.hpp"
 
 namespace loyalty {
 
@@ -70,6 +71,7 @@ Status Terminal::Impl::ReleaseExpiredHolds(const std::string& account_id, ledger
 
 Result<Receipt> Terminal::Reserve(const Checkout& checkout) {
   Impl& im = *impl_;
+  if (Status s = terminal::CheckRequest(checkout); !s.ok()) return s;
   if (checkout.redeem_points < 0) {
     return Status(StatusCode::kAmountNegative,
                   "redeem_points: " + std::to_string(checkout.redeem_points) + " is negative");
@@ -106,6 +108,7 @@ Result<Receipt> Terminal::Reserve(const Checkout& checkout) {
 
 Result<Receipt> Terminal::ConfirmReservation(const ReservationDecision& decision) {
   Impl& im = *impl_;
+  if (Status s = terminal::CheckRequest(decision); !s.ok()) return s;
   const std::string digest = terminal::RequestDigest().Add(decision.reservation_op_id).Finish();
   return im.Operation(decision.op_id, "confirm", digest, [&]() -> Result<Receipt> {
     auto hold = im.ledger->FindHold(decision.reservation_op_id);
@@ -150,6 +153,7 @@ Result<Receipt> Terminal::ConfirmReservation(const ReservationDecision& decision
 
 Result<Receipt> Terminal::ReleaseReservation(const ReservationDecision& decision) {
   Impl& im = *impl_;
+  if (Status s = terminal::CheckRequest(decision); !s.ok()) return s;
   const std::string digest = terminal::RequestDigest().Add(decision.reservation_op_id).Finish();
   return im.Operation(decision.op_id, "release", digest, [&]() -> Result<Receipt> {
     auto hold = im.ledger->FindHold(decision.reservation_op_id);

@@ -8,6 +8,7 @@
 
 #include "common/checked.hpp"
 #include "terminal/terminal_impl.hpp"
+#include "terminal/request_checks.hpp"
 
 namespace loyalty {
 
@@ -436,6 +437,7 @@ Result<Receipt> Terminal::Impl::Reverse(const std::string& op_id,
 
 Result<Receipt> Terminal::Refund(const RefundRequest& request) {
   Impl& im = *impl_;
+  if (Status s = terminal::CheckRequest(request); !s.ok()) return s;
   if (request.amount_minor && *request.amount_minor < 0) {
     return Status(StatusCode::kAmountNegative,
                   "amount_minor: " + std::to_string(*request.amount_minor) +
@@ -453,6 +455,7 @@ Result<Receipt> Terminal::Refund(const RefundRequest& request) {
 
 Result<Receipt> Terminal::Void(const VoidRequest& request) {
   Impl& im = *impl_;
+  if (Status s = terminal::CheckRequest(request); !s.ok()) return s;
   if (request.operator_id.empty()) {
     return Status(StatusCode::kInvalidArgument, "operator_id: is required for a void");
   }

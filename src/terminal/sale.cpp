@@ -5,6 +5,7 @@
 #include <mutex>
 
 #include "terminal/terminal_impl.hpp"
+#include "terminal/request_checks.hpp"
 
 namespace loyalty {
 
@@ -14,6 +15,7 @@ Result<Quote> Terminal::QuoteBasket(const CardId& card, const Basket& basket,
                                     const std::vector<std::string>& rewards,
                                     const std::vector<std::string>& coupons) const {
   Impl& im = *impl_;
+  if (Status s = terminal::CheckBasket(basket); !s.ok()) return s;
   std::lock_guard<std::mutex> guard(im.mutex);
   auto row = im.FindCard(card, /*refuse_blocked=*/true);
   if (!row.ok()) return row.status();
@@ -31,6 +33,7 @@ Result<Quote> Terminal::QuoteBasket(const CardId& card, const Basket& basket,
 }
 
 Status Terminal::Impl::CheckCheckout(const Checkout& checkout) {
+  if (Status s = terminal::CheckRequest(checkout); !s.ok()) return s;
   if (checkout.redeem_points < 0) {
     return Status(StatusCode::kAmountNegative,
                   "redeem_points: " + std::to_string(checkout.redeem_points) +

@@ -1,5 +1,6 @@
 // Gift cards and the e-wallet: money, not points, spent as a tender.
 #include "terminal/terminal_impl.hpp"
+#include "terminal/request_checks.hpp"
 
 namespace loyalty {
 
@@ -100,6 +101,7 @@ Status Terminal::Impl::PayWithStoredValue(const Checkout& checkout,
 
 Result<Receipt> Terminal::LoadGiftCard(const StoredValueLoad& load) {
   Impl& im = *impl_;
+  if (Status s = terminal::CheckRequest(load); !s.ok()) return s;
   if (Status s = CheckAmount(load.amount_minor); !s.ok()) return s;
   if (load.card.empty()) return Status(StatusCode::kInvalidArgument, "card: is empty");
   const std::string digest =
@@ -148,6 +150,7 @@ Result<std::int64_t> Terminal::GiftCardBalance(const CardId& gift_card) const {
 
 Result<Receipt> Terminal::TopUpWallet(const StoredValueLoad& load) {
   Impl& im = *impl_;
+  if (Status s = terminal::CheckRequest(load); !s.ok()) return s;
   if (Status s = CheckAmount(load.amount_minor); !s.ok()) return s;
   const std::string digest =
       terminal::RequestDigest().Add(load.card.value()).Add(load.amount_minor).Finish();

@@ -46,6 +46,16 @@ Result<std::unique_ptr<Terminal>> Terminal::Open(Options options) {
   ledger_options.terminal_key = options.terminal_key;
   auto ledger = ledger::Ledger::Open(ledger_options);
   if (!ledger.ok()) return ledger.status();
+  // A ledger keeps the currency it started in: a program in another would
+  // book dollars as euros.
+  auto currency = (*ledger)->Currency();
+  if (!currency.ok()) return currency.status();
+  if (!currency->empty() && *currency != program->program.currency.code()) {
+    return Status(StatusCode::kCurrencyMismatch,
+                  "program_path: the program trades in " +
+                      std::string(program->program.currency.code()) +
+                      " but this ledger's entries are in " + text::Excerpt(*currency));
+  }
   auto impl = std::make_unique<Impl>(std::move(options), std::move(*lock),
                                      std::move(*ledger), std::move(program->program));
   impl->zone = program->zone;

@@ -9,6 +9,8 @@
 #include <string>
 #include <vector>
 
+#include "common/limits.hpp"
+#include "common/text.hpp"
 #include "engine/card_rules.hpp"
 #include "engine/earn.hpp"
 #include "engine/expiry.hpp"
@@ -28,7 +30,7 @@ namespace loyalty {
 
 namespace terminal {
 inline constexpr std::int64_t kDayMs = 86'400'000;
-inline constexpr size_t kMaxOpIdLength = 128;
+inline constexpr size_t kMaxOpIdLength = limits::kMaxOpIdBytes;
 // The kinds gift-card loads and wallet top-ups are stored under
 // (operations.kind), which VoidLoad takes back.
 inline constexpr const char* kGiftLoadKind = "gift_load";
@@ -40,7 +42,7 @@ inline Status CheckOpId(const std::string& op_id) {
     return {StatusCode::kInvalidArgument,
             "op_id: longer than " + std::to_string(kMaxOpIdLength) + " characters"};
   }
-  return Status::Ok();
+  return text::Check("op_id", op_id, kMaxOpIdLength);
 }
 }  // namespace terminal
 
@@ -171,7 +173,8 @@ struct Terminal::Impl {
     if (!context.ok()) return context.status();
     CardView view;
     view.account_id = account_id;
-    view.name = *account ? (*account)->name : std::string();
+    // Shown on a till screen: no escape code in a name paints it (docs/limits.md).
+    view.name = *account ? text::ForDisplay((*account)->name) : std::string();
     view.card_masked = masked;
     view.available = book.Available(now);
     view.pending = book.Pending(now);

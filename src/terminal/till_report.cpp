@@ -12,6 +12,7 @@
 #include "common/checked.hpp"
 #include "loyalty/report.hpp"
 #include "terminal/terminal_impl.hpp"
+#include "terminal/request_checks.hpp"
 
 namespace loyalty {
 
@@ -90,6 +91,7 @@ Status Terminal::Impl::SaveCashier(const std::string& op_id, const std::string& 
 
 Status Terminal::RecordAnonymousSale(const AnonymousSale& sale) {
   Impl& im = *impl_;
+  if (Status s = terminal::CheckRequest(sale); !s.ok()) return s;
   if (Status s = terminal::CheckOpId(sale.op_id); !s.ok()) return s;
   if (sale.amount_minor < 0) {
     return {StatusCode::kAmountNegative,

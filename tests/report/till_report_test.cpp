@@ -312,15 +312,19 @@ TEST_F(TillReportTest, AnonymousSalesAreIdempotentAndChecked) {
             StatusCode::kInvalidArgument);
 }
 
-TEST_F(TillReportTest, CashierIdsThatAreNotUtf8StillRenderAsJson) {
-  ASSERT_TRUE(t_->RecordAnonymousSale({"a-latin1", "EUR", 100, "caf\xe9"}).ok());
-  ASSERT_TRUE(t_->RecordAnonymousSale({"a-overlong", "EUR", 100, "\xc0\xaf\xed\xa0\x80"}).ok());
+// Cashier ids that are not UTF-8 are refused where they enter (issue 18,
+// docs/limits.md), so the report never holds one.
+TEST_F(TillReportTest, CashierIdsThatAreNotUtf8AreRefused) {
+  EXPECT_EQ(t_->RecordAnonymousSale({"a-latin1", "EUR", 100, "caf\xe9"}).code(),
+            StatusCode::kInvalidArgument);
+  EXPECT_EQ(t_->RecordAnonymousSale({"a-overlong", "EUR", 100, "\xc0\xaf\xed\xa0\x80"}).code(),
+            StatusCode::kInvalidArgument);
   auto report = t_->TillReport(At(0), At(INT64_MAX));
   ASSERT_TRUE(report.ok());
   std::string json;
   ASSERT_NO_THROW(json = TillReportJson(*report));
   EXPECT_TRUE(nlohmann::json::accept(json)) << json;
-  EXPECT_EQ(report->total.anonymous_sales, 6);
+  EXPECT_EQ(report->total.anonymous_sales, 4);
 }
 
 TEST_F(TillReportTest, CashierOfARetryIsTheFirstOne) {

@@ -1,3 +1,4 @@
+#include <cstdint>
 #include <iostream>
 #include <memory>
 
@@ -22,7 +23,11 @@ Command AddAdjustCommand(CLI::App& parent, const TillSettings& till) {
   CLI::App* app =
       parent.add_subcommand("adjust", "Correct a balance by hand (signed points: 50 or -20)");
   app->add_option("card", args->card, "Card number")->required();
-  app->add_option("points", args->points, "Points to add (negative: to take)")->required();
+  app->add_option("points", args->points, "Points to add (negative: to take)")->required()
+      // CLI11 reads a number too big for int64 as its largest (or
+      // smallest) value: refused here, the library's own limit refuses
+      // the rest with amount_overflow (docs/limits.md).
+      ->check(CLI::Range(INT64_MIN + 1, INT64_MAX - 1));
   app->add_option("--operator", args->operator_id, "Who made the correction")->required();
   app->add_option("--reason", args->reason, "Why")->required();
   app->add_option("--op-id", args->op_id, "The POS's id for this correction");

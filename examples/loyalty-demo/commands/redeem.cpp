@@ -1,3 +1,4 @@
+#include <cstdint>
 #include <iostream>
 #include <memory>
 
@@ -21,7 +22,11 @@ Command AddRedeemCommand(CLI::App& parent, const TillSettings& till) {
   CLI::App* app =
       parent.add_subcommand("redeem", "Spend points on something handed over the counter");
   app->add_option("card", args->card, "Card number")->required();
-  app->add_option("points", args->points, "Points to spend")->required();
+  app->add_option("points", args->points, "Points to spend")->required()
+      // CLI11 reads a number too big for int64 as its largest (or
+      // smallest) value: refused here, the library's own limit refuses
+      // the rest with amount_overflow (docs/limits.md).
+      ->check(CLI::Range(INT64_MIN + 1, INT64_MAX - 1));
   app->add_option("--reason", args->reason, "What the customer got (shown in history)")->required();
   app->add_option("--op-id", args->op_id, "The POS's id for this redemption");
   return {app, [args, &till]() -> loyalty::Status {
