@@ -2,6 +2,7 @@
 // is still on the card.
 #include <algorithm>
 
+#include "terminal/request_checks.hpp"
 #include "terminal/terminal_impl.hpp"
 
 namespace loyalty {
@@ -14,6 +15,7 @@ bool Terminal::Impl::IsLoadKind(const std::string& operation_kind) {
 
 Result<Receipt> Terminal::VoidLoad(const LoadVoid& request) {
   Impl& im = *impl_;
+  if (Status s = terminal::CheckRequest(request); !s.ok()) return s;
   if (request.operator_id.empty()) {
     return Status(StatusCode::kInvalidArgument,
                   "operator_id: is required to take back a load");

@@ -182,6 +182,13 @@ Status CheckRequest(const StoredValueLoad& r) {
   return First({OpId("op_id", r.op_id), Amount("amount_minor", r.amount_minor)});
 }
 
+Status CheckRequest(const LoadVoid& r) {
+  return First({OpId("op_id", r.op_id), OpId("load_op_id", r.load_op_id),
+                Amount("amount_minor", r.amount_minor.value_or(0)),
+                Id("operator_id", r.operator_id), Reason("reason", r.reason),
+                Id("cashier_id", r.cashier_id)});
+}
+
 Status CheckRequest(const ReservationDecision& r) {
   return First({OpId("op_id", r.op_id), OpId("reservation_op_id", r.reservation_op_id)});
 }

@@ -21,6 +21,7 @@ Status CheckRequest(const RefundRequest& request);
 Status CheckRequest(const VoidRequest& request);
 Status CheckRequest(const CustomerEvent& request);
 Status CheckRequest(const StoredValueLoad& request);
+Status CheckRequest(const LoadVoid& request);
 Status CheckRequest(const ReservationDecision& request);
 Status CheckRequest(const AnonymousSale& request);
 Status CheckBasket(const Basket& basket);

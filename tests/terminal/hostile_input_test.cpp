@@ -127,6 +127,20 @@ TEST_F(HostileInputTest, InvalidUtf8IsInvalidArgumentWhereverTextEnters) {
   EXPECT_TRUE(text::IsUtf8("Zoë, Ōsaka, 北京, 🎉"));
 }
 
+// Taking back a load is checked like every other request, before the ledger
+// is read: its text and its amount.
+TEST_F(HostileInputTest, ALoadVoidIsCheckedBeforeTheLedgerIsRead) {
+  LoadVoid bad_reason{"v1", "load-1", std::nullopt, "op", "caf\xc3", ""};
+  ExpectRefused(t_->VoidLoad(bad_reason).status(), StatusCode::kInvalidArgument, "reason");
+  LoadVoid painted{"v1", "load-1", std::nullopt, "op\x1b[2J", "", ""};
+  ExpectRefused(t_->VoidLoad(painted).status(), StatusCode::kInvalidArgument, "operator_id");
+  LoadVoid huge{"v1", "load-1", kMaxAmountMinor + 1, "op", "", ""};
+  ExpectRefused(t_->VoidLoad(huge).status(), StatusCode::kAmountOverflow, "amount_minor");
+  LoadVoid long_target{"v1", std::string(limits::kMaxOpIdBytes + 1, 'l'), std::nullopt, "op",
+                       "", ""};
+  ExpectRefused(t_->VoidLoad(long_target).status(), StatusCode::kInvalidArgument, "load_op_id");
+}
+
 // A name that would paint "available 99999 points" on the till.
 TEST_F(HostileInputTest, ControlCharactersAreRefusedAndStrippedForDisplay) {
   const std::string paint = "Ada\x1b[2J\x1b[Havailable 99999 points\nx";
