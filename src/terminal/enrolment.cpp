@@ -39,13 +39,14 @@ Result<Receipt> Terminal::Enroll(const Enrollment& request) {
                     "birthday: '" + request.birthday + "' is not MM-DD or YYYY-MM-DD");
     }
   }
-  const std::string digest = terminal::RequestDigest()
-                                 .Add(request.card.value())
-                                 .Add(request.account_id)
-                                 .Add(request.name)
-                                 .Add(birthday)
-                                 .Add(request.referrer.value())
-                                 .Finish();
+  terminal::RequestDigest digest_builder;
+  digest_builder.Add(request.card.value()).Add(request.account_id).Add(request.name);
+  // Libraries before schema 6 stored enrolments without birthday and
+  // referrer: the same enrolment without them replays what they stored.
+  std::vector<std::string> older;
+  if (birthday.empty() && request.referrer.empty()) older.push_back(digest_builder.Finish());
+  const std::string digest =
+      digest_builder.Add(birthday).Add(request.referrer.value()).Finish();
   return im.Operation(request.op_id, "enroll", digest, [&]() -> Result<Receipt> {
     std::string referred_by;
     if (!request.referrer.empty()) {
@@ -110,7 +111,7 @@ Result<Receipt> Terminal::Enroll(const Enrollment& request) {
     r.card_masked = request.card.Masked();
     r.after = std::move(*view);
     return r;
-  }, request.cashier_id);
+  }, request.cashier_id, older);
 }
 
 }  // namespace loyalty

@@ -12,6 +12,15 @@ namespace {
 
 using Json = nlohmann::json;
 
+// A key that receipts and reservations stored by an older library may
+// lack (it came with a later feature): what the feature's absence means.
+// Keys every stored version has are read with at(), so a damaged record
+// still fails.
+template <typename T>
+T Later(const Json& j, const char* key, T absent) {
+  return j.contains(key) ? j.at(key).get<T>() : absent;
+}
+
 Json RewardsJson(const std::vector<RewardOption>& options) {
   Json list = Json::array();
   for (const auto& o : options) {
@@ -44,6 +53,7 @@ Json StampsJson(const std::vector<StampProgress>& stamps) {
 
 std::vector<StampProgress> StampsFrom(const Json& list) {
   std::vector<StampProgress> out;
+  if (list.is_null()) return out;  // stored before stamp cards
   for (const auto& s : list) {
     out.push_back({s.at("card").get<std::string>(), s.at("collected").get<std::int64_t>(),
                    s.at("spent").get<std::int64_t>(), s.at("balance").get<std::int64_t>(),
@@ -96,15 +106,18 @@ Receipt FromJsonValue(const Json& j) {
   r.earned = j.at("earned").get<Points>();
   r.redeemed = j.at("redeemed").get<Points>();
   r.entry_seqs = j.at("entries").get<std::vector<std::int64_t>>();
-  r.discount_minor = j.at("discount").get<std::int64_t>();
-  r.held = j.at("held").get<Points>();
-  r.stored_value_minor = j.at("stored_value").get<std::int64_t>();
-  r.line_points = j.at("line_points").get<std::vector<Points>>();
-  r.vouchers = j.at("vouchers").get<std::vector<std::string>>();
-  r.coupons_issued = j.at("coupons_issued").get<std::vector<std::string>>();
-  r.stamps = StampsFrom(j.at("stamps"));
-  r.after.stamps = StampsFrom(j.at("after").at("stamps"));
-  for (const auto& line : j.at("explanations")) {
+  // Receipts stored by older libraries lack what came later: rewards and
+  // explanations (schema 3), stamps (4), reservations (7), coupons (8),
+  // money tenders (9).
+  r.discount_minor = Later<std::int64_t>(j, "discount", 0);
+  r.held = Later<Points>(j, "held", 0);
+  r.stored_value_minor = Later<std::int64_t>(j, "stored_value", 0);
+  r.line_points = Later<std::vector<Points>>(j, "line_points", {});
+  r.vouchers = Later<std::vector<std::string>>(j, "vouchers", {});
+  r.coupons_issued = Later<std::vector<std::string>>(j, "coupons_issued", {});
+  r.stamps = StampsFrom(Later<Json>(j, "stamps", Json()));
+  r.after.stamps = StampsFrom(Later<Json>(j.at("after"), "stamps", Json()));
+  for (const auto& line : Later<Json>(j, "explanations", Json::array())) {
     r.explanations.push_back({line.at("rule").get<std::string>(),
                               line.at("points").get<Points>(),
                               line.at("text").get<std::string>()});
@@ -115,12 +128,12 @@ Receipt FromJsonValue(const Json& j) {
   r.after.card_masked = a.at("card").get<std::string>();
   r.after.available = a.at("available").get<Points>();
   r.after.pending = a.at("pending").get<Points>();
-  r.after.held = a.at("held").get<Points>();
-  r.after.wallet_minor = a.at("wallet").get<std::int64_t>();
+  r.after.held = Later<Points>(a, "held", 0);
+  r.after.wallet_minor = Later<std::int64_t>(a, "wallet", 0);
   r.after.balance = a.at("balance").get<Points>();
   r.after.tier = a.at("tier").get<std::string>();
-  r.after.segment = a.at("segment").get<std::string>();
-  r.after.rewards = RewardsFrom(a.at("rewards"));
+  r.after.segment = Later<std::string>(a, "segment", "");
+  r.after.rewards = RewardsFrom(Later<Json>(a, "rewards", Json::array()));
   r.after.blocked = a.at("blocked").get<bool>();
   return r;
 }
@@ -359,7 +372,8 @@ Result<std::pair<Basket, Quote>> HoldFromJson(const std::string& json) {
     quote.line_points = j.at("line_points").get<std::vector<Points>>();
     quote.line_discounts = j.at("line_discounts").get<std::vector<std::int64_t>>();
     quote.line_stamps = j.at("line_stamps").get<std::vector<std::int64_t>>();
-    quote.coupons_to_issue = j.at("coupons_to_issue").get<std::vector<std::string>>();
+    // Reservations stored before coupons (schema 8) lack it.
+    quote.coupons_to_issue = Later<std::vector<std::string>>(j, "coupons_to_issue", {});
     quote.stamps = StampsFrom(j.at("stamps"));
     for (const auto& line : j.at("explanations")) {
       quote.lines.push_back({line.at("rule").get<std::string>(),

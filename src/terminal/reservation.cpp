@@ -103,7 +103,7 @@ Result<Receipt> Terminal::Reserve(const Checkout& checkout) {
     r.explanations = quote->lines;
     r.after = std::move(*view);
     return r;
-  }, checkout.cashier_id);
+  }, checkout.cashier_id, Impl::OlderCheckoutDigests(checkout));
 }
 
 Result<Receipt> Terminal::ConfirmReservation(const ReservationDecision& decision) {

@@ -83,10 +83,14 @@ Result<Receipt> Terminal::Commit(const Checkout& checkout) {
   if (Status s = Impl::CheckCheckout(checkout); !s.ok()) return s;
   return im.Operation(checkout.op_id, "sale", im.CheckoutDigest(checkout),
                       [&]() -> Result<Receipt> { return im.Sell(checkout); },
-                      checkout.cashier_id);
+                      checkout.cashier_id, Impl::OlderCheckoutDigests(checkout));
 }
 
-std::string Terminal::Impl::CheckoutDigest(const Checkout& checkout) {
+namespace {
+
+// The fields of a checkout's digest in the order they were added to it;
+// each library wrote them up to the last one it knew.
+terminal::RequestDigest BasketDigest(const Checkout& checkout) {
   terminal::RequestDigest digest;
   digest.Add(checkout.card.value()).Add(checkout.basket.currency)
       .Add(checkout.redeem_points).Add(static_cast<std::int64_t>(checkout.basket.lines.size()));
@@ -94,16 +98,45 @@ std::string Terminal::Impl::CheckoutDigest(const Checkout& checkout) {
     digest.Add(line.sku).Add(line.category).Add(line.quantity).Add(line.amount_minor)
         .Add(static_cast<std::int64_t>(line.voided));
   }
+  return digest;
+}
+
+void AddRewards(terminal::RequestDigest& digest, const Checkout& checkout) {
   digest.Add(static_cast<std::int64_t>(checkout.rewards.size()));
   for (const std::string& reward : checkout.rewards) digest.Add(reward);
+}
+
+void AddCoupons(terminal::RequestDigest& digest, const Checkout& checkout) {
   digest.Add(static_cast<std::int64_t>(checkout.coupons.size()));
   for (const std::string& code : checkout.coupons) digest.Add(code);
+}
+
+}  // namespace
+
+std::string Terminal::Impl::CheckoutDigest(const Checkout& checkout) {
+  terminal::RequestDigest digest = BasketDigest(checkout);
+  AddRewards(digest, checkout);
+  AddCoupons(digest, checkout);
   digest.Add(static_cast<std::int64_t>(checkout.gift_cards.size()));
   for (const GiftCardTender& t : checkout.gift_cards) {
     digest.Add(t.gift_card.value()).Add(t.amount_minor);
   }
   digest.Add(checkout.wallet_minor);
   return digest.Finish();
+}
+
+std::vector<std::string> Terminal::Impl::OlderCheckoutDigests(const Checkout& checkout) {
+  std::vector<std::string> older;
+  if (!checkout.gift_cards.empty() || checkout.wallet_minor != 0) return older;
+  terminal::RequestDigest digest = BasketDigest(checkout);
+  if (checkout.rewards.empty() && checkout.coupons.empty()) {
+    older.push_back(digest.Finish());  // schema 2: the basket alone
+  }
+  AddRewards(digest, checkout);
+  if (checkout.coupons.empty()) older.push_back(digest.Finish());  // schemas 3 to 7
+  AddCoupons(digest, checkout);
+  older.push_back(digest.Finish());  // schema 8
+  return older;
 }
 
 Result<std::vector<std::pair<std::string, std::string>>> Terminal::Impl::ResolveCoupons(

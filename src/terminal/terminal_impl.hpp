@@ -4,6 +4,7 @@
 
 #include <date/tz.h>
 
+#include <algorithm>
 #include <mutex>
 #include <optional>
 #include <string>
@@ -268,6 +269,11 @@ struct Terminal::Impl {
 
   // What makes two checkouts "the same request" for op_id replays.
   static std::string CheckoutDigest(const Checkout& checkout);
+  // The digests the libraries of older schemas stored for the same
+  // checkout: each layout ended before fields added since (rewards at
+  // schema 3, coupons at 8, money tenders at 9), so a checkout that leaves
+  // those at their defaults replays what they stored after an upgrade.
+  static std::vector<std::string> OlderCheckoutDigests(const Checkout& checkout);
 
   // Gift cards and wallet (src/terminal/stored_value.cpp).
   Status MoveStoredValue(const std::string& op_id, const std::string& account_id,
@@ -299,10 +305,13 @@ struct Terminal::Impl {
                     ledger::Book& book, std::int64_t now, Receipt& receipt);
 
   // Runs `body` as one idempotent POS operation in one SQLite transaction.
+  // `older_digests`: what older libraries stored for the same request
+  // (OlderCheckoutDigests), replayed like `digest`.
   template <typename Body>
   Result<Receipt> Operation(const std::string& op_id, const char* kind,
                             const std::string& digest, Body body,
-                            const std::string& cashier_id = {}) {
+                            const std::string& cashier_id = {},
+                            const std::vector<std::string>& older_digests = {}) {
     if (Status s = terminal::CheckOpId(op_id); !s.ok()) return s;
     std::lock_guard<std::mutex> guard(mutex);
     ledger::Transaction tx(ledger->database());
@@ -310,7 +319,12 @@ struct Terminal::Impl {
     auto stored = ledger->FindOperation(op_id);
     if (!stored.ok()) return stored.status();
     if (*stored) {
-      if ((*stored)->kind != kind || !ledger::SameMac((*stored)->digest, digest)) {
+      const bool same = ledger::SameMac((*stored)->digest, digest) ||
+                        std::any_of(older_digests.begin(), older_digests.end(),
+                                    [&](const std::string& d) {
+                                      return ledger::SameMac((*stored)->digest, d);
+                                    });
+      if ((*stored)->kind != kind || !same) {
         return Status(StatusCode::kDuplicateIdConflict,
                       "op_id '" + op_id + "' was already used for a " +
                           (*stored)->kind + " with other content");
