@@ -179,7 +179,8 @@ typedef enum loyalty_result_kind {
   LOYALTY_KIND_SYNC_STATUS = 17,/* where sync stands (loyalty_sync_status) */
   LOYALTY_KIND_SYNC_EXCEPTIONS = 18, /* entries the server did not simply apply */
   LOYALTY_KIND_SYNC_EXCEPTION = 19,  /* one of them */
-  LOYALTY_KIND_REFUSED_REWARD = 20   /* a reward a quote left out, and why */
+  LOYALTY_KIND_REFUSED_REWARD = 20, /* a reward a quote left out, and why */
+  LOYALTY_KIND_EXCHANGE = 21    /* what an exchange did: a receipt per half */
 } loyalty_result_kind;
 
 /* Integer keys are marked (i), strings (s), integer lists (i[]), string
@@ -385,7 +386,13 @@ typedef enum loyalty_key {
   LOYALTY_REFUSED_REWARD_STATUS = 2001, /* i what a commit returns for it:
                                            LOYALTY_REWARD_REFUSED, or
                                            LOYALTY_INSUFFICIENT_POINTS */
-  LOYALTY_REFUSED_REWARD_REASON = 2002  /* s "needs tier gold", "not in the program's catalog" */
+  LOYALTY_REFUSED_REWARD_REASON = 2002, /* s "needs tier gold", "not in the program's catalog" */
+
+  /* LOYALTY_KIND_EXCHANGE (see loyalty_exchange) */
+  LOYALTY_EXCHANGE_OP_ID = 2100,        /* s the exchange's; both halves carry it too */
+  LOYALTY_EXCHANGE_RETURNED = 2101,     /* r[] one LOYALTY_KIND_RECEIPT: the goods back */
+  LOYALTY_EXCHANGE_BOUGHT = 2102,       /* r[] one LOYALTY_KIND_RECEIPT: the goods bought */
+  LOYALTY_EXCHANGE_REPLAYED = 2103      /* i 0/1: the stored first result */
 } loyalty_key;
 
 /* Mirrors loyalty::EntryKind. */
@@ -718,8 +725,14 @@ LOYALTY_EXPORT loyalty_status loyalty_redeem(loyalty_terminal* terminal, const c
                                              loyalty_result** out);
 
 /* A return of `amount_minor` of sale `sale_op_id`: earned points are taken
- * back and redeemed points given back in proportion. NOT_FOUND,
- * ALREADY_REVERSED, INVALID_ARGUMENT (more than is left), AMOUNT_NEGATIVE. */
+ * back in proportion; points the sale paid as a tender or for an order-level
+ * reward (order_amount, order_percent, voucher) come back in proportion,
+ * points paid for a reward bound to lines (free_product, lines_amount,
+ * lines_percent, cheapest_free) only with the last of the sale's money
+ * (a return by amount names no goods; loyalty_refund_lines does). Points
+ * that expired or were taken back before are not taken again; earned points
+ * already spent become debt. NOT_FOUND, ALREADY_REVERSED, INVALID_ARGUMENT
+ * (more than is left), AMOUNT_NEGATIVE. */
 LOYALTY_EXPORT loyalty_status loyalty_refund(loyalty_terminal* terminal, const char* op_id,
                                              const char* sale_op_id, int64_t amount_minor,
                                              const char* cashier_id, loyalty_result** out);
@@ -731,7 +744,8 @@ LOYALTY_EXPORT loyalty_status loyalty_refund_rest(loyalty_terminal* terminal,
                                                   loyalty_result** out);
 /* A return line by line: `count` pairs of (line number in the sale's
  * basket, units returned); the points those lines earned are taken back
- * exactly. Line numbers count from 0, in the order the sale's lines were
+ * exactly, and a reward bound to lines gives its points back when the
+ * lines it discounted come back (docs/integration.md, "Refunds and debt"). Line numbers count from 0, in the order the sale's lines were
  * added (loyalty_basket_add_line), voided lines included, like the
  * LOYALTY_QUOTE_LINE_* and LOYALTY_RECEIPT_LINE_POINTS lists.
  * INVALID_ARGUMENT names a line the sale does not have or more units than
@@ -743,6 +757,29 @@ LOYALTY_EXPORT loyalty_status loyalty_refund_lines(loyalty_terminal* terminal,
                                                    const int64_t* quantities, size_t count,
                                                    const char* cashier_id,
                                                    loyalty_result** out);
+
+/* An exchange at the service desk: goods of sale `sale_op_id` come back
+ * (`count` pairs of line number and units, as loyalty_refund_lines counts
+ * them) and the customer buys `basket` instead, on `card`, a card of the
+ * sale's account, in one operation under one op_id. Both halves are
+ * written or neither: a purchase the card cannot pay (INSUFFICIENT_POINTS,
+ * a reward it cannot take) leaves the goods unreturned too. The return
+ * half does what loyalty_refund_lines does, the purchase half what
+ * loyalty_commit does with the basket's rewards, coupons and tenders. The
+ * goods bought come back later by the exchange's op_id
+ * (loyalty_refund_lines with sale_op_id = op_id). The same op_id again
+ * replays both halves. *out: a LOYALTY_KIND_EXCHANGE with a receipt per
+ * half: LOYALTY_EXCHANGE_RETURNED (earned <= 0; redeemed < 0 for points
+ * given back) and LOYALTY_EXCHANGE_BOUGHT, whose LOYALTY_RECEIPT_CARD is
+ * the account once both halves are written. Errors: those of loyalty_refund_lines and of loyalty_commit;
+ * INVALID_ARGUMENT for count 0 or a card not on the sale's account.
+ * Thread-safe. */
+LOYALTY_EXPORT loyalty_status loyalty_exchange(loyalty_terminal* terminal, const char* op_id,
+                                               const char* sale_op_id,
+                                               const int64_t* line_numbers,
+                                               const int64_t* quantities, size_t count,
+                                               const char* card, const loyalty_basket* basket,
+                                               const char* cashier_id, loyalty_result** out);
 
 /* Undoes a sale, redemption or adjustment made by mistake. `operator_id`
  * required. NOT_FOUND, ALREADY_REVERSED. */

@@ -137,6 +137,7 @@ std::unique_ptr<loyalty_result> FromBalance(const PointsBalance& balance);
 std::unique_ptr<loyalty_result> FromQuote(const Quote& quote);
 std::unique_ptr<loyalty_result> FromReceipt(const Receipt& receipt);
 std::unique_ptr<loyalty_result> FromReceipts(const std::vector<Receipt>& receipts);
+std::unique_ptr<loyalty_result> FromExchange(const ExchangeReceipt& exchange);
 std::unique_ptr<loyalty_result> FromHistory(const std::vector<HistoryEntry>& entries);
 std::unique_ptr<loyalty_result> FromVerify(const VerifyReport& report);
 std::unique_ptr<loyalty_result> FromProgram(const ProgramInfo& program);

@@ -186,6 +186,15 @@ std::unique_ptr<loyalty_result> FromReceipts(const std::vector<Receipt>& receipt
   return r;
 }
 
+std::unique_ptr<loyalty_result> FromExchange(const ExchangeReceipt& exchange) {
+  auto r = New(LOYALTY_KIND_EXCHANGE);
+  r->strings[LOYALTY_EXCHANGE_OP_ID] = exchange.bought.op_id;
+  r->items[LOYALTY_EXCHANGE_RETURNED].push_back(FromReceipt(exchange.returned));
+  r->items[LOYALTY_EXCHANGE_BOUGHT].push_back(FromReceipt(exchange.bought));
+  r->ints[LOYALTY_EXCHANGE_REPLAYED] = exchange.replayed ? 1 : 0;
+  return r;
+}
+
 std::unique_ptr<loyalty_result> FromHistory(const std::vector<HistoryEntry>& entries) {
   auto r = New(LOYALTY_KIND_HISTORY);
   auto& items = r->items[LOYALTY_HISTORY_ENTRIES];

@@ -1,6 +1,6 @@
 // The till's operations: enrol, look up, quote, commit, redeem, refund,
-// void, adjust, block, events, anonymous sales, expiry; gift-card loads and
-// wallet top-ups and taking them back.
+// exchange, void, adjust, block, events, anonymous sales, expiry; gift-card
+// loads and wallet top-ups and taking them back.
 #include "capi/capi_internal.hpp"
 
 using loyalty::StatusCode;
@@ -317,6 +317,36 @@ loyalty_status loyalty_refund_lines(loyalty_terminal* terminal, const char* op_i
     loyalty::RefundRequest request;
     for (size_t i = 0; i < count; ++i) request.lines.push_back({line_numbers[i], quantities[i]});
     return Refund(terminal, request, op_id, sale_op_id, cashier_id, out);
+  });
+}
+
+loyalty_status loyalty_exchange(loyalty_terminal* terminal, const char* op_id,
+                                const char* sale_op_id, const int64_t* line_numbers,
+                                const int64_t* quantities, size_t count, const char* card,
+                                const loyalty_basket* basket, const char* cashier_id,
+                                loyalty_result** out) {
+  return Guard([&] {
+    if (loyalty_status s = Begin(terminal, out); s != LOYALTY_OK) return s;
+    if (count == 0) {
+      return Fail(StatusCode::kInvalidArgument,
+                  "count: 0 lines; an exchange brings back at least one line of the sale");
+    }
+    if (line_numbers == nullptr) return Missing("line_numbers");
+    if (quantities == nullptr) return Missing("quantities");
+    if (basket == nullptr) return Missing("basket");
+    auto parsed = ParseCard(card);
+    if (!parsed.ok()) return Report(parsed.status());
+    loyalty::ExchangeRequest request;
+    request.op_id = Text(op_id);
+    request.sale_op_id = Text(sale_op_id);
+    for (size_t i = 0; i < count; ++i) {
+      request.returned.push_back({line_numbers[i], quantities[i]});
+    }
+    // The purchase's op_id is the exchange's: left empty, as Exchange asks.
+    request.purchase = MakeCheckout(nullptr, *parsed, *basket, cashier_id);
+    auto done = terminal->terminal->Exchange(request);
+    if (!done.ok()) return Report(done.status());
+    return Give(loyalty::capi::FromExchange(*done), out);
   });
 }
 

@@ -48,6 +48,7 @@ const char* KindName(int kind) {
     case LOYALTY_KIND_SYNC_EXCEPTIONS: return "sync exceptions";
     case LOYALTY_KIND_SYNC_EXCEPTION: return "sync exception";
     case LOYALTY_KIND_REFUSED_REWARD: return "refused reward";
+    case LOYALTY_KIND_EXCHANGE: return "exchange";
   }
   return "unknown kind";
 }
