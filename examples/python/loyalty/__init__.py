@@ -648,6 +648,28 @@ class Terminal(_Closable):
                             _s(sale_op_id, "sale_op_id"), numbers, units, len(pairs),
                             _s(cashier_id, "cashier_id"))
 
+    def exchange(self, op_id: str, sale_op_id: str,
+                 lines: Union[Mapping[int, int], Iterable[Tuple[int, int]]], card: Card,
+                 basket: Basket, cashier_id: Optional[str] = None) -> Result:
+        """Goods of a sale back ({line number: units}, as refund_lines) and
+        `basket` bought instead on `card` (a card of the sale's account), in
+        one operation: both halves are written or neither. A dict with
+        "op_id", "replayed" and a receipt per half: "returned" and "bought"
+        (whose "card" is the account after both). The goods bought come
+        back later with refund or refund_lines on sale_op_id = op_id."""
+        pairs = list(lines.items()) if isinstance(lines, Mapping) else list(lines)
+        numbers = (ctypes.c_int64 * max(len(pairs), 1))(
+            *[_i64(n, "line number") for n, _ in pairs])
+        units = (ctypes.c_int64 * max(len(pairs), 1))(*[_i64(q, "quantity") for _, q in pairs])
+        with basket._native() as b:
+            done = self._result("loyalty_exchange", _s(op_id, "op_id"),
+                                _s(sale_op_id, "sale_op_id"), numbers, units, len(pairs),
+                                _s(card, "card"), b, _s(cashier_id, "cashier_id"))
+        # One receipt per half: the header's one-item lists as plain dicts.
+        done["returned"] = done["returned"][0]
+        done["bought"] = done["bought"][0]
+        return done
+
     def void(self, op_id: str, target_op_id: str, operator_id: str,
              reason: Optional[str] = None, cashier_id: Optional[str] = None) -> Result:
         return self._result("loyalty_void", _s(op_id, "op_id"), _s(target_op_id, "target_op_id"),

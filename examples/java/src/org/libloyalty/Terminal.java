@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * An open till (loyalty_open): enrol, look up, quote, commit, return, report. Thread-safe;
+ * An open till (loyalty_open): enrol, look up, quote, commit, return, exchange, report. Thread-safe;
  * close() waits for calls running in other threads. Results are maps keyed by the header's
  * key names without their kind, in camelCase (LOYALTY_CARD_AVAILABLE is "available"),
  * integers as Long, nested results as lists of maps.
@@ -138,6 +138,27 @@ public final class Terminal implements AutoCloseable {
     }
     return result((l, t, out) -> l.loyalty_refund_lines(t, opId, saleOpId, lineNumbers,
         quantities, lineNumbers.length, cashierId, out));
+  }
+
+  /**
+   * An exchange: units of a sale's lines back (as refundLines counts them) and the basket
+   * bought instead on card, a card of the sale's account, in one operation: both halves are
+   * written or neither. A map with "opId", "replayed" and a receipt per half, "returned" and
+   * "bought" (whose "card" is the account after both). The goods bought come back later with
+   * refundLines or refundRest on saleOpId = opId.
+   */
+  @SuppressWarnings("unchecked")
+  public Map<String, Object> exchange(String opId, String saleOpId, long[] lineNumbers,
+      long[] quantities, String card, Basket basket, String cashierId) {
+    if (lineNumbers.length != quantities.length) {
+      throw new IllegalArgumentException("lineNumbers and quantities differ in length");
+    }
+    Map<String, Object> done = withBasket(basket, (l, t, b, out) -> l.loyalty_exchange(t, opId,
+        saleOpId, lineNumbers, quantities, lineNumbers.length, card, b, cashierId, out));
+    // One receipt per half: the header's one-item lists as plain maps.
+    done.put("returned", ((List<Map<String, Object>>) done.get("returned")).get(0));
+    done.put("bought", ((List<Map<String, Object>>) done.get("bought")).get(0));
+    return done;
   }
 
   /** The till report for [fromMs, toMs); pointValue minor units per pointValuePoints. */

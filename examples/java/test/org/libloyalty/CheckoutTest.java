@@ -95,6 +95,35 @@ public class CheckoutTest {
   }
 
   @Test
+  @SuppressWarnings("unchecked")
+  public void anExchangeReturnsAndBuysInOneOperation() {
+    till.enroll("E-1", CARD, "Ada", null);  // 50 points
+    // Line 0: tea at 20.00, line 1: a mug at 30.00; a point per euro.
+    till.commit("R-1", CARD, new Basket("EUR").line("TEA", null, 1, 2000)
+        .line("MUG", null, 1, 3000), "maria");
+    Basket cup = new Basket("EUR").line("CUP", null, 1, 1500);
+    Map<String, Object> done =
+        till.exchange("X-1", "R-1", new long[] {1}, new long[] {1}, CARD, cup, "maria");
+    assertEquals("X-1", done.get("opId"));
+    assertEquals(0L, done.get("replayed"));
+    Map<String, Object> returned = (Map<String, Object>) done.get("returned");
+    Map<String, Object> bought = (Map<String, Object>) done.get("bought");
+    assertEquals(-30L, returned.get("earned"));
+    assertEquals(15L, bought.get("earned"));
+    assertEquals(85L, till.balance(CARD).get("balance"));
+    Map<String, Object> again =
+        till.exchange("X-1", "R-1", new long[] {1}, new long[] {1}, CARD, cup, "maria");
+    assertEquals(1L, again.get("replayed"));
+    assertEquals(85L, till.balance(CARD).get("balance"));
+    // The cup comes back by the exchange's id.
+    assertEquals(-15L, till.refundRest("RET-1", "X-1", null).get("earned"));
+    LoyaltyException none = assertThrows(LoyaltyException.class,
+        () -> till.exchange("X-2", "R-1", new long[0], new long[0], CARD, cup, null));
+    assertEquals(Abi.INVALID_ARGUMENT, none.status());
+    assertEquals(70L, till.balance(CARD).get("balance"));
+  }
+
+  @Test
   public void refusalsCarryTheirStatusAndMessage() {
     till.enroll("E-1", CARD, "Ada", null);
     // 50 points after sign-up, the reward costs 80.
