@@ -162,8 +162,9 @@ loyalty::Result<loyalty::Basket> ReadBasketFile(const std::string& path,
   return basket;
 }
 
-loyalty::Result<loyalty::ReturnLine> ParseReturnLine(const std::string& text) {
-  const std::string what = "--lines '" + text + "'";
+loyalty::Result<loyalty::ReturnLine> ParseReturnLine(const std::string& text,
+                                                     const std::string& option) {
+  const std::string what = option + " '" + text + "'";
   loyalty::ReturnLine back;
   std::string_view number = text;
   back.quantity = 1;

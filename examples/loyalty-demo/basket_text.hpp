@@ -38,8 +38,10 @@ loyalty::Result<std::int64_t> ParseAmountMinor(const std::string& text,
 
 // A returned line: "LINE[xQTY]", LINE counted from 0 in the order the sale's
 // lines were rung up (as loyalty_refund_lines and the receipt's line_points
-// count them); QTY units, 1 when left out.
-loyalty::Result<loyalty::ReturnLine> ParseReturnLine(const std::string& text);
+// count them); QTY units, 1 when left out. Errors name `option`, the
+// command line option it came from.
+loyalty::Result<loyalty::ReturnLine> ParseReturnLine(const std::string& text,
+                                                     const std::string& option = "--lines");
 
 // A gift card paying part of a sale: "CARD=AMOUNT".
 loyalty::Result<loyalty::GiftCardTender> ParseGiftCardTender(const std::string& text,

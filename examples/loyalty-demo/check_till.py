@@ -73,7 +73,7 @@ PREFIX = {"CARD": "CARD", "REWARD": "REWARD", "QUOTE": "QUOTE", "RECEIPT": "RECE
           "EXPIRY": "EXPIRY", "EXPLANATION": "EXPLANATION", "REPORT": "REPORT",
           "FIGURES": "FIGURES", "CARD_READ": "READ", "STAMPS": "STAMPS", "BALANCE": "BALANCE",
           "SYNC_STATUS": "SYNC", "SYNC_EXCEPTIONS": "SYNC", "SYNC_EXCEPTION": "SYNC_EXCEPTION",
-          "REFUSED_REWARD": "REFUSED_REWARD"}
+          "REFUSED_REWARD": "REFUSED_REWARD", "EXCHANGE": "EXCHANGE"}
 
 
 def abi_keys():
@@ -253,6 +253,10 @@ bad_input = [
     (USAGE, "invalid_argument", r"--receipt is required", ["earn", ANNA, "A=1.00"]),
     (USAGE, "invalid_argument", r"amount excludes --lines|--lines excludes amount",
      ["refund", "R-1", "1.00", "--lines", "0"]),
+    (USAGE, "invalid_argument", r"--return is required",
+     ["exchange", "R-1", ANNA, "A=1.00", "--receipt", "X-1"]),
+    (INVALID, "invalid_argument", r"--return 'two': the line number 'two'",
+     ["exchange", "R-1", ANNA, "A=1.00", "--return", "two", "--receipt", "X-1"]),
     (USAGE, "invalid_argument", r"The following arguments were not expected: --bogus|--bogus",
      ["lookup", ANNA, "--bogus"]),
     (USAGE, "invalid_argument", r"A subcommand is required|subcommand", ["gift"]),
@@ -419,6 +423,25 @@ check(line_back["earned"] == -9, f"refund lines: {line_back}")
 text("refund", "R-2", "10.00", "--op-id", "F-2", expect=r"taken back  -10 points")
 refused(INVALID, "invalid_argument", r"has no line 9", "refund", "R-1", "--lines", "9")
 refused(REFUSED, "not_found", r"NO-SUCH-SALE", "refund", "NO-SUCH-SALE")
+
+print("\n== an exchange: goods back and others bought, in one operation")
+# R-3's line 0, three yogurts (4 points), back; tea at 4.00 bought instead.
+swap = one("exchange", "R-3", ANNA, "TEA=4.00", "--return", "0x3", "--receipt", "XC-1",
+           kind="exchange")
+check(swap["op_id"] == "XC-1" and swap["replayed"] == 0, f"exchange: {swap}")
+check(swap["returned"][0]["earned"] == -4 and swap["bought"][0]["earned"] == 4,
+      f"exchange halves: {swap}")
+again = one("exchange", "R-3", ANNA, "TEA=4.00", "--return", "0x3", "--receipt", "XC-1",
+            kind="exchange")
+check(again["replayed"] == 1, f"exchange retried: {again}")
+text("exchange", "R-3", ANNA, "TEA=4.00", "--return", "0x3", "--receipt", "XC-1",
+     expect=r"Exchange XC-1 on R-3: back 3 of line 0")
+refused(REFUSED, "duplicate_id_conflict", r"XC-1",
+        "exchange", "R-3", ANNA, "TEA=5.00", "--return", "0x3", "--receipt", "XC-1")
+refused(INVALID, "invalid_argument", r"has no line 9",
+        "exchange", "R-3", ANNA, "TEA=4.00", "--return", "9", "--receipt", "XC-2")
+back = one("refund", "XC-1", "--op-id", "F-3", kind="receipt")
+check(back["earned"] == -4, f"the tea back by the exchange's id: {back}")
 
 print("\n== hold, confirm, release")
 text("adjust", ANNA, "100", "--operator", "lead", "--reason", "welcome gift", "--op-id", "A-0",

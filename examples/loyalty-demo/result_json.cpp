@@ -185,6 +185,15 @@ json ExpiryJson(const std::vector<loyalty::Receipt>& receipts) {
   return r;
 }
 
+json ExchangeJson(const loyalty::ExchangeReceipt& exchange) {
+  json r = Kind("exchange");
+  r["op_id"] = exchange.bought.op_id;
+  r["returned"] = json::array({ReceiptJson(exchange.returned)});
+  r["bought"] = json::array({ReceiptJson(exchange.bought)});
+  r["replayed"] = exchange.replayed ? 1 : 0;
+  return r;
+}
+
 json HistoryJson(const std::vector<loyalty::HistoryEntry>& entries) {
   json r = Kind("history");
   r["entries"] = Items(entries, EntryJson);

@@ -9,7 +9,8 @@ std::vector<Command> AddAllCommands(CLI::App& parent, const TillSettings& till) 
       AddEarnCommand(parent, till),            AddHoldCommand(parent, till),
       AddConfirmCommand(parent, till),         AddReleaseCommand(parent, till),
       AddRedeemCommand(parent, till),          AddRefundCommand(parent, till),
-      AddVoidCommand(parent, till),            AddAdjustCommand(parent, till),
+      AddExchangeCommand(parent, till),        AddVoidCommand(parent, till),
+      AddAdjustCommand(parent, till),
   };
   for (Command& command : AddGiftCommands(parent, till)) commands.push_back(std::move(command));
   for (Command& command : AddWalletCommands(parent, till)) commands.push_back(std::move(command));

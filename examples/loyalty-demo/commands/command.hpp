@@ -31,6 +31,7 @@ Command AddConfirmCommand(CLI::App& parent, const TillSettings& till);
 Command AddReleaseCommand(CLI::App& parent, const TillSettings& till);
 Command AddRedeemCommand(CLI::App& parent, const TillSettings& till);
 Command AddRefundCommand(CLI::App& parent, const TillSettings& till);
+Command AddExchangeCommand(CLI::App& parent, const TillSettings& till);
 Command AddVoidCommand(CLI::App& parent, const TillSettings& till);
 Command AddAdjustCommand(CLI::App& parent, const TillSettings& till);
 // `gift load`, `gift balance` and `gift void`.
