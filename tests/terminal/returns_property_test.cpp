@@ -1,7 +1,7 @@
 // Property tests of returns (issue 17): random programs and random
 // sequences of sales (rewards of every kind, points as tender, gift cards),
-// partial and full returns, voids, redemptions, expiry runs and clock
-// advances, played on real ledgers. Every run checks that a quote equals its
+// partial and full returns, exchanges, voids, redemptions, expiry runs and
+// clock advances, played on real ledgers. Every run checks that a quote equals its
 // commit, that the entries sum to the balance, that the cached balance
 // equals the lots and that Verify passes; each property compares two
 // sequences that must end with the same balances.
@@ -96,7 +96,10 @@ ProgramSpec RandomProgram(std::mt19937_64& rng) {
 // -------------------------------------------------------------- operations
 
 struct Op {
-  enum Kind { kSale, kReturnLines, kReturnAmount, kReturnRest, kVoid, kRedeem, kExpire, kAdvance };
+  enum Kind {
+    kSale, kReturnLines, kReturnAmount, kReturnRest, kVoid, kRedeem, kExpire, kAdvance,
+    kExchange,  // lines of `sale` back (`lines`) and `basket` bought, id `id`
+  };
   Kind kind = kSale;
   std::string id;       // the op id (sales: the sale's id, which returns name)
   std::string sale;     // returns and voids: the sale's op id
@@ -109,6 +112,7 @@ struct Op {
   Points points = 0;
   int hours = 0;
   bool subject = false;  // the sale a property is about, and its returns
+  bool split = false;    // an exchange played as a return, then a sale
 
   std::string Describe() const {
     std::ostringstream out;
@@ -145,6 +149,16 @@ struct Op {
         break;
       case kAdvance:
         out << "clock +" << hours << " h";
+        break;
+      case kExchange:
+        out << (split ? "return, then sale " : "exchange ") << id << " of " << sale << " lines";
+        for (const ReturnLine& l : lines) out << " " << l.line_no << "x" << l.quantity;
+        out << " for [";
+        for (size_t i = 0; i < basket.lines.size(); ++i) {
+          const BasketLine& l = basket.lines[i];
+          out << (i ? ", " : "") << l.sku << " x" << l.quantity << " " << l.amount_minor;
+        }
+        out << "]";
         break;
     }
     if (subject) out << "  (subject)";
@@ -218,6 +232,22 @@ struct Generator {
     return op;
   }
 
+  // Lines of `sale` back and a basket bought that spends nothing (so the
+  // purchase cannot be refused once the return is accepted).
+  Op Exchange(const Op& sale) {
+    Op op = Sale(/*may_spend=*/false);
+    op.kind = Op::kExchange;
+    op.id = Id("xc");
+    op.sale = sale.id;
+    for (size_t i = 0; i < sale.basket.lines.size(); ++i) {
+      if (rng() % 2) {
+        op.lines.push_back({static_cast<std::int64_t>(i), Between(1, sale.basket.lines[i].quantity)});
+      }
+    }
+    if (op.lines.empty()) op.lines.push_back({0, 1});
+    return op;
+  }
+
   Op Expire() { return Op{Op::kExpire, Id("x")}; }
   Op Advance() {
     Op op;
@@ -243,7 +273,14 @@ struct Generator {
         sales.push_back(ops.size());
         ops.push_back(Sale(may_spend));
       } else if (pick < 6) {
-        ops.push_back(Return(ops[sales[rng() % sales.size()]]));
+        const Op& sale = ops[sales[rng() % sales.size()]];
+        if (rng() % 5 == 0) {
+          // What an exchange bought is a sale later operations may return.
+          sales.push_back(ops.size());
+          ops.push_back(Exchange(sale));
+        } else {
+          ops.push_back(Return(sale));
+        }
       } else if (pick < 7 && may_spend) {
         ops.push_back(Redeem());
       } else if (pick < 8) {
@@ -381,6 +418,18 @@ Played Play(const ProgramSpec& spec, const Ops& ops) {
       case Op::kAdvance:
         clock.AdvanceMs(std::int64_t{op.hours} * 3'600'000);
         break;
+      case Op::kExchange: {
+        Checkout purchase{"", card, op.basket, 0};
+        if (!op.split) {
+          status = t.Exchange({op.id, op.sale, op.lines, purchase}).status();
+          break;
+        }
+        status = t.Refund({op.id + "-back", op.sale, std::nullopt, op.lines}).status();
+        if (!status.ok()) break;
+        purchase.op_id = op.id;
+        status = t.Commit(purchase).status();
+        break;
+      }
     }
     if (!status.ok() && !Expected(status.code())) return fail(i, status.ToString());
     if (auto problem = check(i)) return fail(i, *problem);
@@ -591,6 +640,23 @@ TEST(ReturnsPropertyTest, OrderOfPartialReturnsDoesNotMatter) {
           }
           for (size_t k = 0; k < at.size(); ++k) swapped[at[k]] = ops[at[at.size() - 1 - k]];
           return SameEnd(spec, ops, swapped, "in order", "in the opposite order");
+        });
+}
+
+// An exchange ends where its return followed by its sale ends: the same
+// points back, the same earned, at every later return of either.
+TEST(ReturnsPropertyTest, AnExchangeIsItsReturnAndItsSale) {
+  Check("exchange = return + sale", CiRuns(80), [](Generator& gen) { return gen.Mixed(30); },
+        [](const ProgramSpec& spec, const Ops& ops) -> std::optional<std::string> {
+          Ops split = ops;
+          bool any = false;
+          for (Op& op : split) {
+            if (op.kind != Op::kExchange) continue;
+            op.split = true;
+            any = true;
+          }
+          if (!any) return std::nullopt;
+          return SameEnd(spec, ops, split, "as exchanges", "as returns then sales");
         });
 }
 
