@@ -220,8 +220,14 @@ CREATE TABLE reward_lines (
 )sql",
     // 13: row seals (ledger/seals.hpp): a keyed MAC of every row the hash
     // chain does not cover, by table and primary key. The transaction that
-    // creates it seals every existing row.
+    // creates it seals every existing row. Rows written before a column was
+    // added (ALTER TABLE ADD COLUMN) lack it on disk, and SQLite's
+    // pre-update hook then reads NULL where a SELECT reads the default: the
+    // seal would not match the row's first update. Rewrite them first. A
+    // later migration that adds a column to a sealed table must do the same.
     R"sql(
+UPDATE sale_lines SET stamps = stamps;
+UPDATE accounts SET birthday = birthday, referred_by = referred_by;
 CREATE TABLE seals (
   tbl TEXT NOT NULL,
   k1  ANY NOT NULL,                       -- the row's primary key
