@@ -33,7 +33,7 @@ inline constexpr std::size_t kMaxRewardsPerSale = 100;  // reward ids on one sal
 inline constexpr std::size_t kMaxCouponsPerSale = 100;  // coupon codes on one sale
 
 // --- the program file ----------------------------------------------------
-inline constexpr std::size_t kMaxProgramBytes = 1024 * 1024;
+inline constexpr std::size_t kMaxProgramBytes = std::size_t{1024} * 1024;
 inline constexpr int kMaxProgramDepth = 32;         // nesting of arrays and objects
 inline constexpr std::size_t kMaxProgramItems = 5000;  // entries of any one list (rules, rewards, ...)
 
