@@ -46,7 +46,8 @@ void WriteFile(const std::string& path, const std::string& text) {
 }
 
 constexpr const char* kDbHelp =
-    "the store: sqlite:PATH (or a plain path) or postgresql://... (a libpq URI)";
+    "the store: sqlite:PATH (or a plain path) or postgresql://... (a libpq URI; "
+    "&pool_size=N sets the connections this process keeps, default 8)";
 
 int Fail(const Status& s) {
   std::cerr << "loyalty-server: " << s.ToString() << "\n";

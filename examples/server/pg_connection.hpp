@@ -112,6 +112,7 @@ class Pool {
     std::unique_ptr<Connection> c_;
   };
   Result<Lease> Acquire();
+  int size() const { return size_; }
 
  private:
   std::string conninfo_;

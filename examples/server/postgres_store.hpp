@@ -16,13 +16,17 @@
 
 namespace loyalty::server {
 
+// Connections one process keeps (OpenStore's "pool_size=N").
+inline constexpr int kDefaultPoolSize = 8;
+inline constexpr int kMaxPoolSize = 256;
+
 class PostgresStore final : public CentralStore {
  public:
   // `conninfo`: a libpq connection URI or key=value string, e.g.
   // "postgresql:///loyalty?host=/run/postgresql". Applies the migrations
   // this database lacks. `connections`: the pool's size.
   static Result<std::unique_ptr<PostgresStore>> Open(const std::string& conninfo,
-                                                     int connections = 8);
+                                                     int connections = kDefaultPoolSize);
 
   Status AddTerminal(const std::string& terminal_id, const std::string& key) override;
   Result<std::optional<TerminalRecord>> FindTerminal(const std::string& terminal_id) override;
@@ -48,6 +52,8 @@ class PostgresStore final : public CentralStore {
   Result<std::vector<TerminalState>> Terminals() override;
   Status Ping() override;
 
+  // Connections this process opens at most.
+  int pool_size() const { return pool_.size(); }
   // Transactions run again after a deadlock or serialization failure.
   std::int64_t retries() const { return retries_.load(); }
 

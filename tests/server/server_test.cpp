@@ -16,10 +16,13 @@
 #include <mutex>
 #include <regex>
 #include <thread>
+#include <utility>
+#include <vector>
 
 #include "central_server.hpp"
 #include "light_till.hpp"
 #include "open_store.hpp"
+#include "postgres_store.hpp"
 #include "support/test_env.hpp"
 #include "support/test_pki.hpp"
 #include "test_store.hpp"
@@ -434,6 +437,33 @@ TEST_F(ServerStoreTest, ABadDbStringIsRefusedWithWhatIsWrong) {
     auto store = server::OpenStore(db);
     ASSERT_TRUE(store.ok()) << db << ": " << store.status().ToString();
     EXPECT_TRUE((*store)->Ping().ok());
+  }
+}
+
+TEST_F(ServerStoreTest, APoolSizeInThePostgresqlUriIsCheckedAndUsed) {
+  const std::string base = "postgresql:///loyalty?host=" + dir_.File("no-such-socket");
+  for (const char* bad : {"0", "257", "abc", "8x", ""}) {
+    auto refused = server::OpenStore(base + "&pool_size=" + std::string(bad));
+    ASSERT_FALSE(refused.ok()) << bad;
+    EXPECT_EQ(refused.status().code(), StatusCode::kInvalidArgument) << bad;
+    EXPECT_NE(refused.status().message().find("pool_size must be a whole number from 1 to 256"),
+              std::string::npos)
+        << refused.status().message();
+  }
+  if (StoreBackend() != "postgresql") return;  // the rest needs a database
+  // First, last or only parameter: libpq gets the others and connects.
+  const std::string uri = db_;
+  const std::size_t q = uri.find('?');
+  for (const auto& [with_size, size] : std::vector<std::pair<std::string, int>>{
+           {uri + "&pool_size=3", 3},
+           {uri.substr(0, q + 1) + "pool_size=1&" + uri.substr(q + 1), 1},
+           {uri, server::kDefaultPoolSize}}) {
+    auto store = server::OpenStore(with_size);
+    ASSERT_TRUE(store.ok()) << with_size << ": " << store.status().ToString();
+    auto* pg = dynamic_cast<server::PostgresStore*>(store->get());
+    ASSERT_NE(pg, nullptr);
+    EXPECT_EQ(pg->pool_size(), size) << with_size;
+    EXPECT_TRUE(pg->Ping().ok());
   }
 }
 
