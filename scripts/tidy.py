@@ -32,7 +32,7 @@ def cache_folder() -> Path:
     return Path(base) / "loyalty-tidy"
 
 
-def preprocess_command(entry: dict) -> list:
+def preprocess_command(entry: dict, root: Path) -> list:
     args = entry["arguments"] if "arguments" in entry else shlex.split(entry["command"])
     out, skip = [], False
     for arg in args:
@@ -45,12 +45,13 @@ def preprocess_command(entry: dict) -> list:
         if arg == "-c":
             continue
         out.append(arg)
-    # -P: no line markers, which name the clone's folder; -C: keep comments.
-    return out + ["-E", "-P", "-C", "-o", "-"]
+    # -P: no line markers, which name the clone's folder, nor __FILE__ (the
+    # prefix map); -C: keep comments.
+    return out + [f"-fmacro-prefix-map={root}/=", "-E", "-P", "-C", "-o", "-"]
 
 
-def key_of(entry: dict, salt: bytes) -> str:
-    text = subprocess.run(preprocess_command(entry), cwd=entry["directory"],
+def key_of(entry: dict, root: Path, salt: bytes) -> str:
+    text = subprocess.run(preprocess_command(entry, root), cwd=entry["directory"],
                           check=True, capture_output=True).stdout
     return hashlib.sha256(salt + text).hexdigest()
 
@@ -77,7 +78,7 @@ def main() -> int:
     jobs = int(os.environ.get("TIDY_JOBS") or os.cpu_count() or 1)
 
     with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
-        keys = list(pool.map(lambda e: key_of(e, salt), entries))
+        keys = list(pool.map(lambda e: key_of(e, root, salt), entries))
         todo = [(e["file"], k) for e, k in zip(entries, keys) if not (cache / k).exists()]
         print(f"clang-tidy: {len(entries)} files of src/ and drivers/, "
               f"{len(entries) - len(todo)} unchanged since a clean check, {len(todo)} to check",
