@@ -1,5 +1,6 @@
 # `cpack -G DEB` in the build folder makes a Debian package of the library:
-# libloyalty.a (C++ and C ABI), libloyalty.so (C ABI only), the headers,
+# libloyalty.a (C++ and C ABI), libloyalty.so (C ABI only) and its card
+# readers libloyalty_readers.so (loaded on demand), the headers,
 # the CMake package and the pkg-config files (everything LoyaltyInstall.cmake
 # installs), under /usr.
 set(CPACK_GENERATOR DEB)

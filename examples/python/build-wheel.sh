@@ -1,6 +1,7 @@
 #!/bin/sh
-# Builds the Python package as a wheel with libloyalty.so and loyalty.h
-# inside, from a build folder of this checkout:
+# Builds the Python package as a wheel with libloyalty.so, its card readers
+# (libloyalty_readers.so, when built) and loyalty.h inside, from a build
+# folder of this checkout:
 #   examples/python/build-wheel.sh build/release [out-dir]
 # Needs python3-setuptools, python3-wheel and python3-pip (Debian); no
 # network (no build isolation). Prints the wheel's path.
@@ -19,5 +20,6 @@ cp -R "$here/pyproject.toml" "$here/setup.py" "$here/README.md" "$here/loyalty" 
 rm -rf "$work/loyalty/__pycache__"
 LOYALTY_HEADER="$here/../../include/loyalty/loyalty.h" \
 LOYALTY_BUNDLE_LIBRARY=$(readlink -f "$library") \
+LOYALTY_BUNDLE_READERS=$( [ -e "$build/src/libloyalty_readers.so.0" ] && readlink -f "$build/src/libloyalty_readers.so.0" || true) \
   "$python" -m pip wheel --quiet --no-deps --no-build-isolation --wheel-dir "$out" "$work" >&2
 ls -t "$out"/libloyalty-*.whl | head -n 1

@@ -2,7 +2,9 @@
 into the package and checks the binding can read it, so an installed
 package carries the header its constants and signatures come from.
 $LOYALTY_BUNDLE_LIBRARY names a libloyalty.so to ship inside the package
-too (build-wheel.sh sets it); the wheel is then tagged for this platform."""
+too (build-wheel.sh sets it), and $LOYALTY_BUNDLE_READERS its card readers,
+libloyalty_readers.so, which libloyalty.so loads from beside itself; the
+wheel is then tagged for this platform."""
 import os
 import shutil
 import sys
@@ -33,6 +35,10 @@ class BuildPy(build_py):
         if library:
             (target / "lib").mkdir(parents=True, exist_ok=True)
             shutil.copy2(library, target / "lib" / "libloyalty.so")
+        readers = os.environ.get("LOYALTY_BUNDLE_READERS")
+        if readers:
+            (target / "lib").mkdir(parents=True, exist_ok=True)
+            shutil.copy2(readers, target / "lib" / "libloyalty_readers.so.0")
 
 
 cmdclass = {"build_py": BuildPy}

@@ -887,10 +887,12 @@ LOYALTY_EXPORT loyalty_status loyalty_store_day(loyalty_terminal* terminal, int6
 /* Card readers                                                        */
 /* ------------------------------------------------------------------ */
 
-/* Present in every build. The readers are wrapped in libloyalty.so when it
- * is built with them (CMake LOYALTY_CAPI_READERS, default ON, and the
- * loyalty_readers library); in libloyalty.a, and in a shared library built
- * without them, loyalty_reader_open returns LOYALTY_UNSUPPORTED. */
+/* Present in every build. libloyalty.so loads the readers from
+ * libloyalty_readers.so (built with CMake LOYALTY_CAPI_READERS, default ON)
+ * on the first reader call: from $LOYALTY_READERS_LIBRARY when set, else
+ * from beside libloyalty.so, else the library path. Without it, and always
+ * in libloyalty.a, the reader calls return LOYALTY_UNSUPPORTED naming why;
+ * the rest of the library works (it needs no reader library). */
 typedef struct loyalty_reader loyalty_reader;
 
 /* Opens a reader by connection string ("sim:", "magstripe-evdev:/dev/input/

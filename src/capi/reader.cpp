@@ -1,6 +1,8 @@
-// Card readers over loyalty::OpenReader. Without the readers library
-// (LOYALTY_CAPI_WITH_READERS undefined) every symbol still exists, so the
-// ABI is the same in every build, and opening says LOYALTY_UNSUPPORTED.
+// Card readers over loyalty::OpenReader: in libloyalty_readers.so, which
+// libloyalty.so loads on first use (reader_loader.cpp). Without the readers
+// library (LOYALTY_CAPI_WITH_READERS undefined: libloyalty.a) every symbol
+// still exists, so the ABI is the same in every build, and opening says
+// LOYALTY_UNSUPPORTED.
 #include <algorithm>
 #include <memory>
 #include <optional>
@@ -59,9 +61,9 @@ namespace {
 loyalty_status NotBuiltIn(const char* connection) {
   return Fail(StatusCode::kUnsupported,
               "connection '" + std::string(connection) +
-                  "': card readers are not in this library (they are in "
-                  "libloyalty.so when built with LOYALTY_CAPI_READERS and the "
-                  "loyalty_readers library; never in libloyalty.a)");
+                  "': card readers are not in this library (libloyalty.so loads "
+                  "them from libloyalty_readers.so; libloyalty.a has none: C++ "
+                  "tills use loyalty::OpenReader)");
 }
 
 }  // namespace
@@ -197,30 +199,6 @@ void loyalty_reader_close(loyalty_reader* reader) {
   } catch (...) {
     // Destructors do not throw here; nothing may leave a C entry point.
   }
-}
-
-loyalty_status loyalty_identify(loyalty_terminal* terminal, const loyalty_result* read,
-                                loyalty_result** out) {
-  return Guard([&] {
-    if (out == nullptr) return Missing("out");
-    *out = nullptr;
-    if (terminal == nullptr) return Missing("terminal");
-    if (read == nullptr) return Missing("read");
-    if (read->kind != LOYALTY_KIND_CARD_READ) {
-      return Fail(StatusCode::kInvalidArgument,
-                  "read: is a result of kind " + std::to_string(read->kind) +
-                      ", not a card read (LOYALTY_KIND_CARD_READ)");
-    }
-    auto card = loyalty::CardId::Parse(read->strings.at(LOYALTY_READ_CARD));
-    if (!card.ok()) return Report(card.status());
-    loyalty::CardRead event;
-    event.card = *card;
-    event.source = static_cast<loyalty::CardSource>(read->ints.at(LOYALTY_READ_SOURCE));
-    event.at = loyalty::Timestamp(std::chrono::milliseconds(read->ints.at(LOYALTY_READ_AT_MS)));
-    auto view = terminal->terminal->Identify(event);
-    if (!view.ok()) return Report(view.status());
-    return Give(loyalty::capi::FromCardView(*view), out);
-  });
 }
 
 }  // extern "C"

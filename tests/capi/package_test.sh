@@ -20,7 +20,7 @@ dpkg-deb -x "$deb" "$root"
 
 lib=$(dirname "$(find "$root/usr" -name libloyalty.a)")
 for f in "$root/usr/include/loyalty/loyalty.h" "$root/usr/include/loyalty/terminal.hpp" \
-         "$root/usr/include/loyalty/version.hpp" "$lib/libloyalty.a" "$lib/libloyalty.so" \
+         "$root/usr/include/loyalty/version.hpp" "$lib/libloyalty.a" "$lib/libloyalty.so" "$lib/libloyalty_readers.so.0" \
          "$lib/cmake/loyalty/loyaltyConfig.cmake" "$lib/pkgconfig/loyalty.pc" \
          "$lib/pkgconfig/loyalty-c.pc"; do
   [[ -e $f ]] || { echo "missing from the package: ${f#$root}"; exit 1; }

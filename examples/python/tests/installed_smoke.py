@@ -1,6 +1,6 @@
 """Run by install_test.sh with an installed package (not from the
-checkout): a sale against a scratch ledger, and where the package found
-its header and library."""
+checkout): a sale against a scratch ledger, a card read through the
+simulated reader, and where the package found its header and library."""
 import sys
 import tempfile
 from pathlib import Path
@@ -17,6 +17,11 @@ with loyalty.Terminal(database_path=str(work / "l.db"), terminal_id="t",
     r = till.commit("R-1", "9900 0000 0042", loyalty.Basket("EUR").line("A", 1, 1999))
     assert r["earned"] == 19, r
     assert till.balance("9900 0000 0042")["balance"] == 24
+# The card readers: libloyalty.so loads libloyalty_readers.so from beside
+# itself (in the wheel, both are bundled).
+with loyalty.Reader("sim:cards=990000000042") as reader:
+    read = reader.wait(10_000)
+    assert read["card"] == "990000000042", read
 lib = loyalty.load()
 print("package", Path(loyalty.__file__).parent)
 print("header", lib.header.path)
