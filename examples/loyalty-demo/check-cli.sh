@@ -76,7 +76,8 @@ done
 mkdir empty && cd empty
 refused "--db: is empty" verify --db ""
 refused "--db: is empty" enroll 9900123456789017 --db ""
-[ -z "$(ls -A)" ] || fail "--db \"\" left: $(ls -A)"
+left=$(ls -A | grep -v -e '^out.txt$' -e '^err.txt$' || true)
+[ -z "$left" ] || fail "--db \"\" left: $left"
 cd ..
 before=$(ls -A | sort)
 refused "key file 'wrong.key' is missing" verify --key-file wrong.key
@@ -85,9 +86,6 @@ refused "key file 'wrong.key' is missing" verify --key-file wrong.key
 till "Enrolled" enroll 9900123456789017 --db wiped.db --op-id W-1
 : >wiped.db
 refused "the ledger is empty (0 bytes), but its key has written entries before" verify --db wiped.db
-rm wiped.db
-refused "the ledger is missing, but its key has written entries before" verify --db wiped.db
-[ ! -e wiped.db ] || fail "a wiped ledger was started again"
 # read: cards from the simulated reader, as a swipe would bring them.
 if "$demo" --help | grep -q "^  read"; then
   cards="sim:cards=9900123456789017,bad track 2: LRC mismatch; swipe again,9900000000000093,4111111111111111"

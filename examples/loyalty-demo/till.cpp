@@ -124,7 +124,7 @@ loyalty::Result<Till> OpenTill(const TillSettings& settings) {
   if (std::filesystem::exists(key_path, error)) {
     // The library reads it, and refuses it unless only its owner may.
     options.terminal_key_file = key_path;
-    options.ledger_must_exist = ledger_exists || settings.key_file.empty();
+    options.ledger_must_exist = ledger_exists;
   } else if (ledger_exists) {
     return loyalty::Status(loyalty::StatusCode::kIoError,
                            "key file '" + key_path + "' is missing, but the ledger '" +

@@ -72,10 +72,10 @@ struct Till {
 // Terminal opened; a ledger whose key file is missing is refused (a new key
 // could not read it). An existing key file is read by the library
 // (Options::terminal_key_file: owner-only or refused), and it records that
-// its key has written entries (Options::ledger_must_exist): a ledger beside
-// it that is empty or has no entries is refused, and so is a missing one
-// beside the default key file <db>.key, which is only ever made together
-// with its ledger (a key made ahead with keygen may start a new ledger).
+// its key has written entries (Options::ledger_must_exist): a ledger file
+// beside it that is empty (0 bytes) or has no entries is refused. A missing
+// ledger beside an existing key file starts a new one: keys are made ahead
+// (keygen, then loyalty-server add-terminal) under the default name too.
 // Errors are the library's (see Terminal::Open) or the key files'.
 loyalty::Result<Till> OpenTill(const TillSettings& settings);
 
