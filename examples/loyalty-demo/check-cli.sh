@@ -65,6 +65,27 @@ till "Wrote a new 32-byte key to other.key" keygen other.key
 refused "terminal_key" verify --key-file other.key
 chmod 644 other.key
 refused "mode 0644 lets group or others at it" verify --key-file other.key
+# The library reads the key file itself: group or others may neither read
+# nor write it.
+cp -p loyalty.db.key loose.key
+for mode in 640 604; do
+  chmod "$mode" loose.key
+  refused "terminal_key_file: secret file 'loose.key': mode 0$mode" verify --key-file loose.key
+done
+# Nothing is written before the arguments are valid.
+mkdir empty && cd empty
+refused "--db: is empty" verify --db ""
+refused "--db: is empty" enroll 9900123456789017 --db ""
+left=$(ls -A | grep -v -e '^out.txt$' -e '^err.txt$' || true)
+[ -z "$left" ] || fail "--db \"\" left: $left"
+cd ..
+before=$(ls -A | sort)
+refused "key file 'wrong.key' is missing" verify --key-file wrong.key
+[ "$(ls -A | sort)" = "$before" ] || fail "a wrong --key-file left: $(ls -A)"
+# A ledger wiped beside its key file is not a new till.
+till "Enrolled" enroll 9900123456789017 --db wiped.db --op-id W-1
+: >wiped.db
+refused "the ledger is empty (0 bytes), but its key has written entries before" verify --db wiped.db
 # read: cards from the simulated reader, as a swipe would bring them.
 if "$demo" --help | grep -q "^  read"; then
   cards="sim:cards=9900123456789017,bad track 2: LRC mismatch; swipe again,9900000000000093,4111111111111111"
@@ -80,6 +101,36 @@ if "$demo" --help | grep -q "^  read"; then
   refused "no card within 200 ms" read --reader "sim:" --timeout-ms 200
   refused "no reader driver for it" read --reader "bogus:/dev/null"
 fi
+# The program in force is bound to the ledger.
+sed 's/"version": *[0-9]*/"version": 99/' "$programs/supermarket.json" >changed.json
+if "$demo" --program changed.json verify >out.txt 2>err.txt; then
+  fail "a changed program file opened the ledger"
+fi
+grep -q "unsigned change on disk" err.txt || fail "changed program: $(cat err.txt)"
+"$demo" --program changed.json --allow-program-change verify >out.txt 2>err.txt ||
+  fail "--allow-program-change: $(cat err.txt)"
+grep -q "unsigned change on disk" err.txt || fail "the opt-out was not logged: $(cat err.txt)"
+"$demo" --program changed.json verify >/dev/null 2>&1 || fail "the recorded program was refused"
+# Read-only media: lookup and verify, nothing created or changed beside it.
+mkdir media
+cp loyalty.db media/loyalty.db
+cp -p loyalty.db.key media/loyalty.db.key
+chmod 444 media/loyalty.db
+chmod 555 media
+before=$(ls -la --time-style=full-iso media; sha256sum media/*)
+"$demo" --program changed.json --db media/loyalty.db --read-only verify >out.txt 2>err.txt ||
+  fail "read-only verify: $(cat err.txt)"
+grep -q "verify OK" out.txt || fail "read-only verify: $(cat out.txt)"
+"$demo" --program changed.json --db media/loyalty.db --read-only lookup 9900123456789017 \
+  >out.txt 2>err.txt || fail "read-only lookup: $(cat err.txt)"
+if "$demo" --program changed.json --db media/loyalty.db --read-only adjust 9900123456789017 1 \
+  --operator lead --reason x >out.txt 2>err.txt; then
+  fail "read-only adjust wrote"
+fi
+grep -q "read_only" err.txt || fail "read-only adjust: $(cat err.txt)"
+[ "$(ls -la --time-style=full-iso media; sha256sum media/*)" = "$before" ] ||
+  fail "read-only media changed: $(ls -la media)"
+chmod 755 media
 for program in coffee fashion supermarket; do
   "$demo" --db "$program.db" --program "$programs/$program.json" verify >out.txt 2>err.txt ||
     fail "$program.json does not load: $(cat err.txt)"

@@ -31,6 +31,12 @@ void AddTillOptions(CLI::App& app, TillSettings& settings) {
                  "a card enrolled at one till is then recognised at the others "
                  "once they sync. Default: the terminal key (a till on its own)");
   app.add_option("--cashier", settings.cashier_id, "Who is at the till (till report)");
+  app.add_flag("--read-only", settings.read_only,
+               "Open an existing ledger read-only (lookup, balance, history, report, "
+               "verify): nothing is created or written beside it, e.g. on read-only media");
+  app.add_flag("--allow-program-change", settings.allow_program_change,
+               "Put a program file in force that differs from the last one the ledger "
+               "recorded and is not signed (logged, and recorded with a note saying so)");
   app.add_flag("--json", settings.json,
                "Print each result as one JSON object per line (the C ABI's result keys)");
 }
@@ -85,6 +91,10 @@ loyalty::Result<ProgramFacts> ReadProgramFacts(const TillSettings& settings) {
 }
 
 loyalty::Result<Till> OpenTill(const TillSettings& settings) {
+  // Before a key file is looked for beside it (".key" for an empty path).
+  if (settings.database_path.empty()) {
+    return loyalty::Status(loyalty::StatusCode::kInvalidArgument, "--db: is empty");
+  }
   loyalty::Options options;
   options.database_path = settings.database_path;
   options.terminal_id = settings.terminal_id;
@@ -108,15 +118,21 @@ loyalty::Result<Till> OpenTill(const TillSettings& settings) {
       settings.key_file.empty() ? settings.database_path + ".key" : settings.key_file;
   std::error_code error;
   std::optional<NewKeyFile> new_key;
+  options.read_only = settings.read_only;
+  options.allow_unsigned_program_change = settings.allow_program_change;
+  const bool ledger_exists = std::filesystem::exists(settings.database_path, error);
   if (std::filesystem::exists(key_path, error)) {
-    auto key = ReadKey(key_path, "key file");
-    if (!key.ok()) return key.status();
-    options.terminal_key = std::move(*key);
-  } else if (std::filesystem::exists(settings.database_path, error)) {
+    // The library reads it, and refuses it unless only its owner may.
+    options.terminal_key_file = key_path;
+    options.ledger_must_exist = ledger_exists;
+  } else if (ledger_exists) {
     return loyalty::Status(loyalty::StatusCode::kIoError,
                            "key file '" + key_path + "' is missing, but the ledger '" +
                                settings.database_path +
                                "' exists: it was written with a key (--key-file names it)");
+  } else if (settings.read_only) {
+    return loyalty::Status(loyalty::StatusCode::kInvalidArgument,
+                           "--read-only: key file '" + key_path + "' is missing");
   } else {
     auto drawn = NewKeyFile::Draw(key_path);
     if (!drawn.ok()) return drawn.status();
@@ -129,7 +145,7 @@ loyalty::Result<Till> OpenTill(const TillSettings& settings) {
   };
   // The files a new ledger brings (SQLite's journals, the till's lock).
   std::vector<std::string> ledger_files;
-  if (!std::filesystem::exists(settings.database_path, error)) {
+  if (!ledger_exists && !settings.read_only) {
     for (const char* suffix : {"", "-wal", "-shm", "-journal", ".lock"}) {
       const std::string path = settings.database_path + suffix;
       if (!std::filesystem::exists(path, error)) ledger_files.push_back(path);

@@ -34,11 +34,14 @@ struct TillSettings {
   std::string cashier_id;  // optional, for the till report
   std::string program_key_file;  // optional: the chain's program public key
   bool json = false;       // results as JSON lines (result_json.hpp) instead of text
+  bool read_only = false;  // Options::read_only: look up and verify, write nothing
+  bool allow_program_change = false;  // Options::allow_unsigned_program_change
   FirstStart* first_start = nullptr;  // optional: told what a first start created
 };
 
 // Adds --db, --program, --program-key, --terminal-id, --key-file,
-// --card-key-file, --cashier and --json to `app`.
+// --card-key-file, --cashier, --read-only, --allow-program-change and
+// --json to `app`.
 void AddTillOptions(CLI::App& app, TillSettings& settings);
 
 // The program file shipped beside the executable (programs/supermarket.json
@@ -67,8 +70,13 @@ struct Till {
 // Opens the Terminal the settings describe. On a till's first start (no
 // ledger yet) the terminal key file is drawn and kept only once the
 // Terminal opened; a ledger whose key file is missing is refused (a new key
-// could not read it). Errors are the library's (see Terminal::Open) or the
-// key files'.
+// could not read it). An existing key file is read by the library
+// (Options::terminal_key_file: owner-only or refused), and it records that
+// its key has written entries (Options::ledger_must_exist): a ledger file
+// beside it that is empty (0 bytes) or has no entries is refused. A missing
+// ledger beside an existing key file starts a new one: keys are made ahead
+// (keygen, then loyalty-server add-terminal) under the default name too.
+// Errors are the library's (see Terminal::Open) or the key files'.
 loyalty::Result<Till> OpenTill(const TillSettings& settings);
 
 }  // namespace loyalty_demo

@@ -292,6 +292,8 @@ Result<Answer> PostgresStore::ApplyOnce(pg::Connection& c, const PushBatch& batc
     if (!ledger::SameMac(chain.EntryMac(implied_prev, e), e.mac)) {
       status = "rejected";
       reason = "bad_mac";
+    } else if (e.kind == EntryKind::kProgram) {
+      // The program the till put in force: kept in the chain, moves nothing.
     } else if (e.kind == EntryKind::kEnroll) {
       auto info = infos.find(e.account_id);
       if (!exists) {

@@ -348,6 +348,8 @@ Result<Answer> SqliteStore::ApplyBatch(const PushBatch& batch, const ledger::Cha
     if (!ledger::SameMac(chain.EntryMac(implied_prev, e), e.mac)) {
       status = "rejected";
       reason = "bad_mac";
+    } else if (e.kind == EntryKind::kProgram) {
+      // The program the till put in force: kept in the chain, moves nothing.
     } else if (e.kind == EntryKind::kEnroll) {
       auto info = infos.find(e.account_id);
       add_account->Bind(1, e.account_id)

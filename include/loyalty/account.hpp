@@ -55,6 +55,8 @@ enum class EntryKind : int {
   kUnblock = 8,
   kStamp = 9,           // stamps collected (units > 0) or spent (units < 0)
   kStoredValue = 10,    // money loaded (units > 0) or spent on a gift card or wallet
+  kProgram = 11,        // a program went in force: ref = its SHA-256 (hex), no
+                        // account (account_id ""), moves nothing
 };
 
 const char* EntryKindName(EntryKind kind) noexcept;

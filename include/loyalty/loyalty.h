@@ -407,7 +407,8 @@ typedef enum loyalty_entry_kind {
   LOYALTY_ENTRY_KIND_BLOCK = 7,
   LOYALTY_ENTRY_KIND_UNBLOCK = 8,
   LOYALTY_ENTRY_KIND_STAMP = 9,  /* stamps collected or spent; moves no points */
-  LOYALTY_ENTRY_KIND_STORED_VALUE = 10 /* gift card / wallet money; moves no points */
+  LOYALTY_ENTRY_KIND_STORED_VALUE = 10, /* gift card / wallet money; moves no points */
+  LOYALTY_ENTRY_KIND_PROGRAM = 11 /* a program went in force (no account); moves nothing */
 } loyalty_entry_kind;
 
 /* Mirrors loyalty::CardSource. */
@@ -488,6 +489,13 @@ LOYALTY_EXPORT loyalty_status loyalty_options_set_store_id(loyalty_options* opti
 LOYALTY_EXPORT loyalty_status loyalty_options_set_terminal_key(loyalty_options* options,
                                                                const void* key,
                                                                size_t length);
+/* Instead of loyalty_options_set_terminal_key: the file holding the key,
+ * read by loyalty_open itself. A file group or others may read or write
+ * (mode 0640, 0604, ...), or that is not a regular file, is refused with
+ * LOYALTY_INVALID_ARGUMENT naming the file and its mode; setting both the
+ * key and the file is LOYALTY_INVALID_ARGUMENT. NULL or "": none. */
+LOYALTY_EXPORT loyalty_status loyalty_options_set_terminal_key_file(loyalty_options* options,
+                                                                    const char* path);
 /* Optional: keys the hash of stored card numbers (default: terminal key). */
 LOYALTY_EXPORT loyalty_status loyalty_options_set_card_key(loyalty_options* options,
                                                            const void* key, size_t length);
@@ -500,6 +508,26 @@ LOYALTY_EXPORT loyalty_status loyalty_options_set_program_path(loyalty_options* 
  * LOYALTY_TAMPERED naming the file. NULL or "": files are trusted as given. */
 LOYALTY_EXPORT loyalty_status loyalty_options_set_program_public_key(loyalty_options* options,
                                                                      const char* pem);
+/* Default 0. The ledger records the SHA-256 of every program that goes in
+ * force (a LOYALTY_ENTRY_KIND_PROGRAM entry); loyalty_open refuses with
+ * LOYALTY_TAMPERED a program file that differs from the last one recorded
+ * ("unsigned change on disk") unless it is signed by the program key.
+ * 1: puts it in force anyway, logs a warning and records it with a note
+ * saying so. */
+LOYALTY_EXPORT loyalty_status loyalty_options_set_allow_unsigned_program_change(
+    loyalty_options* options, int on);
+/* Default 0. 1: lookups, history, reports and verify only, on an existing
+ * ledger at the library's schema: the file is opened read-only and nothing
+ * is created beside it (no lock file, WAL or SHM), for read-only media or
+ * an archived copy. Every call that writes fails with
+ * LOYALTY_INVALID_ARGUMENT. Not for a ledger another till writes. */
+LOYALTY_EXPORT loyalty_status loyalty_options_set_read_only(loyalty_options* options, int on);
+/* Default 0. 1: loyalty_open refuses with LOYALTY_TAMPERED a ledger file
+ * that is missing, empty (0 bytes) or has no entries: for a caller whose
+ * key file says the key has written entries before (a wiped till is not
+ * a new one). */
+LOYALTY_EXPORT loyalty_status loyalty_options_set_ledger_must_exist(loyalty_options* options,
+                                                                    int on);
 /* Default 1. 0: synchronous=NORMAL (faster, may lose the last commits on
  * power loss). */
 LOYALTY_EXPORT loyalty_status loyalty_options_set_synchronous_full(loyalty_options* options,
@@ -518,9 +546,12 @@ LOYALTY_EXPORT loyalty_status loyalty_options_set_log(loyalty_options* options,
 
 /* Opens (creating or migrating) the ledger and loads the program. The
  * options are copied: free them whenever you like. Errors:
- * LOYALTY_INVALID_ARGUMENT (a missing option, named), PROGRAM_INVALID,
- * DATABASE_LOCKED (the ledger is open elsewhere), DATABASE_CORRUPT,
- * IO_ERROR. Any thread. */
+ * LOYALTY_INVALID_ARGUMENT (a missing option, named; a key file others may
+ * read), PROGRAM_INVALID, TAMPERED (a program not signed by the program
+ * key; an unsigned change on disk; a ledger that must exist is missing or
+ * empty), CURRENCY_MISMATCH, DATABASE_LOCKED (the ledger is open
+ * elsewhere), DATABASE_CORRUPT, IO_ERROR. Nothing is written before every
+ * option is checked. Any thread. */
 LOYALTY_EXPORT loyalty_status loyalty_open(const loyalty_options* options,
                                            loyalty_terminal** out);
 /* Frees the handle and closes the ledger, or, while a loyalty_sync made

@@ -27,8 +27,16 @@ struct Options {
   std::string database_path;       // required: the SQLite ledger file
   std::string terminal_id;         // required: unique in the chain
   std::string store_id;            // for rules limited to stores
-  std::string terminal_key;        // required: >= 32 bytes of secret; keys
-                                   // the hash chain of this terminal's ledger
+  std::string terminal_key;        // required (or terminal_key_file): >= 32
+                                   // bytes of secret; keys the hash chain of
+                                   // this terminal's ledger
+  std::string terminal_key_file;   // instead of terminal_key: the file that
+                                   // holds it, read by Open with
+                                   // ReadSecretFile (env.hpp): a file group or
+                                   // others may read or write, or that is not
+                                   // a regular file, is refused with
+                                   // kInvalidArgument naming it and its mode.
+                                   // Setting both is kInvalidArgument
   std::string card_key;            // keys the hash under which card numbers
                                    // are stored (never in clear); one key for
                                    // the whole chain. Empty: terminal_key
@@ -38,7 +46,32 @@ struct Options {
                                    // carry "<file>.sig", its signature
                                    // (loyalty-server sign-program), or it is
                                    // refused with kTampered. Empty: files are
-                                   // trusted as given
+                                   // trusted as given, but bound to the
+                                   // ledger (below)
+  bool allow_unsigned_program_change = false;  // the ledger records the
+                                   // SHA-256 of every program that goes in
+                                   // force (a "program" entry). false: Open
+                                   // refuses with kTampered a program file
+                                   // that differs from the last one recorded
+                                   // ("unsigned change on disk") unless it is
+                                   // signed by program_public_key_pem. true:
+                                   // Open puts it in force, logs a warning
+                                   // and records it with a note saying so
+  bool read_only = false;          // true: lookups, history, reports and
+                                   // Verify only, on a ledger that must exist
+                                   // at the latest schema; the file is opened
+                                   // read-only (immutable when it has no WAL
+                                   // left) and nothing is created beside it:
+                                   // no lock file, WAL or SHM (read-only
+                                   // media, an archived copy). Every call
+                                   // that writes answers kInvalidArgument.
+                                   // Not for a ledger another till writes
+  bool ledger_must_exist = false;  // true: Open refuses (kTampered) a ledger
+                                   // file that is missing, empty (0 bytes) or
+                                   // has no entries: for a caller whose key
+                                   // file says this key has written entries
+                                   // before, so a wiped till is not taken for
+                                   // a new one
   bool synchronous_full = true;    // false: synchronous=NORMAL (faster, may
                                    // lose the last commits on power loss)
   int busy_timeout_ms = 2000;      // wait this long for a briefly busy file
@@ -63,9 +96,13 @@ struct ProgramInfo {
 class Terminal {
  public:
   // Opens (creating or migrating) the ledger and loads the program.
-  // Errors: kInvalidArgument (a missing option, named), kProgramInvalid,
-  // kTampered (the program file is not signed by program_public_key_pem),
-  // kDatabaseLocked, kDatabaseCorrupt, kIoError. A program version accepted
+  // Errors: kInvalidArgument (a missing option, named; a key file others
+  // may read), kProgramInvalid, kTampered (the program file is not signed
+  // by program_public_key_pem; an unsigned change on disk: the program
+  // differs from the last one this ledger recorded; a ledger that must
+  // exist is missing or empty), kCurrencyMismatch, kDatabaseLocked,
+  // kDatabaseCorrupt, kIoError. Writes nothing before every option is
+  // checked. A program version accepted
   // from the server goes back in force unless its file was changed since:
   // then the program file stays in force, a warning is logged and Verify()
   // names the file.
@@ -77,7 +114,10 @@ class Terminal {
 
   // Loads a new program document; on any problem the current program stays
   // in force and kProgramInvalid lists every problem with its JSON path
-  // (kTampered: not signed by program_public_key_pem, when set).
+  // (kTampered: not signed by program_public_key_pem, when set). A program
+  // whose SHA-256 differs from the last one recorded is recorded (a
+  // "program" entry, docs/ledger.md): an explicit load is how a till
+  // changes its program. kInvalidArgument on a read_only terminal.
   Status LoadProgram(const std::string& path);
   ProgramInfo program() const;
 
@@ -191,7 +231,8 @@ class Terminal {
   // Checks the hash chain of every entry, the chain head, and that every
   // cached balance and lot equals what its entries say; then that the
   // program files are the ones signed (program_public_key_pem) or accepted
-  // from the server. Never writes.
+  // from the server, and that the program in force, and its file on disk,
+  // are the last program the ledger recorded. Never writes.
   Result<VerifyReport> Verify(const ProgressFn& progress = {}) const;
 
   // Rebuilds every cached balance and lot from the entries (after Verify()

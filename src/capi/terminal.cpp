@@ -64,6 +64,36 @@ loyalty_status loyalty_options_set_terminal_key(loyalty_options* options, const 
   });
 }
 
+loyalty_status loyalty_options_set_terminal_key_file(loyalty_options* options,
+                                                    const char* path) {
+  return SetOption(options, [&](loyalty::Options& o) {
+    o.terminal_key_file = Text(path);
+    return Ok();
+  });
+}
+
+loyalty_status loyalty_options_set_allow_unsigned_program_change(loyalty_options* options,
+                                                                 int on) {
+  return SetOption(options, [&](loyalty::Options& o) {
+    o.allow_unsigned_program_change = on != 0;
+    return Ok();
+  });
+}
+
+loyalty_status loyalty_options_set_read_only(loyalty_options* options, int on) {
+  return SetOption(options, [&](loyalty::Options& o) {
+    o.read_only = on != 0;
+    return Ok();
+  });
+}
+
+loyalty_status loyalty_options_set_ledger_must_exist(loyalty_options* options, int on) {
+  return SetOption(options, [&](loyalty::Options& o) {
+    o.ledger_must_exist = on != 0;
+    return Ok();
+  });
+}
+
 loyalty_status loyalty_options_set_card_key(loyalty_options* options, const void* key,
                                             size_t length) {
   return SetOption(options, [&](loyalty::Options& o) {

@@ -15,6 +15,7 @@ const char* EntryKindName(EntryKind kind) noexcept {
     case EntryKind::kUnblock: return "unblock";
     case EntryKind::kStamp: return "stamp";
     case EntryKind::kStoredValue: return "stored_value";
+    case EntryKind::kProgram: return "program";
   }
   return "unknown";
 }

@@ -48,6 +48,7 @@ Result<std::vector<LotMove>> ApplyEntry(Book& book, const EntryRecord& e,
       return std::vector<LotMove>{};
     case EntryKind::kStamp:
     case EntryKind::kStoredValue:
+    case EntryKind::kProgram:
       if (e.points != 0) return Status(StatusCode::kInternal, "stamp or money entry moves points");
       return std::vector<LotMove>{};
     case EntryKind::kEarn:

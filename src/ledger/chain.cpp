@@ -76,7 +76,7 @@ bool SameMac(std::string_view a, std::string_view b) {
 }
 
 std::optional<EntryKind> EntryKindFromName(std::string_view name) {
-  for (int k = 0; k <= static_cast<int>(EntryKind::kStoredValue); ++k) {
+  for (int k = 0; k <= static_cast<int>(EntryKind::kProgram); ++k) {
     if (name == EntryKindName(static_cast<EntryKind>(k))) {
       return static_cast<EntryKind>(k);
     }

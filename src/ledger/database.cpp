@@ -136,7 +136,62 @@ bool Statement::IsNull(int column) const {
   return sqlite3_column_type(stmt_.get(), column) == SQLITE_NULL;
 }
 
+namespace {
+
+// SQLite's URI form of a file name (sqlite.org/uri.html): '%', '?' and '#'
+// are the characters it would read as URI syntax.
+std::string FileUri(const std::string& path, const char* query) {
+  std::string uri = "file:";
+  for (const char c : path) {
+    if (c == '%' || c == '?' || c == '#') {
+      static constexpr char kHex[] = "0123456789ABCDEF";
+      uri += '%';
+      uri += kHex[static_cast<unsigned char>(c) >> 4];
+      uri += kHex[static_cast<unsigned char>(c) & 0xf];
+    } else {
+      uri += c;
+    }
+  }
+  return uri + "?" + query;
+}
+
+// The connection of a read-only open; the caller owns it.
+Result<sqlite3*> OpenReadOnly(const DatabaseOptions& options) {
+  struct stat st {};
+  if (::stat(options.path.c_str(), &st) != 0) {
+    return Status(StatusCode::kInvalidArgument,
+                  "database_path '" + options.path + "': read_only needs an existing ledger (" +
+                      std::strerror(errno) + ")");
+  }
+  // Immutable: no locks, no WAL or SHM file, nothing written. A WAL file
+  // left by a till that died holds commits the file lacks; reading it
+  // needs SQLite's ordinary read-only mode.
+  struct stat wal {};
+  const bool wal_left = ::stat((options.path + "-wal").c_str(), &wal) == 0 && wal.st_size > 0;
+  sqlite3* raw = nullptr;
+  const std::string uri = FileUri(options.path, wal_left ? "mode=ro" : "immutable=1");
+  const int rc = sqlite3_open_v2(
+      uri.c_str(), &raw, SQLITE_OPEN_READONLY | SQLITE_OPEN_URI | SQLITE_OPEN_NOMUTEX, nullptr);
+  if (rc != SQLITE_OK) {
+    const std::string why = raw ? sqlite3_errmsg(raw) : "out of memory";
+    sqlite3_close_v2(raw);
+    return Status(CodeFor(rc), "database_path: cannot open '" + options.path +
+                                   "' read-only: " + why);
+  }
+  return raw;
+}
+
+}  // namespace
+
 Result<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options) {
+  if (options.read_only) {
+    auto raw = OpenReadOnly(options);
+    if (!raw.ok()) return raw.status();
+    std::unique_ptr<Database> db(new Database(*raw));
+    db->read_only_ = true;
+    if (Status s = db->Configure(options); !s.ok()) return s;
+    return db;
+  }
   // Every customer's name and balance is in the file: owner-only.
   bool created = false;
   if (!options.path.empty() && options.path != ":memory:" &&
@@ -167,22 +222,36 @@ Result<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options)
     return Status(CodeFor(rc), "database_path: cannot open '" + options.path +
                                    "': " + (raw ? sqlite3_errmsg(raw) : "out of memory"));
   }
+  if (Status s = db->Configure(options); !s.ok()) return s;
+  return db;
+}
+
+Status Database::Configure(const DatabaseOptions& options) {
+  Database* db = this;
+  sqlite3* raw = db_;
   sqlite3_extended_result_codes(raw, 1);
   sqlite3_busy_timeout(raw, options.busy_timeout_ms);
   // The Terminal owns its ledger (a file lock says so): holding SQLite's
   // locks for the connection's life saves the lock system calls of every
   // transaction, and keeps the WAL index in heap memory instead of -shm.
-  if (options.exclusive) {
-    if (Status s = db->Exec("PRAGMA locking_mode=EXCLUSIVE"); !s.ok()) return s;
-  }
-  // Reading the header first tells a non-database file apart from a ledger.
-  if (Status s = db->Exec("PRAGMA journal_mode=WAL"); !s.ok()) {
-    return Status(s.code(), "database_path: '" + options.path + "': " + s.message());
-  }
-  if (Status s = db->Exec(options.synchronous_full ? "PRAGMA synchronous=FULL"
-                                                   : "PRAGMA synchronous=NORMAL");
-      !s.ok()) {
-    return s;
+  if (options.read_only) {
+    // Reading the schema tells a non-database file apart from a ledger.
+    if (Status s = db->Exec("SELECT count(*) FROM sqlite_schema"); !s.ok()) {
+      return Status(s.code(), "database_path: '" + options.path + "': " + s.message());
+    }
+  } else {
+    if (options.exclusive) {
+      if (Status s = db->Exec("PRAGMA locking_mode=EXCLUSIVE"); !s.ok()) return s;
+    }
+    // Reading the header first tells a non-database file apart from a ledger.
+    if (Status s = db->Exec("PRAGMA journal_mode=WAL"); !s.ok()) {
+      return Status(s.code(), "database_path: '" + options.path + "': " + s.message());
+    }
+    if (Status s = db->Exec(options.synchronous_full ? "PRAGMA synchronous=FULL"
+                                                     : "PRAGMA synchronous=NORMAL");
+        !s.ok()) {
+      return s;
+    }
   }
   if (Status s = db->Exec("PRAGMA foreign_keys=ON"); !s.ok()) return s;
   // Reads through a memory map instead of read(2) per page, and a page
@@ -196,7 +265,7 @@ Result<std::unique_ptr<Database>> Database::Open(const DatabaseOptions& options)
     if (!prepared.ok()) return prepared.status();
     *stmt = std::move(*prepared);
   }
-  return db;
+  return Status::Ok();
 }
 
 Database::~Database() { sqlite3_close_v2(db_); }

@@ -63,6 +63,9 @@ struct DatabaseOptions {
   bool synchronous_full = true;
   int busy_timeout_ms = 2000;
   bool exclusive = true;  // hold SQLite's file locks while open (one owner)
+  // Open an existing file read-only, creating nothing beside it (no WAL,
+  // no SHM): immutable when no write-ahead log is left.
+  bool read_only = false;
 };
 
 class Database {
@@ -73,6 +76,7 @@ class Database {
   static Result<std::unique_ptr<Database>> Open(const DatabaseOptions& options);
   // Whether Open created the file (so a failed first open can remove it).
   bool created() const noexcept { return created_; }
+  bool read_only() const noexcept { return read_only_; }
   ~Database();
   Database(const Database&) = delete;
   Database& operator=(const Database&) = delete;
@@ -103,10 +107,13 @@ class Database {
  private:
   friend class Transaction;
   explicit Database(sqlite3* db) : db_(db) {}
+  // Pragmas and the transaction statements, after the file is open.
+  Status Configure(const DatabaseOptions& options);
   sqlite3* db_;
   std::uint64_t generation_ = 0;
   std::uint64_t committed_ = 0;
   bool created_ = false;
+  bool read_only_ = false;
   // A Transaction's statements, prepared once instead of parsed by
   // sqlite3_exec every time.
   Statement begin_, commit_, rollback_;

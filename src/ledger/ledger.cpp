@@ -38,7 +38,19 @@ Result<std::unique_ptr<Ledger>> Ledger::Open(const LedgerOptions& options) {
   // Watching before the migrations: the one that adds the seals table
   // seals every row in its own transaction.
   auto seals = std::make_unique<Seals>(**db, options.terminal_key);
-  if (Status s = Migrate(**db); !s.ok()) return s;
+  if ((*db)->read_only()) {
+    // Nothing may be written: the file must be a ledger of this schema.
+    const std::int64_t version = (*db)->UserVersion();
+    if (version != LatestSchemaVersion()) {
+      return Status(StatusCode::kInvalidArgument,
+                    "database_path '" + options.database.path + "': read_only needs a ledger " +
+                        "at schema " + std::to_string(LatestSchemaVersion()) + ", it is at " +
+                        std::to_string(version) +
+                        (version > 0 ? " (open it read-write once to migrate it)" : ""));
+    }
+  } else if (Status s = Migrate(**db); !s.ok()) {
+    return s;
+  }
   std::unique_ptr<Ledger> ledger(
       new Ledger(std::move(*db), std::move(seals), std::move(*chain)));
   if (Status s = ledger->Prepare(); !s.ok()) return s;
@@ -150,6 +162,7 @@ Status Ledger::CheckKey() {
   auto used_row = used->Step();
   if (!used_row.ok()) return used_row.status();
   if (*used_row && used->Int(0) != 0) return Status::Ok();
+  if (db_->read_only()) return Status::Ok();
   auto insert = db_->Prepare("INSERT INTO meta(key, value) VALUES ('key_check', ?1)");
   if (!insert.ok()) return insert.status();
   insert->BindBlob(1, chain_.KeyCheck());

@@ -92,6 +92,13 @@ struct Hold {
   std::string payload;  // the basket and its quote, as JSON
 };
 
+// A program that went in force (an entry of kind "program").
+struct ProgramRecord {
+  std::int64_t seq = 0;
+  std::string sha256_hex;  // of the program document's bytes
+  std::string note;        // which program, and how it came in force
+};
+
 struct LedgerOptions {
   DatabaseOptions database;
   std::string terminal_key;
@@ -248,6 +255,16 @@ class Ledger {
   Result<std::int64_t> LastActivity(const std::string& account_id);
   // Every line of the sale counts as returned (the whole sale came back).
   Status MarkLinesReturned(const std::string& op_id);
+
+  // --- programs in force (ledger/program_entries.cpp) ---
+  // The newest program entry; nullopt when none (a ledger written before
+  // programs were recorded, or opened read-only before its first).
+  Result<std::optional<ProgramRecord>> LastProgram();
+  // Whether a program entry ever recorded this hash.
+  Result<bool> ProgramRecorded(const std::string& sha256_hex);
+  // Appends a program entry in a transaction of its own.
+  Status AppendProgram(const std::string& sha256_hex, const std::string& currency,
+                       std::int64_t at, const std::string& note);
 
   // --- integrity ---
   Result<VerifyReport> Verify(const ProgressFn& progress);

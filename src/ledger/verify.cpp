@@ -107,6 +107,21 @@ Result<VerifyReport> Ledger::Verify(const ProgressFn& progress) {
                  "entry " + std::to_string(entry->seq) +
                      " was altered, inserted or moved: its MAC does not verify");
     }
+    // A program entry has no account and moves nothing; only it has no
+    // account (ledger/program_entries.cpp).
+    if ((entry->kind == EntryKind::kProgram) != entry->account_id.empty()) {
+      return Bad(report, entry->seq,
+                 "entry " + std::to_string(entry->seq) +
+                     (entry->account_id.empty() ? " has no account but is not a program entry"
+                                                : " is a program entry naming an account"));
+    }
+    if (entry->kind == EntryKind::kProgram &&
+        (entry->points != 0 || entry->amount_minor != 0 || entry->units ||
+         !entry->ref || entry->ref->size() != 64)) {
+      return Bad(report, entry->seq,
+                 "entry " + std::to_string(entry->seq) +
+                     ": a program entry must move nothing and hold a SHA-256");
+    }
     previous_mac = entry->mac;
     ++expected;
     ++report.entries_checked;
@@ -205,7 +220,7 @@ Result<VerifyReport> Ledger::Verify(const ProgressFn& progress) {
     ++report.accounts_checked;
   }
   auto orphans = db_->Prepare(
-      "SELECT seq, account_id FROM entries WHERE account_id NOT IN "
+      "SELECT seq, account_id FROM entries WHERE account_id <> '' AND account_id NOT IN "
       "(SELECT account_id FROM accounts) ORDER BY seq LIMIT 1");
   if (!orphans.ok()) return orphans.status();
   auto orphan = orphans->Step();

@@ -30,7 +30,8 @@ std::string ChainLink::SealProgram(std::int64_t version, std::string_view docume
 
 Status ChainLink::LoadAcceptedProgram(const AcceptedProgram& accepted) {
   auto program = impl_.ReadAcceptedProgram(accepted);
-  return program.ok() ? impl_.InstallProgram(std::move(*program)) : program.status();
+  return program.ok() ? impl_.InstallProgram(std::move(*program), "accepted from the server")
+                      : program.status();
 }
 
 }  // namespace loyalty::terminal

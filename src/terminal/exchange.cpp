@@ -11,6 +11,7 @@ namespace loyalty {
 
 Result<ExchangeReceipt> Terminal::Exchange(const ExchangeRequest& request) {
   Impl& im = *impl_;
+  if (Status s = im.CheckWritable("Exchange"); !s.ok()) return s;
   if (Status s = terminal::CheckOpId(request.op_id); !s.ok()) return s;
   if (request.returned.empty()) {
     return Status(StatusCode::kInvalidArgument,

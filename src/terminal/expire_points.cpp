@@ -12,6 +12,7 @@ using ledger::EntryRecord;
 
 Result<std::vector<Receipt>> Terminal::ExpirePoints(const std::string& op_id) {
   Impl& im = *impl_;
+  if (Status s = im.CheckWritable("ExpirePoints"); !s.ok()) return s;
   if (Status s = terminal::CheckOpId(op_id); !s.ok()) return s;
   std::lock_guard<std::mutex> guard(im.mutex);
   ledger::Transaction tx(im.ledger->database());

@@ -33,6 +33,28 @@ Result<FileLock> FileLock::Acquire(const std::string& database_path) {
   return FileLock(fd);
 }
 
+Result<FileLock> FileLock::AcquireShared(const std::string& database_path) {
+  const std::string path = database_path + ".lock";
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    if (errno == ENOENT) return FileLock(-1);
+    return Status(StatusCode::kIoError, "database_path: cannot open lock file '" + path +
+                                            "': " + std::strerror(errno));
+  }
+  if (::flock(fd, LOCK_SH | LOCK_NB) != 0) {
+    const int error = errno;
+    ::close(fd);
+    if (error == EWOULDBLOCK) {
+      return Status(StatusCode::kDatabaseLocked,
+                    "database_path: '" + database_path +
+                        "' is open for writing in another process or Terminal");
+    }
+    return Status(StatusCode::kIoError,
+                  "database_path: cannot lock '" + path + "': " + std::strerror(error));
+  }
+  return FileLock(fd);
+}
+
 FileLock::~FileLock() {
   if (fd_ >= 0) ::close(fd_);  // closing releases the flock
 }

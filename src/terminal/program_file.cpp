@@ -26,7 +26,8 @@ Result<LoadedProgram> ParseProgramDocument(const std::string& path, std::string 
     return Status(program.status().code(),
                   "program_path '" + path + "': " + program.status().message());
   }
-  LoadedProgram loaded{std::move(*program), nullptr, std::move(document)};
+  const std::string sha256_hex = trust::ToHex(trust::Sha256(document));
+  LoadedProgram loaded{std::move(*program), nullptr, std::move(document), path, sha256_hex};
   try {
     loaded.zone = date::locate_zone(loaded.program.time_zone);
   } catch (const std::exception&) {

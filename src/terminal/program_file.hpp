@@ -24,6 +24,8 @@ struct LoadedProgram {
   engine::Program program;
   const date::time_zone* zone = nullptr;
   std::string document;  // the bytes it was parsed from
+  std::string path;      // the file they were read from
+  std::string sha256_hex;  // of `document`: what the ledger records
 };
 
 // The file's bytes; kIoError naming the path.

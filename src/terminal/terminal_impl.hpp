@@ -66,6 +66,8 @@ struct Terminal::Impl {
   // The chain's program key, when the terminal pins one.
   std::optional<trust::Ed25519Verifier> program_key;
   const date::time_zone* zone = nullptr;  // the program's store time zone
+  std::string program_sha256;  // hex SHA-256 of the program in force
+  std::string program_source;  // the file it was read from
   ledger::Mac card_mac;
   SystemClock system_clock;
   terminal::RandomIds random_ids;
@@ -105,9 +107,31 @@ struct Terminal::Impl {
   // when the file is not the document sealed when it was accepted.
   Result<terminal::LoadedProgram> ReadAcceptedProgram(
       const terminal::AcceptedProgram& record) const;
-  // Puts `loaded` in force; kProgramInvalid when it trades in another
-  // currency than the ledger.
-  Status InstallProgram(terminal::LoadedProgram loaded);
+  // Puts `loaded` in force and records it (a program entry) when it is
+  // not the last program recorded, `how` saying why it came in force;
+  // kProgramInvalid when it trades in another currency than the ledger.
+  Status InstallProgram(terminal::LoadedProgram loaded, const std::string& how);
+  // Records `recorded` (whose bytes hash to `sha256_hex`) unless it is the
+  // last program recorded (or the terminal is read-only).
+  Status RecordProgram(const engine::Program& recorded, const std::string& sha256_hex,
+                       const std::string& how);
+  // The program file Open put in force (`program`, `program_source`)
+  // against the last one recorded:
+  // the same, or the ledger's first, or signed, or allowed by
+  // allow_unsigned_program_change (logged) is recorded; otherwise
+  // kTampered ("unsigned change on disk"). `server_refused`: the server's
+  // version in force could not be loaded again, and a program this ledger
+  // ran before may stand in for it.
+  Status BindProgramFile(bool server_refused);
+  // kTampered when the program in force is not the last one recorded, or
+  // its file no longer holds it.
+  Status CheckProgramBinding() const;
+  // kInvalidArgument naming `what` on a read-only terminal.
+  Status CheckWritable(const char* what) const {
+    if (!options.read_only) return Status::Ok();
+    return {StatusCode::kInvalidArgument,
+            std::string(what) + ": this terminal was opened read_only; it writes nothing"};
+  }
   // kTampered naming the first program file that is not what was signed
   // (program_key) or accepted from the server (its seal).
   Status CheckProgramFiles() const;
@@ -312,6 +336,7 @@ struct Terminal::Impl {
                             const std::string& digest, Body body,
                             const std::string& cashier_id = {},
                             const std::vector<std::string>& older_digests = {}) {
+    if (Status s = CheckWritable(kind); !s.ok()) return s;
     if (Status s = terminal::CheckOpId(op_id); !s.ok()) return s;
     std::lock_guard<std::mutex> guard(mutex);
     ledger::Transaction tx(ledger->database());

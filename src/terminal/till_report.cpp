@@ -91,6 +91,7 @@ Status Terminal::Impl::SaveCashier(const std::string& op_id, const std::string& 
 
 Status Terminal::RecordAnonymousSale(const AnonymousSale& sale) {
   Impl& im = *impl_;
+  if (Status s = im.CheckWritable("RecordAnonymousSale"); !s.ok()) return s;
   if (Status s = terminal::CheckRequest(sale); !s.ok()) return s;
   if (Status s = terminal::CheckOpId(sale.op_id); !s.ok()) return s;
   if (sale.amount_minor < 0) {
@@ -180,14 +181,15 @@ Result<TillReportData> Terminal::TillReport(Timestamp from, Timestamp to,
       f.cashier_id = s.Text(0);
       return f;
     };
-    // Points by kind of entry (and by cashier).
+    // Points by kind of entry (and by cashier); a program entry is no
+    // cashier's and moves none.
     const std::string points_sql =
         per_cashier
             ? "SELECT COALESCE(c.cashier_id, ''), x.kind, SUM(x.points) FROM entries x" +
                   std::string(kCashierJoin) +
-                  "WHERE x.at >= ?1 AND x.at < ?2 GROUP BY 1, 2"
+                  "WHERE x.at >= ?1 AND x.at < ?2 AND x.kind <> 'program' GROUP BY 1, 2"
             : "SELECT '', x.kind, SUM(x.points) FROM entries x "
-              "WHERE x.at >= ?1 AND x.at < ?2 GROUP BY 2";
+              "WHERE x.at >= ?1 AND x.at < ?2 AND x.kind <> 'program' GROUP BY 2";
     Status s = ForEachRow(db, points_sql.c_str(), from_ms, to_ms, [&](const ledger::Statement& row) {
       TillFigures& f = figures(row);
       const std::string kind = row.Text(1);

@@ -103,13 +103,12 @@ TEST(CapiStatusTest, CodesAndNamesMirrorTheCppOnes) {
 }
 
 TEST(CapiStatusTest, EntryKindsMirrorTheCppOnes) {
-  static_assert(LOYALTY_ENTRY_KIND_STORED_VALUE ==
-                static_cast<int>(loyalty::EntryKind::kStoredValue));
-  for (int kind = LOYALTY_ENTRY_KIND_ENROLL; kind <= LOYALTY_ENTRY_KIND_STORED_VALUE; ++kind) {
+  static_assert(LOYALTY_ENTRY_KIND_PROGRAM == static_cast<int>(loyalty::EntryKind::kProgram));
+  for (int kind = LOYALTY_ENTRY_KIND_ENROLL; kind <= LOYALTY_ENTRY_KIND_PROGRAM; ++kind) {
     EXPECT_STRNE(loyalty::EntryKindName(static_cast<loyalty::EntryKind>(kind)), "unknown");
   }
   EXPECT_STREQ(loyalty::EntryKindName(
-                   static_cast<loyalty::EntryKind>(LOYALTY_ENTRY_KIND_STORED_VALUE + 1)),
+                   static_cast<loyalty::EntryKind>(LOYALTY_ENTRY_KIND_PROGRAM + 1)),
                "unknown")
       << "loyalty::EntryKind grew: add it to loyalty_entry_kind in loyalty.h";
 }
@@ -692,8 +691,9 @@ TEST_F(CapiTest, ClosingTheTerminalBeforeItsSyncIsSafe) {
   // The sync still reads the ledger it was attached to.
   Owned status;
   ASSERT_EQ(loyalty_sync_status(sync, status.out()), LOYALTY_OK) << loyalty_last_error();
-  EXPECT_EQ(Int(status.get(), LOYALTY_SYNC_HEAD_SEQ), 2);  // enrolment, sign-up bonus
-  EXPECT_EQ(Int(status.get(), LOYALTY_SYNC_BACKLOG), 2);
+  // The program in force, the enrolment, the sign-up bonus.
+  EXPECT_EQ(Int(status.get(), LOYALTY_SYNC_HEAD_SEQ), 3);
+  EXPECT_EQ(Int(status.get(), LOYALTY_SYNC_BACKLOG), 3);
   EXPECT_EQ(loyalty_sync_now(sync), LOYALTY_NETWORK_ERROR);
   // The ledger stays open (and locked) until the last handle on it goes.
   loyalty_terminal* again = nullptr;

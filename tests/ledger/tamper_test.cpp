@@ -16,11 +16,12 @@ using testing::Eur;
 class TamperTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    ASSERT_TRUE(t_->Enroll({"e1", Card("LC0001"), "", "Ada"}).ok());      // seq 1
-    ASSERT_TRUE(t_->Commit({"s1", Card("LC0001"), Eur({1000}), 0}).ok()); // seq 2
-    ASSERT_TRUE(t_->Commit({"s2", Card("LC0001"), Eur({2000}), 0}).ok()); // seq 3
-    ASSERT_TRUE(t_->Redeem({"r1", Card("LC0001"), 5, "coffee"}).ok());    // seq 4
-    ASSERT_TRUE(t_->Commit({"s3", Card("LC0001"), Eur({700}), 0}).ok());  // seq 5
+    // seq 1: the program in force (written by Open).
+    ASSERT_TRUE(t_->Enroll({"e1", Card("LC0001"), "", "Ada"}).ok());      // seq 2
+    ASSERT_TRUE(t_->Commit({"s1", Card("LC0001"), Eur({1000}), 0}).ok()); // seq 3
+    ASSERT_TRUE(t_->Commit({"s2", Card("LC0001"), Eur({2000}), 0}).ok()); // seq 4
+    ASSERT_TRUE(t_->Redeem({"r1", Card("LC0001"), 5, "coffee"}).ok());    // seq 5
+    ASSERT_TRUE(t_->Commit({"s3", Card("LC0001"), Eur({700}), 0}).ok());  // seq 6
     ASSERT_TRUE(t_->Verify()->ok);
     t_.Close();
   }
@@ -49,7 +50,7 @@ class TamperTest : public ::testing::Test {
 TEST_F(TamperTest, UntouchedLedgerVerifies) {
   VerifyReport r = VerifyAgain();
   EXPECT_TRUE(r.ok) << r.problem;
-  EXPECT_EQ(r.entries_checked, 5);
+  EXPECT_EQ(r.entries_checked, 6);
   EXPECT_EQ(r.accounts_checked, 1);
 }
 
@@ -65,7 +66,7 @@ TEST_F(TamperTest, AlteredCachedLotSumsAreNamed) {
 
 TEST_F(TamperTest, StretchedCacheWindowIsNamed) {
   // The sums would outlive a lot's expiry.
-  Sql("UPDATE lots SET expires_at = 9000000000000 WHERE lot_id = 2");
+  Sql("UPDATE lots SET expires_at = 9000000000000 WHERE lot_id = 3");
   Sql("UPDATE accounts SET lots_until = 9223372036854775807");
   VerifyReport r = VerifyAgain();
   EXPECT_FALSE(r.ok);
@@ -90,10 +91,10 @@ TEST_F(TamperTest, DeletedEntryIsNamed) {
 }
 
 TEST_F(TamperTest, DeletedLastEntryIsNamed) {
-  Sql("DELETE FROM entries WHERE seq = 5");
+  Sql("DELETE FROM entries WHERE seq = 6");
   VerifyReport r = VerifyAgain();
   EXPECT_FALSE(r.ok);
-  EXPECT_EQ(r.first_bad_seq, 5);
+  EXPECT_EQ(r.first_bad_seq, 6);
   EXPECT_NE(r.problem.find("removed from the end"), std::string::npos) << r.problem;
 }
 
@@ -110,12 +111,12 @@ TEST_F(TamperTest, InsertedEntryInTheMiddleIsNamed) {
 }
 
 TEST_F(TamperTest, EntryAppendedBehindTheLibrarysBackIsNamed) {
-  Sql("INSERT INTO entries SELECT 6, 'forged', kind, account_id, 500, amount_minor, "
+  Sql("INSERT INTO entries SELECT 7, 'forged', kind, account_id, 500, amount_minor, "
       "currency, reverses_seq, pending_until, expires_at, at, note, mac, units, ref "
-      "FROM entries WHERE seq = 5;");
+      "FROM entries WHERE seq = 6;");
   VerifyReport r = VerifyAgain();
   EXPECT_FALSE(r.ok);
-  EXPECT_EQ(r.first_bad_seq, 6);
+  EXPECT_EQ(r.first_bad_seq, 7);
 }
 
 TEST_F(TamperTest, ReorderedEntriesAreNamed) {
@@ -140,7 +141,7 @@ TEST_F(TamperTest, EditedCachedBalanceIsNamedAndRebuildable) {
 }
 
 TEST_F(TamperTest, EditedLotIsNamed) {
-  Sql("UPDATE lots SET remaining = remaining + 50 WHERE lot_id = 2");
+  Sql("UPDATE lots SET remaining = remaining + 50 WHERE lot_id = 3");
   VerifyReport r = VerifyAgain();
   EXPECT_FALSE(r.ok);
   EXPECT_NE(r.problem.find("lots hold"), std::string::npos) << r.problem;

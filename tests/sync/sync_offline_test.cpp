@@ -197,7 +197,7 @@ TEST_F(SyncTest, TheCAbiSyncsAndReportsItsStatus) {
   loyalty_result_int(status, LOYALTY_SYNC_BACKLOG, &value);
   EXPECT_EQ(value, 0);
   loyalty_result_int(status, LOYALTY_SYNC_ACKED_SEQ, &value);
-  EXPECT_EQ(value, 1);
+  EXPECT_EQ(value, 2);  // the program entry and the enrolment
   loyalty_result_int(status, LOYALTY_SYNC_LAST_ERROR_CODE, &value);
   EXPECT_EQ(value, LOYALTY_OK);
   loyalty_result_int(status, LOYALTY_SYNC_LAST_SUCCESS_MS, &value);
@@ -213,7 +213,7 @@ TEST_F(SyncTest, TheCAbiSyncsAndReportsItsStatus) {
   loyalty_close(terminal);
   auto stored = server_->store().StoredEntries("C1");
   ASSERT_TRUE(stored.ok());
-  EXPECT_EQ(*stored, 1);
+  EXPECT_EQ(*stored, 2);
 }
 
 // A till process killed with SIGKILL at random points of trading and

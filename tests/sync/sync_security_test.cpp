@@ -39,7 +39,7 @@ class SyncTlsTest : public SyncTest {
     Attach(till, options);
     EXPECT_TRUE(till->Enroll({"e", Card("LC0001"), "", "Ada"}).ok());
     Status s = till.sync->SyncNow();
-    EXPECT_EQ(till.sync->status().acked_seq, s.ok() ? 1 : 0);
+    EXPECT_EQ(till.sync->status().acked_seq, s.ok() ? 2 : 0);  // the program, the enrolment
     return s;
   }
   void RestartWithCertificate(const KeyAndCert& tls, const std::string& client_ca = "") {
@@ -199,7 +199,7 @@ TEST_F(SyncTest, AForkedTillIsStoppedAndTold) {
   EXPECT_EQ(twin.sync->status().last_error.code(), StatusCode::kSyncFork);
   auto stored = server_->store().StoredEntries("T1");
   ASSERT_TRUE(stored.ok());
-  EXPECT_EQ(*stored, 2) << "the forked entries were not stored";
+  EXPECT_EQ(*stored, 3) << "the forked entries were not stored";  // program, enrol, sale
 }
 
 // Setup mistakes a till makes come back as what they are, each naming

@@ -456,14 +456,20 @@ def _free_terminal(ptr: int) -> None:
 class Terminal(_Closable):
     """An open till: the ledger and the program (loyalty_open).
 
-    Required: database_path, terminal_id, terminal_key (bytes, >= 32),
-    program_path. clock: a function returning ms since 1970 (a fake clock
-    for tests); log: called with (level, message), levels 0 debug to 3
-    error. Both may be called from the library's sync thread."""
+    Required: database_path, terminal_id, terminal_key (bytes, >= 32; or
+    None with terminal_key_file, a file only its owner may read or write),
+    program_path. allow_unsigned_program_change, read_only and
+    ledger_must_exist are the C ABI's options of those names. clock: a
+    function returning ms since 1970 (a fake clock for tests); log: called
+    with (level, message), levels 0 debug to 3 error. Both may be called
+    from the library's sync thread."""
 
-    def __init__(self, database_path: str, terminal_id: str, terminal_key: bytes,
+    def __init__(self, database_path: str, terminal_id: str, terminal_key: Optional[bytes],
                  program_path: str, *, store_id: Optional[str] = None,
                  card_key: Optional[bytes] = None, program_public_key: Optional[str] = None,
+                 terminal_key_file: Optional[str] = None,
+                 allow_unsigned_program_change: bool = False, read_only: bool = False,
+                 ledger_must_exist: bool = False,
                  synchronous_full: Optional[bool] = None, busy_timeout_ms: Optional[int] = None,
                  clock: Optional[Callable[[], int]] = None,
                  log: Optional[Callable[[int, str], None]] = None):
@@ -476,8 +482,18 @@ class Terminal(_Closable):
             o = options
             _check(lib.loyalty_options_set_database_path(o, _s(database_path, "database_path")))
             _check(lib.loyalty_options_set_terminal_id(o, _s(terminal_id, "terminal_id")))
-            key = bytes(terminal_key)
-            _check(lib.loyalty_options_set_terminal_key(o, key, len(key)))
+            if terminal_key is not None:
+                key = bytes(terminal_key)
+                _check(lib.loyalty_options_set_terminal_key(o, key, len(key)))
+            if terminal_key_file is not None:
+                _check(lib.loyalty_options_set_terminal_key_file(
+                    o, _s(terminal_key_file, "terminal_key_file")))
+            if allow_unsigned_program_change:
+                _check(lib.loyalty_options_set_allow_unsigned_program_change(o, 1))
+            if read_only:
+                _check(lib.loyalty_options_set_read_only(o, 1))
+            if ledger_must_exist:
+                _check(lib.loyalty_options_set_ledger_must_exist(o, 1))
             _check(lib.loyalty_options_set_program_path(o, _s(program_path, "program_path")))
             if store_id is not None:
                 _check(lib.loyalty_options_set_store_id(o, _s(store_id, "store_id")))

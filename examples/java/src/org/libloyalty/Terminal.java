@@ -20,6 +20,10 @@ public final class Terminal implements AutoCloseable {
     byte[] terminalKey;
     String programPath;
     String storeId;
+    String terminalKeyFile;
+    boolean allowUnsignedProgramChange;
+    boolean readOnly;
+    boolean ledgerMustExist;
     LongSupplier clock;
 
     public Options databasePath(String path) { databasePath = path; return this; }
@@ -28,6 +32,14 @@ public final class Terminal implements AutoCloseable {
     public Options terminalKey(byte[] key) { terminalKey = key.clone(); return this; }
     public Options programPath(String path) { programPath = path; return this; }
     public Options storeId(String id) { storeId = id; return this; }
+    /** Instead of terminalKey: the file holding it; refused when group or others may read it. */
+    public Options terminalKeyFile(String path) { terminalKeyFile = path; return this; }
+    /** Puts a program file that differs from the last one recorded in force (logged). */
+    public Options allowUnsignedProgramChange(boolean on) { allowUnsignedProgramChange = on; return this; }
+    /** Lookups, history, reports and verify only; nothing created beside the ledger. */
+    public Options readOnly(boolean on) { readOnly = on; return this; }
+    /** Refuses a missing, empty or entry-less ledger (its key wrote entries before). */
+    public Options ledgerMustExist(boolean on) { ledgerMustExist = on; return this; }
     /** Milliseconds since 1970 UTC (a fake clock for tests); default the system's. */
     public Options clock(LongSupplier msSinceEpoch) { clock = msSinceEpoch; return this; }
   }
@@ -44,8 +56,18 @@ public final class Terminal implements AutoCloseable {
     try {
       Loyalty.check(l.loyalty_options_set_database_path(options, o.databasePath));
       Loyalty.check(l.loyalty_options_set_terminal_id(options, o.terminalId));
-      byte[] key = o.terminalKey == null ? new byte[0] : o.terminalKey;
-      Loyalty.check(l.loyalty_options_set_terminal_key(options, key, key.length));
+      if (o.terminalKeyFile == null || o.terminalKey != null) {
+        byte[] key = o.terminalKey == null ? new byte[0] : o.terminalKey;
+        Loyalty.check(l.loyalty_options_set_terminal_key(options, key, key.length));
+      }
+      if (o.terminalKeyFile != null) {
+        Loyalty.check(l.loyalty_options_set_terminal_key_file(options, o.terminalKeyFile));
+      }
+      if (o.allowUnsignedProgramChange) {
+        Loyalty.check(l.loyalty_options_set_allow_unsigned_program_change(options, 1));
+      }
+      if (o.readOnly) Loyalty.check(l.loyalty_options_set_read_only(options, 1));
+      if (o.ledgerMustExist) Loyalty.check(l.loyalty_options_set_ledger_must_exist(options, 1));
       Loyalty.check(l.loyalty_options_set_program_path(options, o.programPath));
       if (o.storeId != null) Loyalty.check(l.loyalty_options_set_store_id(options, o.storeId));
       if (o.clock != null) {

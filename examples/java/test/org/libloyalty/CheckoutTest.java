@@ -177,8 +177,9 @@ public class CheckoutTest {
     sync.start();
     till.close();
     Map<String, Object> status = sync.status();
-    assertEquals(2L, status.get("headSeq"));
-    assertEquals(2L, status.get("backlog"));
+    // The program in force, the enrolment, the sign-up bonus.
+    assertEquals(3L, status.get("headSeq"));
+    assertEquals(3L, status.get("backlog"));
     LoyaltyException offline = assertThrows(LoyaltyException.class, sync::now);
     assertEquals(Abi.NETWORK_ERROR, offline.status());
     sync.close();
