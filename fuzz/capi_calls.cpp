@@ -142,6 +142,20 @@ void ReadReceipt(const loyalty_result* r, Answer& answer) {
     }
     return;
   }
+  if (kind == LOYALTY_KIND_EXPIRY) {  // a receipt per account touched
+    std::size_t count = 0;
+    (void)loyalty_result_count(r, LOYALTY_EXPIRY_RECEIPTS, &count);
+    answer.figures.push_back(static_cast<std::int64_t>(count));
+    for (std::size_t i = 0; i < count; ++i) {
+      const loyalty_result* receipt = nullptr;
+      if (loyalty_result_item_at(r, LOYALTY_EXPIRY_RECEIPTS, i, &receipt) != LOYALTY_OK) continue;
+      Answer part;
+      ReadReceipt(receipt, part);
+      answer.figures.insert(answer.figures.end(), part.figures.begin(), part.figures.end());
+      answer.texts.insert(answer.texts.end(), part.texts.begin(), part.texts.end());
+    }
+    return;
+  }
   if (kind != LOYALTY_KIND_RECEIPT) {
     Walk(r, answer, 0);
     return;
