@@ -8,7 +8,6 @@
 #include <vector>
 
 #include "common/reader_clock.hpp"
-#include "nfc/ndef.hpp"
 #include "nfc/sun_message.hpp"
 #include "nfc/type2_tag.hpp"
 #include "nfc/sun_tap.hpp"

@@ -4,7 +4,6 @@
 #include <array>
 
 #include "common/reader_clock.hpp"
-#include "nfc/ndef.hpp"
 #include "nfc/sun_tap.hpp"
 #include "nfc/type2_tag.hpp"
 #include "pcsc/pcsc_answer.hpp"
