@@ -15,32 +15,35 @@ constexpr std::array<std::int64_t, 20> kAmounts = {
     0, 1, -1, 2, 5, 50, 99, 100, 500, 1234, 100'000, 1'000'000, 1'000'001, kLimit,
     kLimit + 1, -kLimit, -kLimit - 1, kMax, kMin, kMax - 1};
 
-constexpr std::array<const char*, 6> kCards = {"LC-0001", "LC-0002", "lc 0003",
-                                               "4111111111111111", "", "LC-0001 "};
-constexpr std::array<const char*, 6> kOpIds = {"op-1", "op-2", "op-3", "op-4", "op-5", "op-6"};
+constexpr std::array<const char*, 8> kCards = {"LC-0001",  "LC-0002", "LC-0003", "LC-0001",
+                                               "LC-0002",  "lc 0003", "4111111111111111", ""};
+constexpr std::array<const char*, 12> kOpIds = {"op-1", "op-2", "op-3", "op-4",  "op-5",  "op-6",
+                                                "op-7", "op-8", "op-9", "op-10", "op-11", "op-12"};
 constexpr std::array<const char*, 3> kGiftCards = {"GC-1", "GC-2", "GC 1"};
 constexpr std::array<const char*, 4> kRewards = {"five-off", "free-bread", "free-coffee", "nope"};
 constexpr std::array<const char*, 4> kSkus = {"BREAD", "COFFEE", "MILK", "TOBACCO"};
 constexpr std::array<const char*, 3> kCategories = {"grocery", "tobacco", "drinks"};
-constexpr std::array<const char*, 3> kCurrencies = {"EUR", "USD", "eur"};
+constexpr std::array<const char*, 4> kCurrencies = {"EUR", "EUR", "EUR", "USD"};
 constexpr std::array<const char*, 3> kEvents = {"review", "survey", "birthday"};
 constexpr std::array<const char*, 4> kNames = {"Ada", "Bob", "Zoë", "O'Brien"};
 
 template <std::size_t N>
 Text Pick(FuzzedDataProvider& in, const std::array<const char*, N>& pool) {
-  // Mostly a pool value; sometimes NULL, or any bytes (invalid UTF-8,
-  // control characters, over-long text).
+  // Mostly a pool value (so that calls succeed often enough to build
+  // sales to return and loads to void); sometimes NULL, or any bytes
+  // (invalid UTF-8, control characters, over-long text).
   const std::uint8_t how = in.ConsumeIntegral<std::uint8_t>();
-  if (how < 200) return std::string(pool[how % N]);
-  if (how < 210) return std::nullopt;
-  if (how < 215) return std::string(in.ConsumeIntegralInRange<std::size_t>(120, 1100), 'x');
+  if (how < 232) return std::string(pool[how % N]);
+  if (how < 238) return std::nullopt;
+  if (how < 242) return std::string(in.ConsumeIntegralInRange<std::size_t>(120, 1100), 'x');
   return in.ConsumeRandomLengthString(64);
 }
 
 std::int64_t Amount(FuzzedDataProvider& in) {
+  // Mostly an ordinary amount; the edges often enough to matter.
   const std::uint8_t how = in.ConsumeIntegral<std::uint8_t>();
-  if (how < 96) return kAmounts[how % kAmounts.size()];
-  if (how < 224) return in.ConsumeIntegralInRange<std::int64_t>(0, 20'000);
+  if (how < 48) return kAmounts[how % kAmounts.size()];
+  if (how < 240) return in.ConsumeIntegralInRange<std::int64_t>(1, 20'000);
   return in.ConsumeIntegral<std::int64_t>();
 }
 
@@ -52,7 +55,9 @@ BasketSpec DecodeBasket(FuzzedDataProvider& in) {
     Line line;
     line.sku = Pick(in, kSkus);
     line.category = Pick(in, kCategories);
-    line.quantity = in.ConsumeBool() ? in.ConsumeIntegralInRange<std::int64_t>(1, 3) : Amount(in);
+    line.quantity = in.ConsumeIntegralInRange(0, 7) != 0
+                        ? in.ConsumeIntegralInRange<std::int64_t>(1, 3)
+                        : Amount(in);
     line.amount_minor = Amount(in);
     line.voided = in.ConsumeIntegralInRange(0, 7) == 0;
     b.lines.push_back(std::move(line));
@@ -200,14 +205,19 @@ bool IsWrite(Kind kind) { return kind < Kind::kLookup; }
 
 Call DecodeCall(FuzzedDataProvider& in) {
   Call call;
-  call.kind = static_cast<Kind>(in.ConsumeIntegralInRange<int>(0, static_cast<int>(Kind::kLast)));
+  // Sales and enrolments more often than the rest: a sale is what the
+  // returns, voids and exchanges need to exist.
+  constexpr int kLast = static_cast<int>(Kind::kLast);
+  const int pick = in.ConsumeIntegralInRange<int>(0, kLast + 5);
+  call.kind = pick <= kLast ? static_cast<Kind>(pick)
+                            : (pick <= kLast + 3 ? Kind::kCommit : Kind::kEnroll);
   call.op_id = Pick(in, kOpIds);
   call.cashier = in.ConsumeBool() ? Text() : Pick(in, kNames);
   switch (call.kind) {
     case Kind::kEnroll:
     case Kind::kEnrollMember:
       call.card = Pick(in, kCards);
-      call.other = in.ConsumeBool() ? Text() : Pick(in, kNames);  // account id
+      call.other = in.ConsumeIntegralInRange(0, 3) != 0 ? Text() : Pick(in, kNames);  // account id
       call.name = Pick(in, kNames);
       call.extra = in.ConsumeBool() ? Text("1990-02-29") : in.ConsumeRandomLengthString(12);
       call.number2 = in.ConsumeIntegral<std::uint8_t>();  // which referrer

@@ -188,6 +188,8 @@ void RemoveLedger(const std::string& db) {
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  // CAPI_FUZZ_TRACE=1 prints each call and its answer: what an input does.
+  static const bool trace = std::getenv("CAPI_FUZZ_TRACE") != nullptr;
   const Files& files = Setup();
   RemoveLedger(files.db);
   std::filesystem::copy_file(files.new_ledger, files.db);
@@ -233,6 +235,11 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     const Call call = loyalty::fuzzing::DecodeCall(in);
     const Answer answer = Run(t, call);
+    if (trace) {
+      std::fprintf(stderr, "call %d op '%s': %s %s\n", static_cast<int>(call.kind),
+                   call.op_id ? call.op_id->c_str() : "<NULL>", loyalty_status_name(answer.status),
+                   answer.error.c_str());
+    }
     CheckAnswer(call, answer);
     Snapshot after = Take(t, call);
     if (answer.status != LOYALTY_OK || !loyalty::fuzzing::IsWrite(call.kind)) {
