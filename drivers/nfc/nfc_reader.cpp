@@ -2,12 +2,12 @@
 
 #include <poll.h>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <vector>
 
 #include "common/reader_clock.hpp"
-#include "nfc/ndef.hpp"
 #include "nfc/sun_message.hpp"
 #include "nfc/type2_tag.hpp"
 #include "nfc/sun_tap.hpp"
@@ -172,50 +172,20 @@ Status NfcReader::Recover(int error, const char* during) {
 }
 
 Result<std::optional<std::string>> NfcReader::ReadNdefNumber() {
-  std::vector<std::uint8_t> data;
-  std::array<std::uint8_t, 16> block{};
-  auto read_pages = [&](std::uint8_t page) {
+  return ReadType2NdefNumber([&](std::uint8_t page) -> Result<std::vector<std::uint8_t>> {
+    std::array<std::uint8_t, 16> block{};
     const std::uint8_t command[2] = {kType2Read, page};
-    return Blocking([&] {
+    const int r = Blocking([&] {
       return nfc_initiator_transceive_bytes(device_.get(), command, sizeof command, block.data(),
                                             block.size(), -1);
     });
-  };
-  int r = read_pages(3);
-  if (r != static_cast<int>(block.size())) {
-    transport_failed_ = true;
-    return Status(StatusCode::kBadRead, "NFC: reading the card failed (" + Error(r) +
-                                            "); hold the card still and tap again");
-  }
-  const std::size_t area = Type2DataAreaSize(std::span(block).first(4));
-  if (area == 0) return std::optional<std::string>();
-  data.assign(block.begin() + 4, block.end());
-  for (;;) {
-    if (data.size() > area) data.resize(area);
-    Type2Scan scan = ScanType2Tlvs(data, area);
-    switch (scan.state) {
-      case Type2Scan::State::kNoNdef:
-        return std::optional<std::string>();
-      case Type2Scan::State::kMalformed:
-        return Status(StatusCode::kBadRead, scan.problem);
-      case Type2Scan::State::kFound: {
-        auto number = LoyaltyNumberFromNdef(std::span(data).subspan(scan.offset, scan.length));
-        if (!number.ok()) return number.status();
-        return std::optional<std::string>(std::move(number).value());
-      }
-      case Type2Scan::State::kNeedMore:
-        break;
-    }
-    const std::size_t page = kType2FirstDataPage + data.size() / 4;
-    if (page > 0xFF) return Status(StatusCode::kBadRead, "NDEF: message beyond page 255");
-    r = read_pages(static_cast<std::uint8_t>(page));
     if (r != static_cast<int>(block.size())) {
       transport_failed_ = true;
       return Status(StatusCode::kBadRead, "NFC: reading the card failed (" + Error(r) +
                                               "); hold the card still and tap again");
     }
-    data.insert(data.end(), block.begin(), block.end());
-  }
+    return std::vector<std::uint8_t>(block.begin(), block.end());
+  });
 }
 
 Result<std::vector<std::uint8_t>> NfcReader::Apdu(const std::vector<std::uint8_t>& command,
@@ -230,13 +200,8 @@ Result<std::vector<std::uint8_t>> NfcReader::Apdu(const std::vector<std::uint8_t
     return Status(StatusCode::kBadRead, std::string("NFC: ") + what + " failed (" + Error(r) +
                                             "); hold the card still and tap again");
   }
-  std::vector<std::uint8_t> answer(response.begin(), response.begin() + r);
-  if (!ApduOk(answer)) {
-    return Status(StatusCode::kBadRead, std::string("NFC: the card refused ") + what +
-                                            " (not an NDEF card)");
-  }
-  answer.resize(answer.size() - 2);
-  return answer;
+  return ApduAnswerData(std::span(response).first(std::min<std::size_t>(r, response.size())),
+                        what);
 }
 
 Result<std::string> NfcReader::VerifySun(const nfc_target& target, const std::string& uid) {

@@ -1,5 +1,9 @@
 #include "nfc/type2_tag.hpp"
 
+#include <algorithm>
+
+#include "nfc/ndef.hpp"
+
 namespace loyalty::readers {
 namespace {
 
@@ -27,6 +31,9 @@ std::size_t Type2DataAreaSize(std::span<const std::uint8_t> cc) {
 }
 
 Type2Scan ScanType2Tlvs(std::span<const std::uint8_t> data, std::size_t area_size) {
+  // Bytes read past the data area (a READ answers 16 at a time) are not
+  // the tag's NDEF data: a TLV reaching into them is malformed.
+  data = data.first(std::min(data.size(), area_size));
   std::size_t pos = 0;
   for (;;) {
     if (pos >= area_size) return {Type2Scan::State::kNoNdef, 0, 0, 0, ""};
@@ -52,6 +59,46 @@ Type2Scan ScanType2Tlvs(std::span<const std::uint8_t> data, std::size_t area_siz
       return {Type2Scan::State::kFound, 0, pos + header, length, ""};
     }
     pos = end;  // lock control, memory control, proprietary: skipped
+  }
+}
+
+Result<std::optional<std::string>> ReadType2NdefNumber(const Type2PageReader& read_pages) {
+  auto first = read_pages(3);
+  if (!first.ok()) return first.status();
+  if (first->size() < 4) return std::optional<std::string>();
+  const std::size_t area = Type2DataAreaSize(std::span(*first).first(4));
+  if (area == 0) return std::optional<std::string>();
+  std::vector<std::uint8_t> data(first->begin() + 4, first->end());
+  for (;;) {
+    if (data.size() > area) data.resize(area);
+    Type2Scan scan = ScanType2Tlvs(data, area);
+    switch (scan.state) {
+      case Type2Scan::State::kNoNdef:
+        return std::optional<std::string>();
+      case Type2Scan::State::kMalformed:
+        return Status(StatusCode::kBadRead, scan.problem);
+      case Type2Scan::State::kFound: {
+        auto number = LoyaltyNumberFromNdef(std::span(data).subspan(scan.offset, scan.length));
+        if (!number.ok()) return number.status();
+        return std::optional<std::string>(std::move(number).value());
+      }
+      case Type2Scan::State::kNeedMore:
+        break;
+    }
+    // An answer that ends inside a page (a reader that returned 13 bytes)
+    // is read again from that page, or the next page's bytes would land
+    // at the wrong offset.
+    data.resize(data.size() - data.size() % 4);
+    const std::size_t page = kType2FirstDataPage + data.size() / 4;
+    if (page > 0xFF) return Status(StatusCode::kBadRead, "NDEF: message beyond page 255");
+    auto more = read_pages(static_cast<std::uint8_t>(page));
+    if (!more.ok()) return more.status();
+    // Each read must bring a whole page, or a reader that keeps answering
+    // three bytes would be asked for the same page forever.
+    if (more->size() < 4) {
+      return Status(StatusCode::kBadRead, "NFC: the reader returned less than a page; tap again");
+    }
+    data.insert(data.end(), more->begin(), more->end());
   }
 }
 

@@ -6,8 +6,13 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <functional>
+#include <optional>
 #include <span>
 #include <string>
+#include <vector>
+
+#include "loyalty/status.hpp"
 
 namespace loyalty::readers {
 
@@ -34,5 +39,17 @@ struct Type2Scan {
 // Walks the TLVs in the first bytes of the data area (`data` may be only
 // what was read so far); `area_size` is the data area's full size.
 Type2Scan ScanType2Tlvs(std::span<const std::uint8_t> data, std::size_t area_size);
+
+// Reads pages from `page` on (a READ answers 4 pages, 16 bytes): the bytes
+// the reader returned, or kBadRead for a read that failed.
+using Type2PageReader = std::function<Result<std::vector<std::uint8_t>>(std::uint8_t page)>;
+
+// The loyalty number in a Type 2 tag's NDEF message, reading the capability
+// container (page 3) and then as many pages as the TLVs ask for: nullopt
+// when the tag holds no NDEF message (a first answer shorter than a page,
+// no NDEF capability container, no NDEF TLV); kBadRead for a failed read,
+// a malformed TLV or NDEF message, an answer shorter than a page, or a
+// message that goes past page 255. Every byte it reads comes from the card.
+Result<std::optional<std::string>> ReadType2NdefNumber(const Type2PageReader& read_pages);
 
 }  // namespace loyalty::readers

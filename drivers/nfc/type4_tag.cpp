@@ -1,5 +1,7 @@
 #include "nfc/type4_tag.hpp"
 
+#include <string>
+
 namespace loyalty::readers {
 
 std::vector<std::uint8_t> SelectNdefApplication() {
@@ -19,6 +21,15 @@ std::vector<std::uint8_t> ReadBinary(std::uint16_t offset, std::uint8_t length) 
 bool ApduOk(std::span<const std::uint8_t> response) {
   return response.size() >= 2 && response[response.size() - 2] == 0x90 &&
          response[response.size() - 1] == 0x00;
+}
+
+Result<std::vector<std::uint8_t>> ApduAnswerData(std::span<const std::uint8_t> response,
+                                                 const char* what) {
+  if (!ApduOk(response)) {
+    return Status(StatusCode::kBadRead,
+                  std::string("NFC: the card refused ") + what + " (not an NDEF card)");
+  }
+  return std::vector<std::uint8_t>(response.begin(), response.end() - 2);
 }
 
 }  // namespace loyalty::readers

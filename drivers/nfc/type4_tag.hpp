@@ -6,6 +6,8 @@
 #include <span>
 #include <vector>
 
+#include "loyalty/status.hpp"
+
 namespace loyalty::readers {
 
 // SELECT the NDEF application (AID D2760000850101).
@@ -18,5 +20,11 @@ std::vector<std::uint8_t> ReadBinary(std::uint16_t offset, std::uint8_t length);
 
 // True when a response ends with SW 90 00.
 bool ApduOk(std::span<const std::uint8_t> response);
+
+// What libnfc returned for an APDU (`response`, status word included): the
+// data without SW 90 00, or kBadRead "NFC: the card refused <what> (not an
+// NDEF card)" for any other status word or an answer shorter than one.
+Result<std::vector<std::uint8_t>> ApduAnswerData(std::span<const std::uint8_t> response,
+                                                 const char* what);
 
 }  // namespace loyalty::readers

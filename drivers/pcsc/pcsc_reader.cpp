@@ -1,11 +1,12 @@
 #include "pcsc/pcsc_reader.hpp"
 
+#include <algorithm>
 #include <array>
 
 #include "common/reader_clock.hpp"
-#include "nfc/ndef.hpp"
 #include "nfc/sun_tap.hpp"
 #include "nfc/type2_tag.hpp"
+#include "pcsc/pcsc_answer.hpp"
 
 namespace loyalty::readers {
 namespace {
@@ -147,48 +148,18 @@ Result<std::vector<std::uint8_t>> PcscReader::Transmit(SCARDHANDLE card, DWORD p
     return Status(StatusCode::kBadRead, std::string("PC/SC: ") + what + " failed (" +
                                             PcscError(rv) + "); hold the card still and tap again");
   }
-  const std::uint8_t sw1 = response[length - 2];
-  const std::uint8_t sw2 = response[length - 1];
-  if (sw1 != 0x90 || sw2 != 0x00) {
-    return Status(StatusCode::kBadRead, std::string("PC/SC: ") + what + " refused, SW " +
-                                            Hex(std::span(response).subspan(length - 2, 2)));
-  }
-  return std::vector<std::uint8_t>(response.begin(), response.begin() + (length - 2));
+  return PcscAnswer(std::span(response).first(std::min<std::size_t>(length, response.size())), what);
 }
 
 Result<std::optional<std::string>> PcscReader::ReadNdefNumber(SCARDHANDLE card, DWORD protocol) {
-  auto read = [&](std::size_t page) {
-    const std::array<std::uint8_t, 5> apdu = {0xFF, 0xB0, 0x00, static_cast<std::uint8_t>(page),
-                                              0x10};
-    return Transmit(card, protocol, apdu, "reading the card");
-  };
-  auto first = read(3);
-  // A card pulled away is a bad read, not a card without NDEF.
-  if (!first.ok() && transport_failed_) return first.status();
-  // A card that is not a Type 2 tag refuses the page read: no NDEF there.
-  if (!first.ok() || first->size() < 4) return std::optional<std::string>();
-  const std::size_t area = Type2DataAreaSize(std::span(*first).first(4));
-  if (area == 0) return std::optional<std::string>();
-  std::vector<std::uint8_t> data(first->begin() + 4, first->end());
-  for (;;) {
-    if (data.size() > area) data.resize(area);
-    Type2Scan scan = ScanType2Tlvs(data, area);
-    if (scan.state == Type2Scan::State::kNoNdef) return std::optional<std::string>();
-    if (scan.state == Type2Scan::State::kMalformed) {
-      return Status(StatusCode::kBadRead, scan.problem);
-    }
-    if (scan.state == Type2Scan::State::kFound) {
-      auto number = LoyaltyNumberFromNdef(std::span(data).subspan(scan.offset, scan.length));
-      if (!number.ok()) return number.status();
-      return std::optional<std::string>(std::move(number).value());
-    }
-    const std::size_t page = kType2FirstDataPage + data.size() / 4;
-    if (page > 0xFF) return Status(StatusCode::kBadRead, "NDEF: message beyond page 255");
-    auto more = read(page);
-    if (!more.ok()) return more.status();
-    if (more->empty()) return Status(StatusCode::kBadRead, "PC/SC: the reader returned no pages");
-    data.insert(data.end(), more->begin(), more->end());
-  }
+  return ReadType2NdefNumber([&](std::uint8_t page) -> Result<std::vector<std::uint8_t>> {
+    const std::array<std::uint8_t, 5> apdu = {0xFF, 0xB0, 0x00, page, 0x10};
+    auto answer = Transmit(card, protocol, apdu, "reading the card");
+    // A card that is not a Type 2 tag refuses the page read: no NDEF there.
+    // A card pulled away is a bad read, not a card without NDEF.
+    if (!answer.ok() && page == 3 && !transport_failed_) return std::vector<std::uint8_t>();
+    return answer;
+  });
 }
 
 CardRead PcscReader::ReadCard() {

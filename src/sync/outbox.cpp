@@ -23,7 +23,7 @@ struct ResetOnExit {
 Result<std::unique_ptr<Outbox>> Outbox::Prepare(ledger::Database& db) {
   auto state = SyncState::Prepare(db);
   if (!state.ok()) return state.status();
-  std::unique_ptr<Outbox> box(new Outbox(db, std::move(*state)));
+  std::unique_ptr<Outbox> box(new Outbox(std::move(*state)));
   struct Item {
     ledger::Statement* stmt;
     const char* sql;

@@ -62,14 +62,13 @@ class Outbox {
   SyncState& state() { return state_; }
 
  private:
-  Outbox(ledger::Database& db, SyncState state) : db_(db), state_(std::move(state)) {}
+  explicit Outbox(SyncState state) : state_(std::move(state)) {}
   Result<std::vector<WireAccount>> AccountsEnrolled(std::int64_t first, std::int64_t last);
   // The batch's gift cards, the coupons its operations issued and used.
   Status AddInstruments(const Batch& batch, BatchBody& body);
   template <typename Fn>
   Status ForEachEntry(std::int64_t from, std::int64_t to, Fn fn);
 
-  ledger::Database& db_;
   SyncState state_;
   ledger::Statement head_, unsent_at_, open_batch_, insert_batch_, close_batch_, attempt_,
       entries_, mac_at_, enrolled_, account_name_, account_cards_, gift_cards_, coupons_issued_,

@@ -9,6 +9,7 @@
 
 #include "loyalty/reader.hpp"
 #include "ntag424_card.hpp"
+#include "pcsc/pcsc_answer.hpp"
 #include "pcscd_runner.hpp"
 #include "reader_test_util.hpp"
 #include "vpcd_card.hpp"
@@ -316,6 +317,24 @@ TEST_F(PcscReaderTest, UnknownReaderNameIsDeviceGoneNamingIt) {
   Status started = (*reader)->Start();
   EXPECT_EQ(started.code(), StatusCode::kDeviceGone);
   EXPECT_NE(started.message().find("ACR1252"), std::string::npos);
+}
+
+
+// The bytes a reader returns for an APDU, checked without pcscd.
+TEST(PcscAnswerTest, StatusWordIsCheckedAndCutOff) {
+  using Bytes = std::vector<std::uint8_t>;
+  auto data = readers::PcscAnswer(Bytes{0x04, 0xA1, 0x90, 0x00}, "reading the UID");
+  ASSERT_TRUE(data.ok());
+  EXPECT_EQ(*data, (Bytes{0x04, 0xA1}));
+  auto refused = readers::PcscAnswer(Bytes{0x6A, 0x81}, "reading the UID");
+  EXPECT_EQ(refused.status().code(), StatusCode::kBadRead);
+  EXPECT_NE(refused.status().message().find("reading the UID refused, SW 6A81"),
+            std::string::npos);
+  for (const Bytes& short_answer : {Bytes{}, Bytes{0x90}}) {
+    auto answer = readers::PcscAnswer(short_answer, "reading the card");
+    EXPECT_EQ(answer.status().code(), StatusCode::kBadRead);
+    EXPECT_NE(answer.status().message().find("no status word"), std::string::npos);
+  }
 }
 
 }  // namespace
