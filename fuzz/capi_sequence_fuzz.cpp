@@ -90,6 +90,10 @@ const Files& Setup() {
         std::filesystem::exists("/dev/shm") ? "/dev/shm" : std::filesystem::temp_directory_path();
     const std::filesystem::path dir = base / ("loyalty-capi-fuzz-" + std::to_string(::getpid()));
     std::filesystem::create_directories(dir);
+    // The folder goes when the fuzzer exits (a crash leaves it to look at).
+    static std::filesystem::path made;
+    made = dir;
+    std::atexit([] { std::filesystem::remove_all(made); });
     const std::string program = (dir / "program.json").string();
     std::ofstream(program) << kProgram;
     Files f;
