@@ -22,4 +22,5 @@ cmake -S . -B "$build" -DLOYALTY_WERROR=ON -DCMAKE_BUILD_TYPE=None \
   -DLOYALTY_SANITIZE_THREAD=ON -DLOYALTY_BUILD_EXAMPLES=ON >/dev/null
 cmake --build "$build" -j"$jobs" --target "${targets[@]}"
 TSAN_OPTIONS=${TSAN_OPTIONS:-halt_on_error=1:second_deadlock_stack=1} \
-  ctest --test-dir "$build" -j"$jobs" --output-on-failure --timeout 300 -R "$filter"
+  ctest --test-dir "$build" -j"$jobs" --output-on-failure --timeout 300 -R "$filter" \
+  -E '^CapiReaders[.]'  # libloyalty.so's tests: not among the targets built here
