@@ -37,7 +37,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   loyalty::fuzzing::ReaderAnswers answers({data, size});
   bool transport_failed = false;
   auto uid = Transmit(answers, "reading the UID", transport_failed);
-  if (uid.ok()) (void)loyalty::CardId::Parse(loyalty::fuzzing::UidHex(*uid));
+  if (uid.ok()) (void)loyalty::CardId::Parse(loyalty::readers::UpperHex(*uid));
   // As PcscReader::ReadNdefNumber: page 3 refused by a card that is not a
   // Type 2 tag means no NDEF.
   (void)loyalty::readers::ReadType2NdefNumber([&](std::uint8_t page) -> Result<Bytes> {

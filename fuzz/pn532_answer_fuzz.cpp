@@ -32,7 +32,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (!target || target->size() < 3) return 0;
   const std::span<const std::uint8_t> uid =
       std::span(*target).subspan(3, std::min<std::size_t>(target->size() - 3, 10));
-  const std::string uid_hex = loyalty::fuzzing::UidHex(uid);
+  const std::string uid_hex = loyalty::readers::UpperHex(uid);
   (void)loyalty::CardId::Parse(uid_hex);
   const bool type2 = (*target)[0] == 0x00 && (*target)[1] == 0x44 && (*target)[2] == 0x00;
   const bool iso_dep = ((*target)[2] & 0x20) != 0;

@@ -12,6 +12,7 @@
 #include <string_view>
 #include <vector>
 
+#include "common/upper_hex.hpp"
 #include "loyalty/reader.hpp"
 
 namespace loyalty::fuzzing {
@@ -46,16 +47,5 @@ class FuzzSunAuthority final : public SunAuthority {
   std::optional<Key> FileReadKey(std::string_view) const override { return Key{}; }
   bool AcceptCounter(std::string_view, std::uint32_t) override { return true; }
 };
-
-// A hex UID as the readers make it from the bytes the card gave.
-inline std::string UidHex(std::span<const std::uint8_t> bytes) {
-  static constexpr char kDigits[] = "0123456789ABCDEF";
-  std::string out;
-  for (std::uint8_t b : bytes) {
-    out += kDigits[b >> 4];
-    out += kDigits[b & 0x0F];
-  }
-  return out;
-}
 
 }  // namespace loyalty::fuzzing

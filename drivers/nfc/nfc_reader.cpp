@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "common/reader_clock.hpp"
+#include "common/upper_hex.hpp"
 #include "nfc/sun_message.hpp"
 #include "nfc/type2_tag.hpp"
 #include "nfc/sun_tap.hpp"
@@ -23,16 +24,6 @@ constexpr std::uint8_t kType2Read = 0x30;  // READ: 4 pages from the one given
 // Failed commands a wait tolerates (each followed by a successful
 // re-initialisation) before it reports kIoError.
 constexpr int kMaxRecoveries = 3;
-
-std::string Hex(const std::uint8_t* bytes, std::size_t size) {
-  static constexpr char kDigits[] = "0123456789ABCDEF";
-  std::string out;
-  for (std::size_t i = 0; i < size; ++i) {
-    out += kDigits[bytes[i] >> 4];
-    out += kDigits[bytes[i] & 0x0F];
-  }
-  return out;
-}
 
 bool IsIsoDep(const nfc_target& target) { return (target.nti.nai.btSak & 0x20) != 0; }
 
@@ -221,7 +212,7 @@ CardRead NfcReader::ReadCard(const nfc_target& target) {
   CardRead read;
   read.source = CardSource::kNfcUid;
   transport_failed_ = false;
-  const std::string uid = Hex(target.nti.nai.abtUid, target.nti.nai.szUidLen);
+  const std::string uid = UpperHex(std::span<const std::uint8_t>(target.nti.nai.abtUid, target.nti.nai.szUidLen));
   std::string number = uid;
   if (settings_.require_sun) {
     read.source = CardSource::kNfcSun;
@@ -325,7 +316,7 @@ Result<CardRead> NfcReader::WaitForCard(std::chrono::milliseconds timeout) {
       if (Status s = pause_or_timeout(); !s.ok()) return s;
       continue;
     }
-    const std::string uid = Hex(target.nti.nai.abtUid, target.nti.nai.szUidLen);
+    const std::string uid = UpperHex(std::span<const std::uint8_t>(target.nti.nai.abtUid, target.nti.nai.szUidLen));
     if (held_uid_ && *held_uid_ == uid) {
       // Still the card reported before (its presence could not be asked).
       if (Status s = pause_or_timeout(); !s.ok()) return s;

@@ -1,5 +1,7 @@
 #include "nfc/sun_message.hpp"
 
+#include "common/upper_hex.hpp"
+
 #include <openssl/core_names.h>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
@@ -44,16 +46,6 @@ std::optional<std::vector<std::uint8_t>> FromHex(std::string_view hex, std::size
     int lo = digit(hex[i + 1]);
     if (hi < 0 || lo < 0) return std::nullopt;
     out.push_back(static_cast<std::uint8_t>(hi << 4 | lo));
-  }
-  return out;
-}
-
-std::string ToHex(std::span<const std::uint8_t> bytes) {
-  static constexpr char kDigits[] = "0123456789ABCDEF";
-  std::string out;
-  for (std::uint8_t b : bytes) {
-    out += kDigits[b >> 4];
-    out += kDigits[b & 0x0F];
   }
   return out;
 }
@@ -125,7 +117,7 @@ Result<SunPiccData> DecryptSunPiccData(std::string_view e_hex, const AesKey& met
                "message)");
   }
   SunPiccData picc;
-  picc.uid_hex = ToHex(std::span(*plain).subspan(1, 7));
+  picc.uid_hex = UpperHex(std::span(*plain).subspan(1, 7));
   picc.counter = static_cast<std::uint32_t>((*plain)[8]) |
                  static_cast<std::uint32_t>((*plain)[9]) << 8 |
                  static_cast<std::uint32_t>((*plain)[10]) << 16;
@@ -179,8 +171,8 @@ SunParameters MakeSunParameters(std::span<const std::uint8_t> uid, std::uint32_t
   plain[10] = static_cast<std::uint8_t>((counter >> 16) & 0xFF);
   std::copy(padding.begin(), padding.end(), plain.begin() + 11);
   SunParameters p;
-  if (auto e = Aes(true, meta_read_key, plain)) p.e = ToHex(*e);
-  if (auto c = SunMac(uid, counter, file_read_key)) p.c = ToHex(*c);
+  if (auto e = Aes(true, meta_read_key, plain)) p.e = UpperHex(*e);
+  if (auto c = SunMac(uid, counter, file_read_key)) p.c = UpperHex(*c);
   return p;
 }
 

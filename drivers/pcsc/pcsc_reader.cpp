@@ -4,6 +4,7 @@
 #include <array>
 
 #include "common/reader_clock.hpp"
+#include "common/upper_hex.hpp"
 #include "nfc/sun_tap.hpp"
 #include "nfc/type2_tag.hpp"
 #include "pcsc/pcsc_answer.hpp"
@@ -20,16 +21,6 @@ constexpr auto kWaitSlice = std::chrono::milliseconds(50);
 // How often a card whose read was cut short is read again, quietly, while
 // pcscd still shows it present.
 constexpr auto kRetryPause = std::chrono::milliseconds(100);
-
-std::string Hex(std::span<const std::uint8_t> bytes) {
-  static constexpr char kDigits[] = "0123456789ABCDEF";
-  std::string out;
-  for (std::uint8_t b : bytes) {
-    out += kDigits[b >> 4];
-    out += kDigits[b & 0x0F];
-  }
-  return out;
-}
 
 std::string PcscError(LONG rv) { return pcsc_stringify_error(rv); }
 
@@ -181,7 +172,7 @@ CardRead PcscReader::ReadCard() {
     if (!uid.ok()) {
       read.status = uid.status();
     } else {
-      number = Hex(*uid);
+      number = UpperHex(*uid);
       if (settings_.require_sun) {
         // The reader passes ISO 7816 APDUs to an ISO-DEP card as they are.
         read.source = CardSource::kNfcSun;
